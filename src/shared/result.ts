@@ -1,0 +1,53 @@
+/**
+ * Errors cross IPC as values. Codes are stable and closed: the renderer branches on
+ * `code`, never on `message` (which is for people).
+ */
+export const ErrorCodes = [
+  'INVALID_ARGUMENT',
+  'NOT_CONNECTED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'TOO_LARGE',
+  'UNAVAILABLE',
+  'NO_QUORUM',
+  'TIMEOUT',
+  'OUTCOME_UNKNOWN',
+  'AUTH_FAILED',
+  'PERMISSION_DENIED',
+  'TLS',
+  'SECRET_STORAGE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+export interface AppError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Machine-readable facts about the failure, e.g. `{ size, limit }` for TOO_LARGE. */
+  readonly details?: ErrorDetails;
+}
+
+export interface ErrorDetails {
+  /** The endpoint the failing call went to, when known. */
+  readonly endpoint?: string;
+  /** TOO_LARGE: request size in bytes and the limit it exceeded. */
+  readonly size?: number;
+  readonly limit?: number;
+  /** CONFLICT: the key's current mod revision (0 when it does not exist). */
+  readonly currentModRevision?: number;
+  /** INVALID_ARGUMENT: which field was wrong. */
+  readonly field?: string;
+  /** Anything else worth showing, already formatted for people. */
+  readonly hint?: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+export const fail = (code: ErrorCode, message: string, details?: ErrorDetails): { ok: false; error: AppError } =>
+  details === undefined ? { ok: false, error: { code, message } } : { ok: false, error: { code, message, details } };
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && (ErrorCodes as readonly string[]).includes(value);
