@@ -1,0 +1,11 @@
+import type { EventMap, EventName } from '../shared/contract';
+import type { SecretCipher } from './profiles/secrets';
+
+/** Everything the handler table needs from the outside world; no electron in here. */
+export interface HandlerDeps {
+  /** Directory holding profiles.json (Electron's userData in the app, a temp dir in tests). */
+  readonly profilesDir: string;
+  readonly cipher: SecretCipher;
+  /** Push an event to the renderer(s). */
+  readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
+}
