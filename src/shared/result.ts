@@ -7,6 +7,8 @@ export const ErrorCodes = [
   'NOT_CONNECTED',
   'NOT_FOUND',
   'CONFLICT',
+  /** A listing was pinned to a revision that etcd has since compacted: list again from the start. */
+  'COMPACTED',
   'TOO_LARGE',
   'UNAVAILABLE',
   'NO_QUORUM',
