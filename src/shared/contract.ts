@@ -89,6 +89,7 @@ export type ResponseOf<C extends ChannelName> = Awaited<ReturnType<InvokeMap[C]>
 /** Main → renderer push events. */
 export const Events = {
   connectionStatus: 'event:connection-status',
+  menuCommand: 'event:menu-command',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];
@@ -96,6 +97,8 @@ export type EventName = (typeof Events)[keyof typeof Events];
 export interface EventMap {
   /** A profile's session changed state (connecting, connected, unreachable, disconnected). */
   'event:connection-status': ConnectionStatus;
+  /** The user picked an item of the native app menu (or pressed its accelerator). */
+  'event:menu-command': { command: 'new-key' | 'save' | 'delete' | 'reload' | 'focus-filter' | 'cluster-view' };
 }
 
 /** What main implements: one async function per channel. */
