@@ -1,0 +1,145 @@
+import { isBrokenCircuitError } from 'cockatiel';
+import {
+  ClientClosedError,
+  EtcdAuthenticationFailedError,
+  EtcdInvalidAuthTokenError,
+  EtcdPermissionDeniedError,
+  GRPCCancelledError,
+  GRPCDeadlineExceededError,
+  GRPCInvalidArgumentError,
+  GRPCOutOfRangeError,
+  GRPCResourceExhastedError,
+  GRPCUnauthenticatedError,
+  GRPCUnavailableError,
+} from 'etcd3';
+import type { AppError, ErrorCode, ErrorDetails } from '../../shared/result';
+
+export type OpKind = 'read' | 'write';
+
+/** An AppError thrown inside the core; converted back to a Result at the handler boundary. */
+export class AppFailure extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+    this.name = 'AppFailure';
+  }
+}
+
+export const failure = (code: ErrorCode, message: string, details?: ErrorDetails): AppFailure =>
+  new AppFailure(details ? { code, message, details } : { code, message });
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const TLS_PATTERN =
+  /certificate|ssl|tls|handshake|self[- ]signed|wrong version number|unable to verify|alert|CERT_|ERR_SSL/i;
+
+/**
+ * The request certainly never left this machine: nothing listening, name not resolved,
+ * no connection could be made. Only these failures are safe to retry for a write.
+ */
+export function certainlyNotSent(err: unknown): boolean {
+  if (isBrokenCircuitError(err)) return true;
+  const m = messageOf(err);
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection/i.test(
+    m,
+  );
+}
+
+export function isTlsFailure(err: unknown): boolean {
+  return err instanceof GRPCUnavailableError && TLS_PATTERN.test(messageOf(err));
+}
+
+export const isNoLeader = (m: string): boolean => /no leader|leader changed/i.test(m);
+export const isServerTimeout = (m: string): boolean => /etcdserver: request timed out/i.test(m);
+
+export interface ErrorContext {
+  readonly kind: OpKind;
+  /** Endpoints the call may have gone to (etcd3 does not say which one it picked). */
+  readonly endpoints: readonly string[];
+  readonly deadlineMs: number;
+  /** The session was closed while the call was in flight. */
+  readonly closed?: boolean;
+}
+
+const where = (endpoints: readonly string[]): string =>
+  endpoints.length === 1 ? endpoints[0] : `any of ${endpoints.join(', ')}`;
+
+/**
+ * Maps whatever etcd3, grpc-js or cockatiel threw to a stable code. The order matters:
+ * a write that may have reached etcd is OUTCOME_UNKNOWN whatever else went wrong.
+ */
+export function toAppError(err: unknown, ctx: ErrorContext): AppError {
+  if (err instanceof AppFailure) return err.error;
+  const m = messageOf(err);
+  const endpoint = where(ctx.endpoints);
+  const mk = (code: ErrorCode, message: string, details: ErrorDetails = {}): AppError => ({
+    code,
+    message,
+    details: { endpoint, ...details },
+  });
+  const unknownWrite = (why: string): AppError =>
+    mk(
+      'OUTCOME_UNKNOWN',
+      `The write may or may not have been applied (${why}). Re-read the key before trying again.`,
+    );
+
+  if (err instanceof ClientClosedError || (ctx.closed && ctx.kind === 'read')) {
+    return mk('NOT_CONNECTED', 'The connection was closed before the call finished.');
+  }
+  if (ctx.closed) return unknownWrite('the connection was closed while the write was in flight');
+
+  if (err instanceof EtcdAuthenticationFailedError) {
+    return mk('AUTH_FAILED', `Authentication failed at ${endpoint}: wrong user name or password.`);
+  }
+  if (err instanceof EtcdInvalidAuthTokenError || err instanceof GRPCUnauthenticatedError) {
+    return mk('AUTH_FAILED', `The cluster at ${endpoint} rejected the credentials: ${m}`);
+  }
+  if (err instanceof GRPCInvalidArgumentError && /user name is empty/i.test(m)) {
+    return mk('AUTH_FAILED', `The cluster at ${endpoint} requires a user name and password.`);
+  }
+  if (err instanceof EtcdPermissionDeniedError) {
+    return mk('PERMISSION_DENIED', `Permission denied: this user's roles do not allow that ${ctx.kind} (${endpoint}).`);
+  }
+  if (/request is too large|larger than max/i.test(m) || err instanceof GRPCResourceExhastedError) {
+    const sizes = /\((\d+) vs\.? (\d+)\)/.exec(m);
+    return mk(
+      'TOO_LARGE',
+      `The request is larger than the cluster accepts${sizes ? ` (${sizes[1]} bytes, limit ${sizes[2]})` : ''}.`,
+      sizes ? { size: Number(sizes[1]), limit: Number(sizes[2]) } : {},
+    );
+  }
+  if (err instanceof GRPCOutOfRangeError || /required revision has been compacted/i.test(m)) {
+    return mk('COMPACTED', 'The revision this listing was pinned to has been compacted; list again from the start.');
+  }
+  if (isTlsFailure(err)) {
+    return mk('TLS', `TLS handshake with ${endpoint} failed: ${m.replace(/^\S+Error: /, '')}`);
+  }
+  if (isNoLeader(m)) {
+    // etcd refuses before proposing: nothing was applied, even for a write.
+    return mk('NO_QUORUM', `The cluster has no leader (quorum lost?) at ${endpoint}.`);
+  }
+  if (isServerTimeout(m)) {
+    return ctx.kind === 'write'
+      ? unknownWrite('etcd timed out committing it; the cluster may have lost quorum')
+      : mk('NO_QUORUM', `The cluster did not answer in time; it may have lost quorum (${endpoint}).`);
+  }
+  if (err instanceof GRPCDeadlineExceededError) {
+    if (ctx.kind === 'write' && !certainlyNotSent(err)) {
+      return unknownWrite(`no answer within the ${ctx.deadlineMs} ms deadline`);
+    }
+    return mk('TIMEOUT', `No answer from ${endpoint} within the ${ctx.deadlineMs} ms deadline.`);
+  }
+  if (err instanceof GRPCUnavailableError || isBrokenCircuitError(err)) {
+    if (ctx.kind === 'write' && !certainlyNotSent(err)) return unknownWrite(`the connection failed: ${m}`);
+    return mk('UNAVAILABLE', `Cluster unreachable at ${endpoint}: ${m.replace(/^\S+Error: /, '')}`);
+  }
+  if (err instanceof GRPCCancelledError) {
+    if (ctx.kind === 'write') return unknownWrite('the call was cancelled');
+    return mk('UNAVAILABLE', `The call to ${endpoint} was cancelled: ${m}`);
+  }
+  if (err instanceof GRPCInvalidArgumentError) {
+    // The server rejected the request outright: nothing was applied.
+    return mk('INVALID_ARGUMENT', `etcd rejected the request: ${m.replace(/^\S+Error: /, '')}`);
+  }
+  if (ctx.kind === 'write') return unknownWrite(m);
+  return mk('INTERNAL', `Unexpected error from ${endpoint}: ${m}`);
+}

@@ -1,0 +1,143 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { Etcd3, GRPCUnavailableError, type IOptions } from 'etcd3';
+import type { AppError } from '../../shared/result';
+import { AppFailure, certainlyNotSent, isTlsFailure, toAppError, type OpKind } from './errors';
+
+export interface SessionConfig {
+  readonly endpoints: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  /** Deadline of every call in ms, covering auth and retries. */
+  readonly deadlineMs: number;
+  /** etcd's --max-request-bytes; a put larger than this is refused before any RPC. */
+  readonly maxRequestBytes?: number;
+}
+
+export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+/** grpc's default 4 MiB receive cap breaks big pages; pages are bounded anyway. */
+const MAX_RECEIVE_BYTES = 256 * 1024 * 1024;
+
+interface CallScope {
+  readonly kind: OpKind;
+  /** Absolute deadline shared by every attempt of one operation (and its auth call). */
+  readonly deadline: number;
+  readRetried: boolean;
+}
+
+export interface CallOutcome {
+  readonly ok: boolean;
+  readonly error?: AppError;
+}
+
+/**
+ * One connection to one cluster. Every call runs inside `run`, which gives it a deadline,
+ * a retry policy that is safe for its kind (read or write), and maps failures to AppErrors.
+ */
+export class EtcdSession {
+  readonly client: Etcd3;
+  private readonly scope = new AsyncLocalStorage<CallScope>();
+  private closed = false;
+  private readonly listeners = new Set<(outcome: CallOutcome) => void>();
+
+  constructor(readonly config: SessionConfig) {
+    this.client = new Etcd3(this.clientOptions());
+  }
+
+  get endpoints(): readonly string[] {
+    return this.config.endpoints;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Observe the outcome of every call (used for the connection status). */
+  onOutcome(listener: (outcome: CallOutcome) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Runs one operation. `fn` may make one or more etcd3 calls; each gets the same absolute
+   * deadline. Failures are thrown as AppFailure carrying the mapped AppError.
+   */
+  async run<T>(kind: OpKind, fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
+    const scope: CallScope = { kind, deadline: Date.now() + this.config.deadlineMs, readRetried: false };
+    try {
+      const value = await this.scope.run(scope, fn);
+      this.notify({ ok: true });
+      return value;
+    } catch (err) {
+      const error = toAppError(err, {
+        kind,
+        endpoints: this.config.endpoints,
+        deadlineMs: this.config.deadlineMs,
+        closed: this.closed,
+      });
+      this.notify({ ok: false, error });
+      throw new AppFailure(error);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+  }
+
+  private notify(outcome: CallOutcome): void {
+    for (const l of this.listeners) l(outcome);
+  }
+
+  private clientOptions(): IOptions {
+    const { endpoints, username, password, tls } = this.config;
+    const options: IOptions = {
+      hosts: [...endpoints],
+      grpcOptions: {
+        'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+        // Reconnect quickly after a member comes back instead of grpc's default 1-120 s backoff.
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 2000,
+      },
+      // etcd3 ignores dialTimeout; a deadline on every unary call is what stops a hang.
+      // Evaluated per call, it reads the operation's absolute deadline so auth + retries share it.
+      defaultCallOptions: (ctx) =>
+        ctx.isStream ? {} : { deadline: this.scope.getStore()?.deadline ?? Date.now() + this.config.deadlineMs },
+      faultHandling: {
+        // No per-host circuit breaker: it turns real errors into BrokenCircuitError for 5 s.
+        host: () => noop,
+        // etcd3 runs this around host selection, so each retry goes to the next host.
+        global: retry(
+          handleWhen((err) => this.shouldRetry(err)),
+          { maxAttempts: Math.max(1, endpoints.length), backoff: new ConstantBackoff(20) },
+        ),
+      },
+    };
+    if (username) options.auth = { username, password: password ?? '' };
+    if (tls && (tls.ca || tls.cert || tls.key)) {
+      // grpc's createSsl takes null to mean "the system's roots"; etcd3's type says Buffer.
+      options.credentials = { rootCertificate: tls.ca ?? (null as unknown as Buffer), privateKey: tls.key, certChain: tls.cert };
+    }
+    return options;
+  }
+
+  /**
+   * At-most-once for writes: a write is retried (on another endpoint) only when it certainly
+   * never left this machine. A read may additionally retry once after Unavailable.
+   */
+  private shouldRetry(err: Error): boolean {
+    const scope = this.scope.getStore();
+    if (!scope || this.closed || Date.now() >= scope.deadline) return false;
+    if (isTlsFailure(err)) return false;
+    if (certainlyNotSent(err)) return true;
+    if (scope.kind === 'read' && err instanceof GRPCUnavailableError && !scope.readRetried) {
+      scope.readRetried = true;
+      return true;
+    }
+    return false;
+  }
+}
+
