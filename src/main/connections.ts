@@ -1,0 +1,169 @@
+import type { EventMap } from '../shared/contract';
+import type { AppError, ErrorCode } from '../shared/result';
+import type { ConnectionStatus, TestConnectionResult } from '../shared/types';
+import { ClusterService } from './etcd/cluster';
+import { AppFailure, failure } from './etcd/errors';
+import { KvService } from './etcd/kv';
+import { EtcdSession } from './etcd/session';
+import { readTlsFiles } from './etcd/tls-files';
+import type { ProfileStore, ResolvedProfile } from './profiles/store';
+
+/** Codes that mean "we could not talk to the cluster", as opposed to "it answered no". */
+const UNREACHABLE: ReadonlySet<ErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'OUTCOME_UNKNOWN']);
+
+export interface Connection {
+  readonly session: EtcdSession;
+  readonly kv: KvService;
+  readonly cluster: ClusterService;
+}
+
+interface Entry extends Connection {
+  status: ConnectionStatus;
+  readonly stop: () => void;
+}
+
+/**
+ * One session per connected profile. The status follows every call's outcome, so a cluster
+ * that comes back is shown as connected again without the user reconnecting.
+ */
+export class Connections {
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Map<string, Promise<ConnectionStatus>>();
+
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly emit: (status: EventMap['event:connection-status']) => void,
+  ) {}
+
+  status(profileId: string): ConnectionStatus {
+    return this.entries.get(profileId)?.status ?? { profileId, state: 'disconnected', at: Date.now() };
+  }
+
+  /** The live connection of a profile, or NOT_CONNECTED. */
+  get(profileId: string): Connection {
+    const entry = this.entries.get(profileId);
+    if (!entry) throw failure('NOT_CONNECTED', 'This profile is not connected. Connect it first.');
+    return entry;
+  }
+
+  connect(profileId: string): Promise<ConnectionStatus> {
+    const inFlight = this.pending.get(profileId);
+    if (inFlight) return inFlight;
+    const p = this.doConnect(profileId).finally(() => this.pending.delete(profileId));
+    this.pending.set(profileId, p);
+    return p;
+  }
+
+  private async doConnect(profileId: string): Promise<ConnectionStatus> {
+    let entry = this.entries.get(profileId);
+    if (entry?.status.state === 'connected') return entry.status;
+    if (!entry) {
+      const profile = await this.profiles.resolve(profileId);
+      const session = await openSession(profile);
+      entry = this.track(profileId, session);
+    }
+    this.setStatus(entry, { state: 'connecting' });
+    try {
+      const version = await ping(entry.session);
+      return this.setStatus(entry, { state: 'connected', version });
+    } catch (err) {
+      const error = (err as AppFailure).error;
+      if (!UNREACHABLE.has(error.code)) {
+        // Wrong password, TLS, permissions: retrying by itself will not help; drop the session.
+        this.drop(profileId, error);
+      }
+      throw err;
+    }
+  }
+
+  async disconnect(profileId: string): Promise<ConnectionStatus> {
+    this.drop(profileId);
+    return this.status(profileId);
+  }
+
+  private drop(profileId: string, error?: AppError): void {
+    const entry = this.entries.get(profileId);
+    if (!entry) return;
+    this.entries.delete(profileId);
+    entry.stop();
+    entry.cluster.close();
+    entry.session.close();
+    const status: ConnectionStatus = { profileId, state: 'disconnected', at: Date.now(), ...(error ? { error } : {}) };
+    this.emit(status);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const id of [...this.entries.keys()]) this.drop(id);
+  }
+
+  private track(profileId: string, session: EtcdSession): Entry {
+    const entry: Entry = {
+      session,
+      kv: new KvService(session),
+      cluster: new ClusterService(session),
+      status: { profileId, state: 'connecting', at: Date.now() },
+      stop: session.onOutcome((outcome) => {
+        if (this.entries.get(profileId) !== entry || entry.status.state === 'connecting') return;
+        if (outcome.ok || !UNREACHABLE.has(outcome.error!.code)) {
+          if (entry.status.state !== 'connected') this.setStatus(entry, { state: 'connected' });
+        } else if (outcome.error!.code !== 'OUTCOME_UNKNOWN') {
+          this.setStatus(entry, { state: 'unreachable', error: outcome.error });
+        }
+      }),
+    };
+    this.entries.set(profileId, entry);
+    return entry;
+  }
+
+  private setStatus(entry: Entry, next: Pick<ConnectionStatus, 'state'> & Partial<ConnectionStatus>): ConnectionStatus {
+    const prev = entry.status;
+    const version = next.version ?? prev.version;
+    const status: ConnectionStatus = {
+      profileId: prev.profileId,
+      state: next.state,
+      endpoint: entry.session.endpoints.join(','),
+      at: Date.now(),
+      ...(version ? { version } : {}),
+      ...(next.error ? { error: next.error } : {}),
+    };
+    entry.status = status;
+    this.emit(status);
+    return status;
+  }
+}
+
+export async function openSession(profile: ResolvedProfile): Promise<EtcdSession> {
+  const tls = await readTlsFiles(profile.tls);
+  return new EtcdSession({
+    endpoints: profile.endpoints,
+    username: profile.username,
+    password: profile.password,
+    tls,
+    deadlineMs: profile.deadlineMs,
+  });
+}
+
+/** A cheap call that proves the cluster answers and the credentials work. */
+async function ping(session: EtcdSession): Promise<string> {
+  // maintenance.status needs no key permissions but does authenticate first.
+  const st = await session.run('read', () => session.client.maintenance.status({}));
+  return st.version;
+}
+
+/** Try a profile without saving it or keeping a session. */
+export async function testProfile(profile: ResolvedProfile): Promise<TestConnectionResult> {
+  const session = await openSession(profile);
+  try {
+    const started = performance.now();
+    const st = await session.run('read', () => session.client.maintenance.status({}));
+    return {
+      endpoint: profile.endpoints.length === 1 ? profile.endpoints[0] : profile.endpoints.join(','),
+      version: st.version,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      clusterId: BigInt(st.header.cluster_id).toString(16),
+    };
+  } finally {
+    session.close();
+  }
+}
+

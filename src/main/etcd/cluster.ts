@@ -1,0 +1,86 @@
+import type { ClusterStatus, EndpointStatus, MemberInfo } from '../../shared/types';
+import { AppFailure, toAppError } from './errors';
+import { EtcdSession } from './session';
+
+const hex = (id: string | number | undefined): string => (id === undefined ? '' : BigInt(id).toString(16));
+
+/**
+ * Cluster health for the cluster view. Per-endpoint status needs a client pinned to that one
+ * endpoint, so this keeps one small session per endpoint beside the main one.
+ */
+export class ClusterService {
+  private readonly probes = new Map<string, EtcdSession>();
+
+  constructor(private readonly session: EtcdSession) {}
+
+  private probe(endpoint: string): EtcdSession {
+    let s = this.probes.get(endpoint);
+    if (!s) {
+      s = new EtcdSession({ ...this.session.config, endpoints: [endpoint] });
+      this.probes.set(endpoint, s);
+    }
+    return s;
+  }
+
+  async endpointStatus(endpoint: string): Promise<EndpointStatus> {
+    const s = this.probe(endpoint);
+    const started = performance.now();
+    try {
+      const st = await s.run('read', () => s.client.maintenance.status({}));
+      return {
+        endpoint,
+        reachable: true,
+        memberId: hex(st.header.member_id),
+        version: st.version,
+        dbSize: Number(st.dbSize),
+        dbSizeInUse: Number((st as { dbSizeInUse?: string }).dbSizeInUse ?? st.dbSize),
+        raftTerm: Number(st.raftTerm),
+        raftIndex: Number(st.raftIndex),
+        leaderId: hex(st.leader),
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      };
+    } catch (err) {
+      return { endpoint, reachable: false, error: err instanceof AppFailure ? err.error : toAppError(err, ctx(s)) };
+    }
+  }
+
+  async status(): Promise<ClusterStatus> {
+    const endpointsP = Promise.all(this.session.endpoints.map((e) => this.endpointStatus(e)));
+    const membersP = this.session
+      .run('read', () => this.session.client.cluster.memberList({}))
+      .then((r) => ({ ok: true as const, r }), (err: unknown) => ({ ok: false as const, err }));
+    const alarmsP = this.session
+      .run('read', () => this.session.client.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' }))
+      .then((r) => r.alarms ?? [], () => []);
+    const [endpoints, members, alarms] = await Promise.all([endpointsP, membersP, alarmsP]);
+    const leaderId = endpoints.find((e) => e.reachable && e.leaderId && e.leaderId !== '0')?.leaderId;
+    if (!members.ok && endpoints.every((e) => !e.reachable)) {
+      throw members.err instanceof AppFailure ? members.err : new AppFailure(toAppError(members.err, ctx(this.session)));
+    }
+    const memberList: MemberInfo[] = members.ok
+      ? members.r.members.map((m) => ({
+          id: hex(m.ID),
+          name: m.name,
+          peerUrls: m.peerURLs,
+          clientUrls: m.clientURLs,
+          isLeader: leaderId !== undefined && hex(m.ID) === leaderId,
+          isLearner: Boolean((m as { isLearner?: boolean }).isLearner),
+        }))
+      : [];
+    return {
+      clusterId: members.ok ? hex(members.r.header.cluster_id) : undefined,
+      members: memberList,
+      endpoints,
+      leaderId,
+      alarms: alarms.map((a) => ({ memberId: hex(a.memberID), alarm: String(a.alarm) })),
+      at: Date.now(),
+    };
+  }
+
+  close(): void {
+    for (const s of this.probes.values()) s.close();
+    this.probes.clear();
+  }
+}
+
+const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });
