@@ -124,13 +124,15 @@ export class KvService {
       const readBack: IRequestOp = { request_range: { key } };
       let res: ITxnResponse;
       if (expected === undefined) {
-        // ignore_lease fails on a missing key, so branch on existence inside the txn.
-        res = await this.kv.txn({
-          compare: [{ key, target: 'Create', result: 'Greater', create_revision: 0 }],
-          success: [keepLease],
-          failure: [fresh],
-        });
-        return { revision: Number(res.header.revision), created: !res.succeeded };
+        // ignore_lease fails on a missing key, so branch on existence. Two conditional txns rather
+        // than one with the value in both branches, which would double the request size.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          res = await this.kv.txn({ compare: [{ key, target: 'Create', result: 'Greater', create_revision: 0 }], success: [keepLease] });
+          if (res.succeeded) return { revision: Number(res.header.revision), created: false };
+          res = await this.kv.txn({ compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }], success: [fresh] });
+          if (res.succeeded) return { revision: Number(res.header.revision), created: true };
+        }
+        throw failure('CONFLICT', 'The key was created and deleted repeatedly by others while writing; try again.');
       }
       res = await this.kv.txn({
         compare:
