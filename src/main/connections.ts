@@ -67,8 +67,11 @@ export class Connections {
       const version = await ping(entry.session);
       return this.setStatus(entry, { state: 'connected', version });
     } catch (err) {
-      const error = (err as AppFailure).error;
-      if (!UNREACHABLE.has(error.code)) {
+      const error = err instanceof AppFailure ? err.error : undefined;
+      if (error && UNREACHABLE.has(error.code)) {
+        // Keep the session: it reconnects by itself when the cluster answers again.
+        this.setStatus(entry, { state: 'unreachable', error });
+      } else {
         // Wrong password, TLS, permissions: retrying by itself will not help; drop the session.
         this.drop(profileId, error);
       }

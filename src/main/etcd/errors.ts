@@ -39,7 +39,7 @@ const TLS_PATTERN =
 export function certainlyNotSent(err: unknown): boolean {
   if (isBrokenCircuitError(err)) return true;
   const m = messageOf(err);
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection/i.test(
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection|Waiting for LB pick/i.test(
     m,
   );
 }

@@ -1,0 +1,173 @@
+/**
+ * App lifecycle: single instance, the main window, the menu, IPC registration and
+ * shutdown. The only place that assembles Electron objects with the core; `main()` runs
+ * only under Electron, so importing this module in tests has no side effects.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { Events } from '../shared/contract';
+import { createHandlers } from './handlers';
+import { createEmitter, createSenderCheck, registerIpc } from './ipc';
+import { createSafeStorageCipher } from './safe-storage';
+import { buildMenuTemplate, createAppUrlMatcher, createMainWindow, DEV_CSP, withCsp } from './window';
+
+/** Paths of what electron-vite builds, relative to out/main/index.js. */
+export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
+  return {
+    preload: join(mainDir, '../preload/index.js'),
+    indexHtml: join(mainDir, '../renderer/index.html'),
+  };
+}
+
+/** How long quitting waits for sessions to close. */
+const DISPOSE_TIMEOUT_MS = 3000;
+
+/** Permissions the renderer may use; everything else (camera, geolocation, ...) is denied. */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
+
+export function main(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+
+  const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const isDev = !app.isPackaged;
+  const paths = builtPaths(__dirname);
+  const isAppUrl = createAppUrlMatcher({ indexHtmlPath: paths.indexHtml, devServerUrl });
+
+  let mainWindow: BrowserWindow | null = null;
+  // Push events go to the app's own window only.
+  const emit = createEmitter(() => (mainWindow ? [mainWindow] : []));
+
+  type Running = { handlers: ReturnType<typeof createHandlers>; unregister: () => void };
+  let running: Running | null = null;
+
+  const start = (): void => {
+    if (running) return;
+    const handlers = createHandlers({
+      profilesDir: app.getPath('userData'),
+      cipher: createSafeStorageCipher(safeStorage),
+      emit,
+    });
+    const unregister = registerIpc({
+      ipcMain,
+      handlers,
+      isTrustedSender: createSenderCheck(() => mainWindow, isAppUrl),
+    });
+    running = { handlers, unregister };
+  };
+
+  /** Unregisters IPC and closes every session; never rejects, never hangs past the timeout. */
+  let stopping: Promise<void> = Promise.resolve();
+  const stop = (): Promise<void> => {
+    const current = running;
+    if (!current) return stopping;
+    running = null;
+    current.unregister();
+    const previous = stopping;
+    stopping = (async () => {
+      await previous;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((done) => {
+        timer = setTimeout(done, DISPOSE_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([current.handlers.dispose(), timeout]);
+      } catch (err) {
+        console.error('etcd desktop: closing sessions failed', err);
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return stopping;
+  };
+
+  const openWindow = (): void => {
+    start();
+    mainWindow = createMainWindow({
+      preloadPath: paths.preload,
+      load: devServerUrl ? { url: devServerUrl } : { file: paths.indexHtml },
+      isAppUrl,
+      isDev,
+      stateFile: join(app.getPath('userData'), 'window-state.json'),
+    });
+    const win = mainWindow;
+    win.on('closed', () => {
+      if (mainWindow === win) mainWindow = null;
+    });
+  };
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  // Any other web contents (devtools aside) gets no popups and no <webview>.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      const ses = session.defaultSession;
+      ses.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+      ses.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.has(permission));
+      if (devServerUrl) {
+        // Production pages come from file:// and carry the CSP <meta>; the dev server's
+        // http responses get it as a header as well.
+        ses.webRequest.onHeadersReceived({ urls: ['http://*/*', 'https://*/*'] }, (details, callback) =>
+          callback({ responseHeaders: withCsp(details.responseHeaders, DEV_CSP) }),
+        );
+      }
+
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate({
+            platform: process.platform,
+            isDev,
+            send: (command) => emit(Events.menuCommand, { command }),
+            openExternal: (url) => void shell.openExternal(url),
+          }),
+        ),
+      );
+
+      openWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) openWindow();
+      });
+    })
+    .catch((err: unknown) => {
+      console.error('etcd desktop: startup failed', err);
+      app.exit(1);
+    });
+
+  app.on('window-all-closed', () => {
+    void stop().then(() => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+  });
+
+  // Quitting waits (bounded) for the sessions to close, then quits for real.
+  let quitting = false;
+  let readyToQuit = false;
+  app.on('before-quit', (event) => {
+    if (readyToQuit) return;
+    event.preventDefault();
+    if (quitting) return;
+    quitting = true;
+    void stop().finally(() => {
+      readyToQuit = true;
+      app.quit();
+    });
+  });
+}
+
+// Start only inside Electron's main process, never when a test imports this module.
+if (process.versions.electron !== undefined && process.type === 'browser' && !process.env.VITEST) {
+  main();
+}

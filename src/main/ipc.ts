@@ -1,0 +1,108 @@
+/**
+ * IPC wiring derived from the contract: one `ipcMain.handle` per channel of `allChannels()`.
+ * Every call is checked (sender, then runtime schema) before it reaches a handler, and
+ * nothing thrown ever crosses IPC: failures are `Result` values.
+ *
+ * Electron objects are taken as parameters (only types are imported), so all of this runs
+ * and is tested in plain Node.
+ */
+import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import { allChannels, type ChannelName, type EventMap, type EventName, type Handlers } from '../shared/contract';
+import { fail, type Result } from '../shared/result';
+import { parseRequest } from './validation';
+
+/** The frame that sent an IPC message; null when it navigated away or was destroyed. */
+export type SenderFrame = Pick<WebFrameMain, 'url' | 'processId' | 'routingId' | 'parent'>;
+
+export type SenderCheck = (frame: SenderFrame | null | undefined) => boolean;
+
+export interface RegisterIpcOptions {
+  readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
+  readonly handlers: Handlers;
+  readonly isTrustedSender: SenderCheck;
+}
+
+const message = (err: unknown): string =>
+  err instanceof Error ? err.message || err.name : typeof err === 'string' ? err : 'unexpected error';
+
+/**
+ * Runs one call: sender check, schema validation, handler. Never throws, never lets a
+ * handler see a request that failed validation.
+ */
+export async function dispatch<C extends ChannelName>(
+  channel: C,
+  raw: unknown,
+  frame: SenderFrame | null | undefined,
+  handlers: Handlers,
+  isTrustedSender: SenderCheck,
+): Promise<Result<unknown>> {
+  try {
+    if (!isTrustedSender(frame)) {
+      return fail('INVALID_ARGUMENT', `Rejected ${channel}: the sender is not the app's own window.`, {
+        hint: 'untrusted sender',
+      });
+    }
+    const parsed = parseRequest(channel, raw);
+    if (!parsed.ok) return parsed;
+    const handler = handlers[channel] as (req: unknown) => Promise<Result<unknown>>;
+    const result = await handler(parsed.value);
+    return result;
+  } catch (err) {
+    return fail('INTERNAL', message(err));
+  }
+}
+
+/** Registers every channel of the contract; returns a function that removes them all. */
+export function registerIpc({ ipcMain, handlers, isTrustedSender }: RegisterIpcOptions): () => void {
+  const channels = allChannels();
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, raw: unknown) =>
+      dispatch(channel, raw, event.senderFrame, handlers, isTrustedSender),
+    );
+  }
+  return () => {
+    for (const channel of channels) ipcMain.removeHandler(channel);
+  };
+}
+
+/** The bits of a BrowserWindow the sender check and the emitter need. */
+export interface WindowLike {
+  isDestroyed(): boolean;
+  readonly webContents: {
+    isDestroyed(): boolean;
+    send(channel: string, ...args: unknown[]): void;
+    readonly mainFrame: Pick<WebFrameMain, 'processId' | 'routingId'>;
+  };
+}
+
+/**
+ * Trusted = the main frame (no parent) of the app's main window, currently showing the
+ * app's own URL (`isAppUrl`: the built index.html over file://, or the dev server).
+ */
+export function createSenderCheck(getMainWindow: () => WindowLike | null, isAppUrl: (url: string) => boolean): SenderCheck {
+  return (frame) => {
+    if (!frame) return false;
+    const win = getMainWindow();
+    if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return false;
+    const main = win.webContents.mainFrame;
+    if (frame.parent !== null) return false;
+    if (frame.processId !== main.processId || frame.routingId !== main.routingId) return false;
+    return isAppUrl(frame.url);
+  };
+}
+
+export type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+
+/** Sends push events to every live window; a window closing mid-send is skipped, never thrown. */
+export function createEmitter(getWindows: () => readonly WindowLike[]): Emit {
+  return (event, payload) => {
+    for (const win of getWindows()) {
+      try {
+        if (win.isDestroyed() || win.webContents.isDestroyed()) continue;
+        win.webContents.send(event, payload);
+      } catch {
+        // the window went away between the check and the send
+      }
+    }
+  };
+}
