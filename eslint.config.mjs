@@ -1,0 +1,117 @@
+// @ts-check
+/**
+ * Lint config, including the layering rules of the project (see /work/shared/DESIGN.md):
+ *  1. only the Electron wiring files import 'electron';
+ *  2. src/shared imports nothing but its own files;
+ *  3. src/renderer never imports electron, etcd3, Node modules or src/main.
+ * They are enforced with `no-restricted-imports`. For a given file the LAST matching
+ * block's options win (flat config replaces rule options, it does not merge them), so
+ * the blocks below go from general to specific. tests/unit/layering.test.ts proves them.
+ */
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/** The only files allowed to import 'electron' (plus the wiring tests that mock it). */
+export const ELECTRON_FILES = [
+  'src/main/index.ts',
+  'src/main/ipc.ts',
+  'src/main/safe-storage.ts',
+  'src/main/window.ts',
+  'src/preload/index.ts',
+  'tests/unit/wiring/**',
+];
+
+const electron = {
+  group: ['electron', 'electron/*'],
+  message: "Only the wiring files (src/main/index.ts, ipc.ts, safe-storage.ts, window.ts, src/preload/index.ts) may import 'electron'.",
+};
+
+const nodeBuiltins = {
+  group: ['node:*', ...builtinModules.flatMap((m) => [m, `${m}/*`])],
+  message: 'No Node.js modules here.',
+};
+
+const sharedOnlyItself = {
+  // Anything that is not a `./` path, or that climbs with `..`: packages, builtins, ../*.
+  regex: '^(?!\\./)|(^|/)\\.\\.(/|$)',
+  message: "src/shared imports nothing but './' files inside src/shared.",
+};
+
+const rendererForbidden = [
+  {
+    group: ['electron', 'electron/*', 'etcd3', 'etcd3/*'],
+    message: 'The renderer reaches etcd only through window.etcd (the preload).',
+  },
+  nodeBuiltins,
+  {
+    // src/main from src/renderer/src/** is `../../main/...` or deeper (`../main` alone
+    // would be src/renderer/src/main.tsx when written from a subfolder, so it is allowed).
+    regex: '^(\\.\\./){2,}main(/|$)|^(\\.\\./)+main/|(^|/)src/main(/|$)',
+    message: 'The renderer never imports src/main: use the contract in src/shared and window.etcd.',
+  },
+];
+
+export default defineConfig(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'bench/results/**',
+      'playwright-report/**',
+      'test-results/**',
+      '.etcd-data/**',
+      '.vite/**',
+      '.ci/**',
+    ],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    rules: {
+      // Keys are bytes here: ranges like /[\x00-\x7f]/ and '\0' cursors are intentional.
+      'no-control-regex': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx,js,jsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.flat.recommended.rules,
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+
+  // ---------- layering ----------
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] },
+  },
+  {
+    files: ELECTRON_FILES,
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron, sharedOnlyItself] }] },
+  },
+  {
+    files: ['src/renderer/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: rendererForbidden }] },
+  },
+);

@@ -1,0 +1,78 @@
+/**
+ * Proves the layering rules of eslint.config.mjs fire (and do not fire) where they should,
+ * by linting small in-memory snippets as if they lived at given paths.
+ */
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** Messages of the no-restricted-imports rule for `code` linted as `file`. */
+async function restricted(code: string, file: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, file) });
+  const fatal = result.messages.filter((m) => m.fatal);
+  expect(fatal, `parse error in ${file}`).toEqual([]);
+  const hits = result.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+  for (const hit of hits) expect(hit.severity, hit.message).toBe(2);
+  return hits.map((m) => m.message);
+}
+
+const cases: Array<[code: string, file: string, allowed: boolean]> = [
+  // electron: only the wiring files
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/etcd/x.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/handlers.ts', false],
+  ["import type { App } from 'electron';\nexport type A = App;\n", 'src/main/profiles/store.ts', false],
+  ["import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n", 'src/main/etcd/x.ts', false],
+  ["export { app } from 'electron';\n", 'src/main/etcd/x.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/preload/build-api.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'tests/unit/handlers.test.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'scripts/x.mjs', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/ipc.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/index.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/safe-storage.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/window.ts', true],
+  ["import { contextBridge } from 'electron';\nexport const a = contextBridge;\n", 'src/preload/index.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'tests/unit/wiring/x.test.ts', true],
+  ["import { defineConfig } from 'electron-vite';\nexport default defineConfig({});\n", 'electron.vite.config.ts', true],
+  ["import { Etcd3 } from 'etcd3';\nexport const a = Etcd3;\n", 'src/main/etcd/session.ts', true],
+
+  // src/shared: only ./ files of its own
+  ["import fs from 'node:fs';\nexport const a = fs;\n", 'src/shared/x.ts', false],
+  ["import { join } from 'path';\nexport const a = join;\n", 'src/shared/x.ts', false],
+  ["import { z } from 'zod';\nexport const a = z;\n", 'src/shared/x.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/shared/x.ts', false],
+  ["import { createHandlers } from '../main/handlers';\nexport const a = createHandlers;\n", 'src/shared/x.ts', false],
+  ["import { a } from './sub/../../main/x';\nexport const b = a;\n", 'src/shared/x.ts', false],
+  ["import type { Result } from './result';\nexport type R = Result<number>;\n", 'src/shared/x.ts', true],
+  ["export { ok } from './result';\n", 'src/shared/x.ts', true],
+
+  // src/renderer: no electron, etcd3, Node, src/main
+  ["import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n", 'src/renderer/src/App.tsx', false],
+  ["import { Etcd3 } from 'etcd3';\nexport const a = Etcd3;\n", 'src/renderer/src/api/x.ts', false],
+  ["import fs from 'node:fs';\nexport const a = fs;\n", 'src/renderer/src/x.ts', false],
+  ["import fs from 'fs';\nexport const a = fs;\n", 'src/renderer/src/x.ts', false],
+  ["import { readFile } from 'fs/promises';\nexport const a = readFile;\n", 'src/renderer/src/x.ts', false],
+  ["import path from 'path';\nexport const a = path;\n", 'src/renderer/src/x.ts', false],
+  ["import { spawn } from 'child_process';\nexport const a = spawn;\n", 'src/renderer/src/x.ts', false],
+  ["import { createHandlers } from '../../main/handlers';\nexport const a = createHandlers;\n", 'src/renderer/src/x.ts', false],
+  ["import { s } from '../../../main/etcd/session';\nexport const a = s;\n", 'src/renderer/src/store/x.ts', false],
+  ["import { Channels } from '../../shared/contract';\nexport const a = Channels;\n", 'src/renderer/src/api/x.ts', true],
+  ["import { create } from 'zustand';\nexport const a = create;\n", 'src/renderer/src/store/x.ts', true],
+  ["import { App } from './App';\nexport const a = App;\n", 'src/renderer/src/main.tsx', true],
+  ["import { m } from '../main';\nexport const a = m;\n", 'src/renderer/src/store/x.ts', true],
+];
+
+describe('layering rules (no-restricted-imports)', () => {
+  const labelled = cases.map(([code, file, allowed]) => [code.split('\n')[0], file, allowed, code] as const);
+  it.each(labelled)('%s in %s → allowed: %s', async (_label, file, allowed, code) => {
+    const messages = await restricted(code, file);
+    if (allowed) expect(messages).toEqual([]);
+    else expect(messages.length).toBeGreaterThan(0);
+  }, 30_000);
+});
