@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProfileStore, PROFILES_FILE } from '../../../src/main/profiles/store';
+import { createHandlers } from '../../../src/main/handlers';
+import { testCipher, unwrap, errorOf } from '../../support/harness';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etcd-desktop-profiles-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const handlers = (cipher = testCipher()) => createHandlers({ profilesDir: dir, cipher, emit: () => undefined });
+
+describe('profiles', () => {
+  it('a first run has one profile, Local, at 127.0.0.1:2379', async () => {
+    const state = unwrap(await handlers()['profiles:list']());
+    expect(state.profiles).toEqual([
+      expect.objectContaining({ name: 'Local', endpoints: ['http://127.0.0.1:2379'], hasPassword: false, deadlineMs: 5000 }),
+    ]);
+    expect(state.notices).toEqual([]);
+  });
+
+  it('saves, updates and removes; survives a restart', async () => {
+    const h = handlers();
+    const p = unwrap(await h['profiles:save']({ name: ' prod ', endpoints: ['https://10.0.0.1:2379', '10.0.0.2:2379'], deadlineMs: 2000 }));
+    expect(p.name).toBe('prod');
+    unwrap(await h['profiles:save']({ id: p.id, name: 'prod-eu', endpoints: p.endpoints, color: '#f00' }));
+    const again = unwrap(await handlers()['profiles:list']()).profiles;
+    expect(again.map((x) => x.name)).toEqual(['Local', 'prod-eu']);
+    expect(again[1]).toMatchObject({ deadlineMs: 2000, color: '#f00' });
+    unwrap(await h['profiles:remove']({ profileId: p.id }));
+    expect(unwrap(await handlers()['profiles:list']()).profiles.map((x) => x.name)).toEqual(['Local']);
+    expect(errorOf(await h['profiles:remove']({ profileId: p.id })).code).toBe('NOT_FOUND');
+  });
+
+  it('writes atomically: no temp files left, the file is whole JSON at every step', async () => {
+    const h = handlers();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => h['profiles:save']({ name: `p${i}`, endpoints: ['127.0.0.1:2379'] })));
+    const files = await readdir(dir);
+    expect(files).toEqual([PROFILES_FILE]);
+    const parsed = JSON.parse(await readFile(join(dir, PROFILES_FILE), 'utf8'));
+    expect(parsed.profiles).toHaveLength(21);
+  });
+
+  it('a failed write changes nothing in memory or on disk', async () => {
+    const h = handlers();
+    unwrap(await h['profiles:save']({ name: 'a', endpoints: ['127.0.0.1:2379'] }));
+    const before = await readFile(join(dir, PROFILES_FILE), 'utf8');
+    // Make the directory unwritable for the temp file by replacing it with a file path.
+    const store = new ProfileStore(join(dir, PROFILES_FILE, 'nested'), testCipher());
+    await expect(store.save({ name: 'b', endpoints: ['127.0.0.1:2379'] })).rejects.toThrow();
+    expect(await readFile(join(dir, PROFILES_FILE), 'utf8')).toBe(before);
+  });
+
+  it('a corrupt file is moved aside, reported, and the app still starts', async () => {
+    await writeFile(join(dir, PROFILES_FILE), '{"version":1,"profiles":[{"id":');
+    const state = unwrap(await handlers()['profiles:list']());
+    expect(state.profiles.map((p) => p.name)).toEqual(['Local']);
+    expect(state.notices).toHaveLength(1);
+    expect(state.notices[0]).toMatch(/not valid JSON/);
+    const files = await readdir(dir);
+    const backup = files.find((f) => f.startsWith(`${PROFILES_FILE}.corrupt-`));
+    expect(backup).toBeDefined();
+    expect(await readFile(join(dir, backup!), 'utf8')).toBe('{"version":1,"profiles":[{"id":');
+  });
+
+  it('a file with the wrong shape is also moved aside', async () => {
+    await writeFile(join(dir, PROFILES_FILE), JSON.stringify({ version: 1, profiles: [{ id: 'x', name: 'n', endpoints: 'oops' }] }));
+    const state = unwrap(await handlers()['profiles:list']());
+    expect(state.notices[0]).toMatch(/unexpected shape/);
+  });
+
+  it('secrets are encrypted at rest and never returned', async () => {
+    const cipher = testCipher();
+    const h = handlers(cipher);
+    const p = unwrap(await h['profiles:save']({ name: 's', endpoints: ['127.0.0.1:2379'], username: 'root', password: 'hunter2' }));
+    expect(p).toMatchObject({ hasPassword: true });
+    expect(JSON.stringify(p)).not.toContain('hunter2');
+    expect(cipher.encrypted).toEqual(['hunter2']);
+    const disk = await readFile(join(dir, PROFILES_FILE), 'utf8');
+    expect(disk).not.toContain('hunter2');
+    expect(JSON.stringify(unwrap(await h['profiles:list']()))).not.toContain('hunter2');
+    // An edit without a password keeps it; null clears it.
+    expect(unwrap(await h['profiles:save']({ id: p.id, name: 's2', endpoints: ['127.0.0.1:2379'] })).hasPassword).toBe(true);
+    const store = new ProfileStore(dir, cipher);
+    expect((await store.resolve(p.id)).password).toBe('hunter2');
+    expect(unwrap(await h['profiles:save']({ id: p.id, name: 's2', endpoints: ['127.0.0.1:2379'], password: null })).hasPassword).toBe(false);
+  });
+
+  it('without OS encryption a password is refused unless the user explicitly allows plaintext', async () => {
+    const h = handlers(testCipher(false));
+    expect(unwrap(await h['profiles:list']()).secretStorage).toBe('unavailable');
+    const e = errorOf(await h['profiles:save']({ name: 'x', endpoints: ['127.0.0.1:2379'], username: 'u', password: 'pw' }));
+    expect(e).toMatchObject({ code: 'SECRET_STORAGE_UNAVAILABLE', details: { field: 'password' } });
+    // Nothing was written.
+    expect(unwrap(await h['profiles:list']()).profiles.map((p) => p.name)).toEqual(['Local']);
+    const ok = unwrap(
+      await h['profiles:save']({ name: 'x', endpoints: ['127.0.0.1:2379'], username: 'u', password: 'pw', allowPlaintextPassword: true }),
+    );
+    expect(ok).toMatchObject({ hasPassword: true, passwordPlaintext: true });
+    expect(JSON.stringify(ok)).not.toContain('"pw"');
+  });
+});
