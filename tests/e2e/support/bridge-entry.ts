@@ -1,0 +1,27 @@
+/**
+ * Runs inside the page in end-to-end tests, in place of the Electron preload: the same
+ * `buildApi` builds `window.etcd`, but calls go to a Playwright binding that forwards them to
+ * the real main-process handlers in the test process.
+ */
+import { buildApi } from '../../../src/preload/build-api';
+import { API_KEY } from '../../../src/shared/contract';
+
+type Listener = (payload: unknown) => void;
+const w = window as unknown as {
+  __etcdInvoke(channel: string, req: unknown): Promise<unknown>;
+  __etcdEmit(event: string, payload: unknown): void;
+} & Record<string, unknown>;
+
+const listeners = new Map<string, Set<Listener>>();
+w.__etcdEmit = (event, payload) => {
+  for (const l of listeners.get(event) ?? []) l(payload);
+};
+w[API_KEY] = buildApi(
+  (channel, req) => w.__etcdInvoke(channel, req),
+  (event, listener) => {
+    const set = listeners.get(event) ?? new Set<Listener>();
+    listeners.set(event, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  },
+);

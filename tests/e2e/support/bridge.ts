@@ -1,0 +1,114 @@
+import { existsSync, promises as fs } from 'node:fs';
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import type { Page } from '@playwright/test';
+import type { EventMap, EventName } from '../../../src/shared/contract';
+import { createHandlers, type AppHandlers } from '../../../src/main/handlers';
+import { parseRequest } from '../../../src/main/validation';
+import type { SecretCipher } from '../../../src/main/profiles/secrets';
+import { testCipher } from '../../support/harness';
+
+const ROOT = resolve(__dirname, '../../..');
+export const RENDERER_DIR = join(ROOT, 'out/renderer');
+
+let bridgeScript: string | undefined;
+/** The page-side bridge, bundled from TypeScript once per worker. */
+function bridge(): string {
+  bridgeScript ??= buildSync({
+    entryPoints: [join(__dirname, 'bridge-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    target: 'chrome120',
+  }).outputFiles[0].text;
+  return bridgeScript;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Serves the built renderer over http on 127.0.0.1 (module scripts do not load from file://). */
+export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`No built renderer at ${RENDERER_DIR}. Run "npm run build" first (npm test does it).`);
+  }
+  const server = http.createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(RENDERER_DIR, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(RENDERER_DIR)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await fs.readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export interface AppUnderTest {
+  readonly handlers: AppHandlers;
+  readonly profilesDir: string;
+  /** Every request the page made, in order (channel names). */
+  readonly calls: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the renderer in `page` with `window.etcd` wired to real handlers in this process,
+ * going through the same runtime validation as the Electron IPC layer.
+ */
+export async function openApp(
+  page: Page,
+  url: string,
+  opts: { profilesDir?: string; cipher?: SecretCipher; delayMs?: (channel: string) => number } = {},
+): Promise<AppUnderTest> {
+  const profilesDir = opts.profilesDir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-e2e-')));
+  const calls: string[] = [];
+  const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
+    if (page.isClosed()) return;
+    page.evaluate(([e, p]) => (window as unknown as { __etcdEmit(e: string, p: unknown): void }).__etcdEmit(e, p), [event, payload] as const).catch(
+      () => undefined,
+    );
+  };
+  const handlers = createHandlers({ profilesDir, cipher: opts.cipher ?? testCipher(), emit });
+  await page.exposeBinding('__etcdInvoke', async (_source, channel: string, req: unknown) => {
+    calls.push(channel);
+    const parsed = parseRequest(channel as never, req);
+    if (!parsed.ok) return parsed;
+    const delay = opts.delayMs?.(channel) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return (handlers[channel as keyof typeof handlers] as (r: unknown) => Promise<unknown>)(parsed.value);
+  });
+  await page.addInitScript({ content: bridge() });
+  await page.goto(url);
+  return {
+    handlers,
+    profilesDir,
+    calls,
+    async close() {
+      await handlers.dispose();
+      if (!opts.profilesDir) await rm(profilesDir, { recursive: true, force: true });
+    },
+  };
+}
