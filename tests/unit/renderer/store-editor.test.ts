@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { text, toUint8, uint8ToBase64 } from '../../../src/shared/bytes';
+import { errR, flush, memoryEtcd, useMemoryEtcd } from './fake-api';
+import { setupStore } from './helpers';
+
+async function editing(initial: Record<string, string> = { 'cfg/app': '{"replicas": 1}' }) {
+  const ctx = await setupStore();
+  const mem = memoryEtcd(initial);
+  useMemoryEtcd(ctx.fake, mem);
+  await ctx.store.getState().switchProfile('a');
+  return { ...ctx, mem };
+}
+
+describe('editor: load and save', () => {
+  it('loads a key, detects JSON, and saves with expectedModRevision = the loaded mod revision', async () => {
+    const { store, fake, mem } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    const s = store.getState();
+    expect(s.editorStatus).toBe('ready');
+    expect(s.mode).toBe('json');
+    expect(s.draft).toBe('{"replicas": 1}');
+    const loadedRev = s.loaded!.modRevision;
+
+    store.getState().setDraft('{"replicas": 3}');
+    expect(store.getState().dirty).toBe(true);
+    await store.getState().save();
+    expect(fake.ep.put.requests.at(-1)).toEqual({
+      profileId: 'a',
+      key: text('cfg/app'),
+      value: text('{"replicas": 3}'),
+      expectedModRevision: loadedRev,
+    });
+    expect(store.getState().dirty).toBe(false);
+    expect(store.getState().loaded?.modRevision).toBe(mem.revision);
+    expect(store.getState().loaded?.version).toBe(2);
+    expect(store.getState().items[0].modRevision).toBe(mem.revision); // grid row updated
+    expect(store.getState().toasts.some((t) => t.kind === 'success' && t.text.startsWith('Saved'))).toBe(true);
+  });
+
+  it('invalid JSON asks "Save as plain text anyway?" and never saves silently', async () => {
+    const { store, fake } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": ');
+    await store.getState().save();
+    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(store.getState().confirm?.message).toMatch(/Save as plain text anyway\?/);
+
+    store.getState().resolveConfirm(false); // keep editing
+    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(store.getState().draft).toBe('{"replicas": ');
+
+    await store.getState().save();
+    store.getState().resolveConfirm(true);
+    await flush();
+    expect(fake.ep.put.requests).toHaveLength(1);
+    expect(fake.ep.put.requests[0].value).toEqual(text('{"replicas": '));
+    expect(store.getState().mode).toBe('plain');
+  });
+
+  it('keeps the draft after any failure and offers the follow-up of the code', async () => {
+    const { store, fake } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": 5}');
+    fake.ep.put.handle(() => errR('UNAVAILABLE', 'connect ECONNREFUSED', { endpoint: 'http://10.0.0.1:2379' }));
+    await store.getState().save();
+    expect(store.getState().draft).toBe('{"replicas": 5}');
+    expect(store.getState().dirty).toBe(true);
+    expect(store.getState().statusMessage?.text).toContain('http://10.0.0.1:2379');
+    expect(store.getState().statusMessage?.action?.label).toBe('Retry');
+
+    fake.ep.put.handle(() => errR('TOO_LARGE', 'request is too large', { size: 2 * 1024 * 1024, limit: 1.5 * 1024 * 1024 }));
+    await store.getState().save();
+    expect(store.getState().draft).toBe('{"replicas": 5}');
+    expect(store.getState().statusMessage?.text).toContain('2.0 MiB');
+    expect(store.getState().statusMessage?.text).toContain('1.5 MiB');
+  });
+
+  it('OUTCOME_UNKNOWN offers Re-read; the re-read confirms a write that landed', async () => {
+    const { store, fake, mem } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": 7}');
+    // The write reaches etcd but the answer is lost.
+    fake.ep.put.handle((req) => {
+      mem.put(req);
+      return errR('OUTCOME_UNKNOWN', 'deadline exceeded after send');
+    });
+    await store.getState().save();
+    const msg = store.getState().statusMessage!;
+    expect(msg.text).toMatch(/may or may not have been applied/);
+    expect(msg.action?.label).toBe('Re-read');
+    expect(store.getState().draft).toBe('{"replicas": 7}');
+    fake.ep.put.handle((req) => mem.put(req));
+    msg.action!.run();
+    await flush();
+    expect(store.getState().conflict).toBeNull();
+    expect(store.getState().dirty).toBe(false);
+    expect(store.getState().loaded?.modRevision).toBe(mem.revision);
+  });
+
+  it('OUTCOME_UNKNOWN then a re-read that finds another value shows both, without overwriting', async () => {
+    const { store, fake } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": 7}');
+    fake.ep.put.handle(() => errR('OUTCOME_UNKNOWN', 'deadline exceeded after send'));
+    await store.getState().save();
+    store.getState().statusMessage!.action!.run();
+    await flush();
+    const c = store.getState().conflict!;
+    expect(c.reason).toBe('outcome-unknown');
+    expect(c.current?.value).toEqual(text('{"replicas": 1}'));
+    expect(store.getState().draft).toBe('{"replicas": 7}');
+  });
+});
+
+describe('editor: conflicts', () => {
+  it('a CONFLICT keeps the draft, shows the current value beside it, and overwrites only on request', async () => {
+    const { store, fake, mem } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": 3}');
+    mem.externalPut('cfg/app', '{"replicas": 9}');
+    const theirRev = mem.revision;
+
+    await store.getState().save();
+    const c = store.getState().conflict!;
+    expect(c.reason).toBe('conflict');
+    expect(c.current?.value).toEqual(text('{"replicas": 9}'));
+    expect(c.current?.modRevision).toBe(theirRev);
+    expect(store.getState().draft).toBe('{"replicas": 3}');
+    expect(store.getState().dirty).toBe(true);
+    expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 9}'));
+
+    // "Keep editing": the draft stays, and saving again conflicts again (nothing silently overwritten).
+    await store.getState().resolveConflict('keep');
+    expect(store.getState().conflict).toBeNull();
+    expect(store.getState().draft).toBe('{"replicas": 3}');
+    await store.getState().save();
+    expect(store.getState().conflict).not.toBeNull();
+    expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 9}'));
+
+    await store.getState().resolveConflict('overwrite');
+    expect(fake.ep.put.requests.at(-1)).toMatchObject({ value: text('{"replicas": 3}'), expectedModRevision: theirRev });
+    expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 3}'));
+    expect(store.getState().conflict).toBeNull();
+    expect(store.getState().dirty).toBe(false);
+  });
+
+  it('"Discard my draft and load current" loads the server value', async () => {
+    const { store, mem } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('{"replicas": 3}');
+    mem.externalPut('cfg/app', '{"replicas": 9}');
+    await store.getState().save();
+    await store.getState().resolveConflict('discard');
+    expect(store.getState().conflict).toBeNull();
+    expect(store.getState().draft).toBe('{"replicas": 9}');
+    expect(store.getState().loaded?.modRevision).toBe(mem.revision);
+    expect(store.getState().dirty).toBe(false);
+  });
+
+  it('overwrite that races another writer conflicts again instead of clobbering', async () => {
+    const { store, mem } = await editing();
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('mine');
+    store.getState().setMode('plain');
+    mem.externalPut('cfg/app', 'theirs 1');
+    await store.getState().save();
+    mem.externalPut('cfg/app', 'theirs 2');
+    await store.getState().resolveConflict('overwrite');
+    expect(mem.data.get('cfg/app')?.value).toEqual(text('theirs 2'));
+    expect(store.getState().conflict?.current?.value).toEqual(text('theirs 2'));
+    expect(store.getState().draft).toBe('mine');
+  });
+
+  it('a key deleted meanwhile shows as absent in the conflict; overwrite re-creates it with expectedModRevision 0', async () => {
+    const { store, fake, mem } = await editing({ k: 'v' });
+    await store.getState().selectKey(text('k'));
+    store.getState().setDraft('v2');
+    mem.externalDelete('k');
+    await store.getState().save();
+    expect(store.getState().conflict?.current).toBeNull();
+    await store.getState().resolveConflict('overwrite');
+    expect(fake.ep.put.requests.at(-1)?.expectedModRevision).toBe(0);
+    expect(mem.data.get('k')?.value).toEqual(text('v2'));
+  });
+});
+
+describe('editor: binary values', () => {
+  const bin = new Uint8Array([0xff, 0x00, 0xfe, 0x41, 0x80]);
+  const b64 = uint8ToBase64(bin);
+
+  it('shows a base64 value read-only, and "Edit as base64" saves exactly the decoded bytes', async () => {
+    const { store, fake, mem } = await editing({});
+    mem.data.set('blob', {
+      key: text('blob'),
+      value: { encoding: 'base64', data: b64 },
+      size: 5,
+      createRevision: 3,
+      modRevision: 3,
+      version: 1,
+      lease: '0',
+    });
+    await store.getState().selectKey(text('blob'));
+    expect(store.getState().draftKind).toBe('binary');
+    store.getState().setDraft('garbage'); // read-only: ignored
+    expect(store.getState().dirty).toBe(false);
+    expect(store.getState().draft).toBe('');
+
+    store.getState().editAsBase64();
+    expect(store.getState().draft).toBe(b64);
+    const edited = new Uint8Array([0xff, 0x00, 0xfe, 0x42, 0x80, 0x81]);
+    store.getState().setDraft(uint8ToBase64(edited));
+    await store.getState().save();
+    const sent = fake.ep.put.requests.at(-1)!;
+    expect(sent.expectedModRevision).toBe(3);
+    expect(Array.from(toUint8(sent.value))).toEqual(Array.from(edited));
+    expect(store.getState().draftKind).toBe('binary');
+    expect(store.getState().dirty).toBe(false);
+  });
+
+  it('refuses invalid base64 without calling etcd and keeps the draft', async () => {
+    const { store, fake, mem } = await editing({});
+    mem.data.set('blob', { key: text('blob'), value: { encoding: 'base64', data: b64 }, size: 5, createRevision: 3, modRevision: 3, version: 1, lease: '0' });
+    await store.getState().selectKey(text('blob'));
+    store.getState().editAsBase64();
+    store.getState().setDraft('not base64!!');
+    await store.getState().save();
+    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(store.getState().draft).toBe('not base64!!');
+    expect(store.getState().statusMessage?.kind).toBe('error');
+  });
+});
+
+describe('editor: selection', () => {
+  it('drops the answer for a key selected before the current one', async () => {
+    const { store, fake, mem } = await editing({ a: '1', b: '2' });
+    fake.ep.get.handle(null);
+    void store.getState().selectKey(text('a'));
+    void store.getState().selectKey(text('b'));
+    await flush();
+    const getA = fake.ep.get.next();
+    const getB = fake.ep.get.next();
+    getB.resolve(mem.get(getB.req));
+    getA.resolve(mem.get(getA.req));
+    await flush();
+    expect(store.getState().loaded?.key).toEqual(text('b'));
+    expect(store.getState().draft).toBe('2');
+  });
+
+  it('asks before dropping a dirty draft for another key', async () => {
+    const { store } = await editing({ a: '1', b: '2' });
+    await store.getState().selectKey(text('a'));
+    store.getState().setDraft('1 edited');
+    await store.getState().selectKey(text('b'));
+    expect(store.getState().confirm).not.toBeNull();
+    store.getState().resolveConfirm(false);
+    expect(store.getState().draft).toBe('1 edited');
+    expect(store.getState().selectedKey).toEqual(text('a'));
+  });
+});

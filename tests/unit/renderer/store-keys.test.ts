@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { text } from '../../../src/shared/bytes';
+import { PAGE_SIZE } from '../../../src/renderer/src/store/keys-slice';
+import { entry, errR, flush, memoryEtcd, okR, page, useMemoryEtcd } from './fake-api';
+import { setupStore } from './helpers';
+
+const many = (from: number, n: number) => Array.from({ length: n }, (_, i) => entry(`k/${String(from + i).padStart(6, '0')}`));
+
+describe('key listing', () => {
+  it('asks for the first page with count at the latest revision, then pins later pages to that revision', async () => {
+    const { store, fake } = await setupStore();
+    await store.getState().setPrefix('k/');
+    void store.getState().switchProfile('a');
+    await flush();
+
+    const first = fake.ep.list.next();
+    expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, count: true, previewBytes: expect.any(Number) });
+    first.resolve(okR(page(many(0, PAGE_SIZE), { more: true, nextCursor: text('k/000499\0'), revision: 42, count: 1234 })));
+    await flush();
+    expect(store.getState().items).toHaveLength(500);
+    expect(store.getState().total).toBe(1234);
+    expect(store.getState().listRevision).toBe(42);
+
+    // Two scroll triggers in a row make one request.
+    void store.getState().loadNextPage();
+    void store.getState().loadNextPage();
+    await flush();
+    expect(fake.ep.list.pending).toHaveLength(1);
+    const second = fake.ep.list.next();
+    expect(second.req).toMatchObject({ profileId: 'a', prefix: text('k/'), cursor: text('k/000499\0'), limit: 500, revision: 42 });
+    expect(second.req.count).toBeUndefined();
+    second.resolve(okR(page(many(500, 500), { more: true, nextCursor: text('k/000999\0'), revision: 42 })));
+    await flush();
+    expect(store.getState().items).toHaveLength(1000);
+    expect(store.getState().items[500].key).toEqual(text('k/000500'));
+
+    void store.getState().loadNextPage();
+    await flush();
+    const third = fake.ep.list.next();
+    expect(third.req).toMatchObject({ cursor: text('k/000999\0'), revision: 42 });
+    third.resolve(okR(page(many(1000, 234), { more: false, nextCursor: null, revision: 42 })));
+    await flush();
+    expect(store.getState().items).toHaveLength(1234);
+    expect(store.getState().more).toBe(false);
+
+    void store.getState().loadNextPage();
+    await flush();
+    expect(fake.ep.list.pending).toHaveLength(0);
+  });
+
+  it('drops pages of a listing replaced by a reload', async () => {
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep.list.next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    await flush();
+    void store.getState().loadNextPage();
+    await flush();
+    const stalePage = fake.ep.list.next();
+    void store.getState().reloadKeys();
+    await flush();
+    const fresh = fake.ep.list.next();
+    expect(fresh.req.revision).toBe(0);
+    expect(fresh.req.cursor).toBeUndefined();
+    stalePage.resolve(okR(page(many(500, 400), { revision: 10 })));
+    await flush();
+    expect(store.getState().items).toHaveLength(0);
+    fresh.resolve(okR(page(many(0, 3), { revision: 11, count: 3 })));
+    await flush();
+    expect(store.getState().items).toHaveLength(3);
+    expect(store.getState().listRevision).toBe(11);
+  });
+
+  it('offers a reload when the pinned revision was compacted', async () => {
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep.list.next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    await flush();
+    void store.getState().loadNextPage();
+    await flush();
+    fake.ep.list.next().resolve(errR('COMPACTED', 'mvcc: required revision has been compacted'));
+    await flush();
+    const msg = store.getState().statusMessage;
+    expect(msg?.code).toBe('COMPACTED');
+    expect(msg?.action?.label).toBe('Reload');
+    expect(store.getState().items).toHaveLength(500); // what was loaded stays
+    msg!.action!.run();
+    await flush();
+    expect(fake.ep.list.next().req).toMatchObject({ revision: 0, count: true });
+  });
+
+  it('quick filter works on loaded keys only and does not call etcd', async () => {
+    const { store, fake } = await setupStore();
+    const { filterEntries } = await import('../../../src/renderer/src/store/keys-slice');
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep.list.next().resolve(okR(page([entry('app/a'), entry('app/B'), entry('db/c')], { count: 3 })));
+    await flush();
+    store.getState().setFilter('APP/');
+    expect(fake.ep.list.requests).toHaveLength(1);
+    expect(filterEntries(store.getState().items, store.getState().filter).map((e) => e.key.data)).toEqual(['app/a', 'app/B']);
+  });
+});
+
+describe('delete and undo', () => {
+  it('deletes with the loaded mod revision after confirmation, then Undo puts the value back with expectedModRevision 0', async () => {
+    const { store, fake } = await setupStore();
+    const mem = memoryEtcd({ 'cfg/a': 'hello', 'cfg/b': 'world' });
+    useMemoryEtcd(fake, mem);
+    await store.getState().switchProfile('a');
+    await store.getState().selectKey(text('cfg/a'));
+    const loadedRev = store.getState().loaded!.modRevision;
+
+    store.getState().requestDelete();
+    expect(store.getState().confirm?.subject).toBe('cfg/a');
+    expect(fake.ep.delete.requests).toHaveLength(0); // nothing before the confirmation
+    store.getState().resolveConfirm(true);
+    await flush();
+    expect(fake.ep.delete.requests[0]).toEqual({ profileId: 'a', key: text('cfg/a'), expectedModRevision: loadedRev });
+    expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/b']);
+    expect(store.getState().total).toBe(1);
+    expect(store.getState().selectedKey).toBeNull();
+    const status = store.getState().statusMessage!;
+    expect(status.action?.label).toBe('Undo');
+
+    status.action!.run();
+    await flush();
+    expect(fake.ep.put.requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/a'), value: text('hello'), expectedModRevision: 0 });
+    expect(mem.data.get('cfg/a')?.value).toEqual(text('hello'));
+    expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/a', 'cfg/b']);
+    expect(store.getState().toasts.some((t) => t.kind === 'success' && t.text.includes('Restored'))).toBe(true);
+  });
+
+  it('Undo reports a conflict instead of overwriting a key re-created meanwhile', async () => {
+    const { store, fake } = await setupStore();
+    const mem = memoryEtcd({ 'cfg/a': 'hello' });
+    useMemoryEtcd(fake, mem);
+    await store.getState().switchProfile('a');
+    await store.getState().deleteKey(text('cfg/a'));
+    mem.externalPut('cfg/a', 'someone else');
+    store.getState().statusMessage!.action!.run();
+    await flush();
+    expect(mem.data.get('cfg/a')?.value).toEqual(text('someone else'));
+    expect(store.getState().statusMessage?.kind).toBe('error');
+    expect(store.getState().statusMessage?.text).toMatch(/re-created meanwhile/);
+  });
+
+  it('a delete that conflicts leaves the key and offers a re-read', async () => {
+    const { store, fake } = await setupStore();
+    const mem = memoryEtcd({ 'cfg/a': 'hello' });
+    useMemoryEtcd(fake, mem);
+    await store.getState().switchProfile('a');
+    await store.getState().selectKey(text('cfg/a'));
+    mem.externalPut('cfg/a', 'changed');
+    await store.getState().deleteKey(text('cfg/a'));
+    expect(mem.data.has('cfg/a')).toBe(true);
+    expect(store.getState().statusMessage?.code).toBe('CONFLICT');
+    expect(store.getState().statusMessage?.action?.label).toBe('Re-read');
+  });
+});
+
+describe('new key', () => {
+  it('creates with expectedModRevision 0, and asks before overwriting an existing key', async () => {
+    const { store, fake } = await setupStore();
+    const mem = memoryEtcd({ 'cfg/a': 'old' });
+    useMemoryEtcd(fake, mem);
+    await store.getState().switchProfile('a');
+
+    store.getState().openNewKey();
+    store.getState().updateNewKey({ key: 'cfg/new', value: 'v1' });
+    await store.getState().submitNewKey();
+    expect(fake.ep.put.requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/new'), value: text('v1'), expectedModRevision: 0 });
+    expect(store.getState().newKey).toBeNull();
+    expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/a', 'cfg/new']);
+    expect(store.getState().selectedKey).toEqual(text('cfg/new'));
+
+    store.getState().openNewKey();
+    store.getState().updateNewKey({ key: 'cfg/a', value: 'replacement' });
+    await store.getState().submitNewKey();
+    const currentRev = mem.data.get('cfg/a')!.modRevision;
+    expect(store.getState().newKey?.exists).toEqual({ modRevision: currentRev });
+    expect(mem.data.get('cfg/a')?.value).toEqual(text('old')); // not overwritten yet
+
+    await store.getState().submitNewKey({ overwrite: true });
+    expect(fake.ep.put.requests.at(-1)).toMatchObject({ key: text('cfg/a'), expectedModRevision: currentRev });
+    expect(mem.data.get('cfg/a')?.value).toEqual(text('replacement'));
+    expect(store.getState().newKey).toBeNull();
+  });
+
+  it('keeps the dialog and its text after a failure', async () => {
+    const { store, fake } = await setupStore();
+    useMemoryEtcd(fake, memoryEtcd());
+    await store.getState().switchProfile('a');
+    fake.ep.put.handle(() => errR('PERMISSION_DENIED', 'etcdserver: permission denied'));
+    store.getState().openNewKey();
+    store.getState().updateNewKey({ key: 'secret/x', value: 'v' });
+    await store.getState().submitNewKey();
+    expect(store.getState().newKey).toMatchObject({ key: 'secret/x', value: 'v', busy: false, error: { code: 'PERMISSION_DENIED' } });
+  });
+});
