@@ -67,6 +67,8 @@ export default defineConfig(
       '.etcd-data/**',
       '.vite/**',
       '.ci/**',
+      // untracked scratch experiments
+      '.bench-scratch/**',
     ],
   },
   js.configs.recommended,
