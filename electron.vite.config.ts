@@ -1,6 +1,21 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'electron-vite';
+import { defineConfig, type Plugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * The page ships a strict CSP meta. In dev, Vite's React refresh injects an inline module
+ * script and talks to its websocket, so the dev server swaps in a looser policy; built files
+ * keep the strict one. (Kept in sync with DEV_CSP in src/main/window.ts, which cannot be
+ * imported here because it loads electron.)
+ */
+const DEV_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws://localhost:* ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'";
+
+const devCsp = (): Plugin => ({
+  name: 'dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html: string) => html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*/, `$1${DEV_CSP}`),
+});
 
 export default defineConfig({
   main: {
@@ -12,6 +27,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
   },
 });
