@@ -1,5 +1,6 @@
 import type { Handlers } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
+import type { Profile } from '../shared/types';
 import { Connections, testProfile } from './connections';
 import { AppFailure } from './etcd/errors';
 import type { HandlerDeps } from './handlers-deps';
@@ -15,6 +16,9 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
+const connectionKey = (p: Profile): string =>
+  JSON.stringify([p.endpoints, p.username ?? '', p.tls?.caFile, p.tls?.certFile, p.tls?.keyFile, p.deadlineMs]);
+
 export type AppHandlers = Handlers & { dispose(): Promise<void> };
 
 /**
@@ -29,9 +33,13 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     'profiles:list': () => guard(() => profiles.state()),
     'profiles:save': (input) =>
       guard(async () => {
+        const before = input.id ? (await profiles.list()).find((p) => p.id === input.id) : undefined;
         const saved = await profiles.save(input);
-        // A live session keeps the old endpoints and credentials: drop it so the next connect uses the new ones.
-        if (input.id) await connections.disconnect(input.id);
+        // A live session keeps the old endpoints and credentials: drop it so the next connect uses
+        // the new ones. Renaming or recolouring leaves it alone.
+        if (before && (input.password !== undefined || connectionKey(before) !== connectionKey(saved))) {
+          await connections.disconnect(before.id);
+        }
         return saved;
       }),
     'profiles:remove': ({ profileId }) =>

@@ -128,3 +128,21 @@ describe('recovery', () => {
     }
   });
 });
+
+describe('editing a connected profile', () => {
+  it('renaming keeps the session; changing endpoints drops it so the next connect uses the new ones', async () => {
+    const etcd = await startCluster();
+    try {
+      const id = await h.connect({ name: 'edit', endpoints: etcd.endpoints, deadlineMs: DEADLINE });
+      unwrap(await h.handlers['profiles:save']({ id, name: 'renamed', endpoints: etcd.endpoints, deadlineMs: DEADLINE }));
+      expect(unwrap(await h.handlers['connection:status']({ profileId: id })).state).toBe('connected');
+      const dead = await deadEndpoint();
+      unwrap(await h.handlers['profiles:save']({ id, name: 'renamed', endpoints: [dead], deadlineMs: DEADLINE }));
+      expect(unwrap(await h.handlers['connection:status']({ profileId: id })).state).toBe('disconnected');
+      expect(errorOf(await h.handlers['kv:get']({ profileId: id, key: text('k') })).code).toBe('NOT_CONNECTED');
+      expect(errorOf(await h.handlers['connection:connect']({ profileId: id })).code).toBe('UNAVAILABLE');
+    } finally {
+      await etcd.close();
+    }
+  });
+});
