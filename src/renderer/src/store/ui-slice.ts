@@ -1,6 +1,7 @@
 /** Which dialogs and panels are open. Dialog *content* lives with the slice that acts on it. */
 import type { AppError } from '../../../shared/result';
 import type { Profile } from '../../../shared/types';
+import type { MenuCommand } from '../api/etcd-client';
 import type { Slice } from './types';
 
 export interface ConfirmRequest {
@@ -48,15 +49,19 @@ export interface UiSlice {
   closeProfileForm(): void;
   openNewKey(): void;
   updateNewKey(patch: Partial<Pick<NewKeyState, 'key' | 'value'>>): void;
+  /** Leave the "overwrite?" question and go back to editing the new key. */
+  newKeyBack(): void;
   closeNewKey(): void;
   toggleClusterView(open?: boolean): void;
   focusFilter(): void;
   setTheme(theme: ThemeChoice): void;
   /** True while a modal dialog is up (shortcuts stay out of its way). */
   isModalOpen(): boolean;
+  /** Subscribe to the native menu's commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
 
-export const createUiSlice: Slice<UiSlice> = (set, get) => ({
+export const createUiSlice: Slice<UiSlice> = (set, get, { client }) => ({
   confirm: null,
   profileForm: null,
   newKey: null,
@@ -101,6 +106,11 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
     set({ newKey: { ...nk, ...patch, exists, error: null } });
   },
 
+  newKeyBack() {
+    const nk = get().newKey;
+    if (nk) set({ newKey: { ...nk, exists: null, busy: false } });
+  },
+
   closeNewKey() {
     set({ newKey: null });
   },
@@ -122,5 +132,9 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   isModalOpen() {
     const s = get();
     return s.confirm !== null || s.profileForm !== null || s.newKey !== null;
+  },
+
+  onMenuCommand(listener) {
+    return client.onMenuCommand(listener);
   },
 });

@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createMissingApi, getWindowApi } from './api/etcd-client';
+import { App } from './App';
+import { createAppStore, StoreProvider } from './store';
+import './styles/app.css';
+
+const api = getWindowApi();
+const store = createAppStore(api ?? createMissingApi());
+if (!api) store.getState().setStatus('error', 'The etcd bridge is missing: the preload script did not load, so nothing can reach etcd.');
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

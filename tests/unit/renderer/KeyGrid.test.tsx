@@ -1,0 +1,134 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KeyGrid, LOAD_AHEAD_ROWS, shouldLoadMore } from '../../../src/renderer/src/components/KeyGrid';
+import { StoreProvider, type AppStore } from '../../../src/renderer/src/store';
+import { text } from '../../../src/shared/bytes';
+import { entry, flush, okR, page } from './fake-api';
+import { setupStore } from './helpers';
+
+// happy-dom does no layout: give the grid's scroll element a real-looking viewport.
+const VIEWPORT = 600;
+let restore: (() => void)[] = [];
+beforeAll(() => {
+  const proto = HTMLElement.prototype;
+  const h = Object.getOwnPropertyDescriptor(proto, 'clientHeight');
+  const w = Object.getOwnPropertyDescriptor(proto, 'clientWidth');
+  Object.defineProperty(proto, 'clientHeight', { configurable: true, get: () => VIEWPORT });
+  Object.defineProperty(proto, 'clientWidth', { configurable: true, get: () => 900 });
+  restore = [
+    () => (h ? Object.defineProperty(proto, 'clientHeight', h) : delete (proto as { clientHeight?: number }).clientHeight),
+    () => (w ? Object.defineProperty(proto, 'clientWidth', w) : delete (proto as { clientWidth?: number }).clientWidth),
+  ];
+});
+afterAll(() => restore.forEach((f) => f()));
+afterEach(cleanup);
+
+async function storeWith(n: number, opts: { more?: boolean } = {}): Promise<AppStore> {
+  const { store, fake } = await setupStore();
+  void store.getState().switchProfile('a');
+  await flush();
+  const items = Array.from({ length: n }, (_, i) => entry(`key/${String(i).padStart(6, '0')}`));
+  fake.ep.list.next().resolve(okR(page(items, { count: opts.more ? n * 10 : n, more: !!opts.more, nextCursor: opts.more ? text('next') : null })));
+  await flush();
+  return store;
+}
+
+describe('KeyGrid', () => {
+  it('renders only a window of rows for 20,000 keys, and a different window after scrolling', async () => {
+    const store = await storeWith(20_000);
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid />
+      </StoreProvider>,
+    );
+    await act(flush);
+    let rows = screen.getAllByTestId('key-row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThanOrEqual(60);
+    expect(rows[0].textContent).toContain('key/000000');
+    expect(screen.getByTestId('key-count').textContent).toBe('20,000 keys');
+
+    const grid = screen.getByTestId('key-grid');
+    await act(async () => {
+      grid.scrollTop = 28 * 10_000;
+      fireEvent.scroll(grid);
+      await flush();
+    });
+    rows = screen.getAllByTestId('key-row');
+    expect(rows.length).toBeLessThanOrEqual(60);
+    expect(rows.some((r) => r.textContent?.includes('key/010000'))).toBe(true);
+    expect(rows.some((r) => r.textContent?.includes('key/000000'))).toBe(false);
+  });
+
+  it('shows binary keys as hex with a "bin" badge', async () => {
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    const binKey = { ...entry('x'), key: { encoding: 'base64' as const, data: btoa('\xff\xfe\x01') } };
+    fake.ep.list.next().resolve(okR(page([binKey], { count: 1 })));
+    await flush();
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid />
+      </StoreProvider>,
+    );
+    await act(flush);
+    const row = screen.getByTestId('key-row');
+    expect(row.textContent).toContain('0xfffe01');
+    expect(row.querySelector('.bin-badge')?.textContent).toBe('bin');
+  });
+
+  it('clicking a row selects the key', async () => {
+    const store = await storeWith(5);
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid />
+      </StoreProvider>,
+    );
+    await act(flush);
+    await act(async () => {
+      fireEvent.mouseDown(screen.getAllByTestId('key-row')[2]);
+      await flush();
+    });
+    expect(store.getState().selectedKey).toEqual(text('key/000002'));
+  });
+});
+
+describe('shouldLoadMore', () => {
+  const base = { loadedCount: 500, more: true, loading: false, filtering: false, failed: false };
+  it('loads the next page only when the last rendered row is near the loaded end', () => {
+    expect(shouldLoadMore({ ...base, lastRenderedIndex: 40 })).toBe(false);
+    expect(shouldLoadMore({ ...base, lastRenderedIndex: 500 - LOAD_AHEAD_ROWS - 1 })).toBe(false);
+    expect(shouldLoadMore({ ...base, lastRenderedIndex: 500 - LOAD_AHEAD_ROWS })).toBe(true);
+  });
+  it('never while loading, without more, while filtering, or after a failure', () => {
+    const near = { ...base, lastRenderedIndex: 499 };
+    expect(shouldLoadMore({ ...near, loading: true })).toBe(false);
+    expect(shouldLoadMore({ ...near, more: false })).toBe(false);
+    expect(shouldLoadMore({ ...near, filtering: true })).toBe(false);
+    expect(shouldLoadMore({ ...near, failed: true })).toBe(false);
+  });
+  it('the grid asks for one next page when scrolled near the end', async () => {
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep.list.next().resolve(okR(page(Array.from({ length: 500 }, (_, i) => entry(`k${String(i).padStart(4, '0')}`)), { count: 5000, more: true, nextCursor: text('k0499\0'), revision: 9 })));
+    await flush();
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid />
+      </StoreProvider>,
+    );
+    await act(flush);
+    expect(fake.ep.list.pending).toHaveLength(0);
+    const grid = screen.getByTestId('key-grid');
+    await act(async () => {
+      grid.scrollTop = 28 * 300;
+      fireEvent.scroll(grid);
+      await flush();
+    });
+    expect(fake.ep.list.pending).toHaveLength(1);
+    expect(fake.ep.list.pending[0].req).toMatchObject({ cursor: text('k0499\0'), revision: 9 });
+  });
+});
