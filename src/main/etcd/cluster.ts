@@ -72,7 +72,8 @@ export class ClusterService {
       members: memberList,
       endpoints,
       leaderId,
-      alarms: alarms.map((a) => ({ memberId: hex(a.memberID), alarm: String(a.alarm) })),
+      // etcd3's proto spells the enum `Nospace`/`Corrupt`; show etcd's own names (NOSPACE, CORRUPT), as etcdctl does.
+      alarms: alarms.map((a) => ({ memberId: hex(a.memberID), alarm: String(a.alarm).toUpperCase() })),
       at: Date.now(),
     };
   }

@@ -49,6 +49,8 @@ export function isTlsFailure(err: unknown): boolean {
 }
 
 export const isNoLeader = (m: string): boolean => /no leader|leader changed/i.test(m);
+/** etcd's ErrNoSpace ("mvcc: database space exceeded"), a ResourceExhausted like the size errors. */
+export const isNoSpace = (m: string): boolean => /database space exceeded|etcdserver: no space/i.test(m);
 export const isServerTimeout = (m: string): boolean => /etcdserver: request timed out/i.test(m);
 
 export interface ErrorContext {
@@ -98,6 +100,19 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   }
   if (err instanceof EtcdPermissionDeniedError) {
     return mk('PERMISSION_DENIED', `Permission denied: this user's roles do not allow that ${ctx.kind} (${endpoint}).`);
+  }
+  if (isNoSpace(m)) {
+    // Not a size problem of this request (and not "nothing was written"): etcd checks the quota
+    // before proposing, but also again when applying, and then it applies the write AND answers
+    // NOSPACE (quotaApplierV3). Seen here: concurrent puts near the quota, all refused, all stored.
+    const hint = 'Free space: compact old revisions, defragment, then `etcdctl alarm disarm`.';
+    return ctx.kind === 'write'
+      ? mk(
+          'OUTCOME_UNKNOWN',
+          `The cluster is out of space (NOSPACE alarm: the database reached its --quota-backend-bytes quota). etcd refuses writes until space is freed, but the write that crossed the quota may still have been applied: re-read the key.`,
+          { hint },
+        )
+      : mk('INTERNAL', `The cluster is out of space (NOSPACE alarm) at ${endpoint}: ${m}`, { hint });
   }
   if (/request is too large|larger than max/i.test(m) || err instanceof GRPCResourceExhastedError) {
     const sizes = /\((\d+) vs\.? (\d+)\)/.exec(m);
