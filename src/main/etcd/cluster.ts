@@ -38,7 +38,8 @@ export class ClusterService {
         raftIndex: Number(st.raftIndex),
         leaderId: hex(st.leader),
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
-      };
+        alarms: parseAlarms(st.errors ?? []),
+      } as EndpointStatus & { alarms: Alarm[] };
     } catch (err) {
       return { endpoint, reachable: false, error: err instanceof AppFailure ? err.error : toAppError(err, ctx(s)) };
     }
@@ -49,10 +50,11 @@ export class ClusterService {
     const membersP = this.session
       .run('read', () => this.session.client.cluster.memberList({}))
       .then((r) => ({ ok: true as const, r }), (err: unknown) => ({ ok: false as const, err }));
-    const alarmsP = this.session
-      .run('read', () => this.session.client.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' }))
-      .then((r) => r.alarms ?? [], () => []);
-    const [endpoints, members, alarms] = await Promise.all([endpointsP, membersP, alarmsP]);
+    // Alarms come from each member's own Status answer ("memberID:N alarm:NOSPACE"): the Alarm RPC
+    // goes through the leader and would stall the whole view for a deadline during an election.
+    const [withAlarms, members] = await Promise.all([endpointsP, membersP]);
+    const alarms = dedupeAlarms(withAlarms.flatMap((e) => (e as { alarms?: Alarm[] }).alarms ?? []));
+    const endpoints: EndpointStatus[] = withAlarms.map(({ alarms: _a, ...e }: EndpointStatus & { alarms?: Alarm[] }) => e);
     const leaderId = endpoints.find((e) => e.reachable && e.leaderId && e.leaderId !== '0')?.leaderId;
     if (!members.ok && endpoints.every((e) => !e.reachable)) {
       throw members.err instanceof AppFailure ? members.err : new AppFailure(toAppError(members.err, ctx(this.session)));
@@ -73,7 +75,7 @@ export class ClusterService {
       endpoints,
       leaderId,
       // etcd3's proto spells the enum `Nospace`/`Corrupt`; show etcd's own names (NOSPACE, CORRUPT), as etcdctl does.
-      alarms: alarms.map((a) => ({ memberId: hex(a.memberID), alarm: String(a.alarm).toUpperCase() })),
+      alarms,
       at: Date.now(),
     };
   }
@@ -85,3 +87,20 @@ export class ClusterService {
 }
 
 const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });
+
+interface Alarm {
+  readonly memberId: string;
+  readonly alarm: string;
+}
+
+/** etcd 3.4 reports active alarms in StatusResponse.errors as "memberID:<decimal> alarm:<NAME>". */
+export function parseAlarms(errors: readonly string[]): Alarm[] {
+  const out: Alarm[] = [];
+  for (const e of errors) {
+    const m = /memberID:(\d+)\s+alarm:(\w+)/.exec(e);
+    if (m) out.push({ memberId: hex(m[1]), alarm: m[2].toUpperCase() });
+  }
+  return out;
+}
+
+const dedupeAlarms = (alarms: Alarm[]): Alarm[] => [...new Map(alarms.map((a) => [`${a.memberId}/${a.alarm}`, a])).values()];

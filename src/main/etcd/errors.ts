@@ -114,6 +114,10 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
         )
       : mk('INTERNAL', `The cluster is out of space (NOSPACE alarm) at ${endpoint}: ${m}`, { hint });
   }
+  if (/too many requests/i.test(m)) {
+    // etcd's ErrTooManyRequests is refused before proposing: nothing was applied.
+    return mk('UNAVAILABLE', `The cluster at ${endpoint} is overloaded (too many requests); try again shortly.`);
+  }
   if (/request is too large|larger than max/i.test(m) || err instanceof GRPCResourceExhastedError) {
     const sizes = /\((\d+) vs\.? (\d+)\)/.exec(m);
     return mk(
