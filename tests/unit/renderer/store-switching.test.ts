@@ -140,3 +140,23 @@ describe('switching profiles', () => {
     expect(store.getState().items).toHaveLength(1);
   });
 });
+
+describe('editing the active profile', () => {
+  it('reconnects when connection settings change, not on a rename', async () => {
+    const { store, fake } = await setupStore();
+    fake.ep.list.handle(() => okR(page([entry('k')], { count: 1 })));
+    await store.getState().switchProfile('a');
+    const a = store.getState().profiles.find((p) => p.id === 'a')!;
+    fake.ep.profilesSave.handle((input) => okR({ ...a, ...input, id: 'a', hasPassword: a.hasPassword, deadlineMs: input.deadlineMs ?? a.deadlineMs }));
+
+    await store.getState().saveProfile({ id: 'a', name: 'renamed', endpoints: a.endpoints, username: a.username, deadlineMs: a.deadlineMs, color: '#30a46c' });
+    await flush();
+    expect(fake.ep.connect.requests).toHaveLength(1);
+    expect(store.getState().items).toHaveLength(1);
+    expect(store.getState().profiles.find((p) => p.id === 'a')?.name).toBe('renamed');
+
+    await store.getState().saveProfile({ id: 'a', name: 'renamed', endpoints: ['http://other:2379'], username: a.username, deadlineMs: a.deadlineMs });
+    await flush();
+    expect(fake.ep.connect.requests).toHaveLength(2);
+  });
+});

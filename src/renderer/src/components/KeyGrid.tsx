@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Bytes } from '../../../shared/bytes';
-import type { KeyEntry } from '../../../shared/types';
+import type { ConnectionState, KeyEntry } from '../../../shared/types';
 import { formatCount, formatSize } from '../lib/format';
 import { useAppStore } from '../store';
 import { filterEntries, PAGE_SIZE, sameKey } from '../store/keys-slice';
@@ -26,6 +26,7 @@ export function KeyGrid() {
   const listError = useAppStore((s) => s.listError);
   const total = useAppStore((s) => s.total);
   const activeProfileId = useAppStore((s) => s.activeProfileId);
+  const connState = useAppStore((s) => (s.activeProfileId ? s.statuses[s.activeProfileId]?.state : undefined));
   const selectedKey = useAppStore((s) => s.selectedKey);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
   const selectKey = useAppStore((s) => s.selectKey);
@@ -35,6 +36,8 @@ export function KeyGrid() {
   const filtering = deferredFilter.trim() !== '';
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer is deliberately re-read every render (no React Compiler memoization here).
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -118,6 +121,8 @@ export function KeyGrid() {
         </div>
         <GridEmptyState
           connected={activeProfileId !== null}
+          connState={connState}
+          failed={listError !== null}
           loading={loading}
           loadedCount={items.length}
           shownCount={rows.length}
@@ -183,10 +188,14 @@ function GridControls() {
   const focusSeq = useAppStore((s) => s.focusFilterSeq);
   const connected = useAppStore((s) => s.activeProfileId !== null);
   const [prefixText, setPrefixText] = useState(prefix);
+  const [shownPrefix, setShownPrefix] = useState(prefix);
   const filterRef = useRef<HTMLInputElement>(null);
 
-  // A prefix changed elsewhere (e.g. reset on switch) shows up in the box.
-  useEffect(() => setPrefixText(prefix), [prefix]);
+  // A prefix applied elsewhere shows up in the box (adjusting state while rendering, not in an effect).
+  if (shownPrefix !== prefix) {
+    setShownPrefix(prefix);
+    setPrefixText(prefix);
+  }
 
   useEffect(() => {
     if (focusSeq > 0) {
@@ -243,12 +252,16 @@ function GridControls() {
 
 function GridEmptyState({
   connected,
+  connState,
+  failed,
   loading,
   loadedCount,
   shownCount,
   filtering,
 }: {
   connected: boolean;
+  connState: ConnectionState | undefined;
+  failed: boolean;
   loading: boolean;
   loadedCount: number;
   shownCount: number;
@@ -257,7 +270,10 @@ function GridEmptyState({
   if (shownCount > 0) return null;
   let text: string;
   if (!connected) text = 'Pick a connection on the left.';
+  else if (connState === 'connecting') text = 'Connecting…';
+  else if (connState === 'unreachable' || connState === 'disconnected') text = 'Not connected: the cluster did not answer. See the status bar.';
   else if (loading) text = 'Loading keys…';
+  else if (failed && loadedCount === 0) text = 'Listing failed. See the status bar.';
   else if (filtering && loadedCount > 0) text = 'No loaded key matches the filter.';
   else text = 'No keys under this prefix.';
   return <div className="grid-empty">{text}</div>;

@@ -1,6 +1,7 @@
 import type { Profile } from '../../../shared/types';
 import { useAppStore } from '../store';
 import { ConnectionDot, connectionLabel } from './ConnectionDot';
+import { Icon } from './Icon';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
 export function Sidebar() {
@@ -14,7 +15,7 @@ export function Sidebar() {
       <div className="sidebar-header">
         <span className="sidebar-title">Connections</span>
         <button type="button" className="icon-button" onClick={() => openForm('add')} title="Add a connection profile" aria-label="Add profile" data-testid="add-profile">
-          +
+          <Icon name="plus" />
         </button>
       </div>
       <ul className="profile-list">
@@ -75,13 +76,13 @@ function ProfileItem({ profile }: { profile: Profile }) {
       </button>
       <span className="profile-actions">
         <button type="button" className="icon-button" onClick={() => openForm('edit', profile)} aria-label={`Edit profile ${profile.name}`} title="Edit">
-          ✎
+          <Icon name="edit" />
         </button>
         <button type="button" className="icon-button" onClick={() => openForm('duplicate', profile)} aria-label={`Duplicate profile ${profile.name}`} title="Duplicate">
-          ⧉
+          <Icon name="copy" />
         </button>
         <button type="button" className="icon-button" onClick={onDelete} aria-label={`Delete profile ${profile.name}`} title="Delete">
-          ✕
+          <Icon name="trash" />
         </button>
       </span>
     </li>

@@ -1,6 +1,7 @@
 import { formatCount } from '../lib/format';
 import { useAppStore } from '../store';
 import { ConnectionDot, connectionLabel } from './ConnectionDot';
+import { Icon } from './Icon';
 
 /** Bottom line: connection, endpoint, revision, loaded/total, and the latest message with its action. */
 export function StatusBar() {
@@ -41,7 +42,7 @@ export function StatusBar() {
               </button>
             ) : null}
             <button type="button" className="icon-button" aria-label="Dismiss message" onClick={clearStatus}>
-              ✕
+              <Icon name="close" size={12} />
             </button>
           </>
         ) : null}

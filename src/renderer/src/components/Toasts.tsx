@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store';
 import type { Toast } from '../store/notifications-slice';
+import { Icon } from './Icon';
 
 const LIFETIME_MS: Record<Toast['kind'], number> = { success: 3500, info: 5000, warning: 8000, error: 8000 };
 
@@ -29,7 +30,7 @@ function ToastItem({ toast }: { toast: Toast }) {
         {toast.detail ? <div className="toast-detail">{toast.detail}</div> : null}
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
-        ✕
+        <Icon name="close" size={12} />
       </button>
     </div>
   );

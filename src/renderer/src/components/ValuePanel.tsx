@@ -5,6 +5,7 @@ import { useAppStore } from '../store';
 import { BytesText } from './BinBadge';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
+import { Icon } from './Icon';
 import { ValueEditor } from './ValueEditor';
 
 const MODES: readonly { value: EditorMode; label: string }[] = [
@@ -40,7 +41,7 @@ export function ValuePanel() {
           aria-label="Copy key"
           onClick={() => void navigator.clipboard?.writeText(selectedKey.encoding === 'utf8' ? selectedKey.data : keyLabel(selectedKey, Infinity))}
         >
-          ⧉
+          <Icon name="copy" />
         </button>
       </div>
       <Metadata />

@@ -32,16 +32,25 @@ export interface ProfilesSlice {
   switchProfile(profileId: string, opts?: { force?: boolean; reconnect?: boolean }): Promise<void>;
   /** Connect the active profile again (after a failure). */
   reconnect(): Promise<void>;
-  applyConnectionStatus(status: ConnectionStatus): void;
+  /**
+   * Record a profile's status. Push events arrive in any order, so an older one is ignored;
+   * `authoritative` (the answer to our own connect/disconnect) always applies, because main may
+   * answer with the status of a session it already had, stamped with that session's older time.
+   */
+  applyConnectionStatus(status: ConnectionStatus, authoritative?: boolean): void;
   activeProfile(): Profile | undefined;
 }
+
+/** The settings a session is built from (mirrors main's rule for dropping a session on save). */
+const connectionKey = (p: Profile): string =>
+  JSON.stringify([p.endpoints, p.username ?? '', p.tls?.caFile, p.tls?.certFile, p.tls?.keyFile, p.deadlineMs]);
 
 export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, now }) => {
   /** Connect the active profile of `session`, then list its keys. Shared by switch and reconnect. */
   const connectActive = async (session: number): Promise<void> => {
     const profileId = get().activeProfileId;
     if (!profileId) return;
-    get().applyConnectionStatus({ profileId, state: 'connecting', at: now() });
+    get().applyConnectionStatus({ profileId, state: 'connecting', at: now() }, true);
     const r = await client.connect(profileId);
     if (get().session !== session) return;
     const profile = get().activeProfile();
@@ -58,11 +67,11 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
         error: r.error,
         ...(r.error.details?.endpoint ? { endpoint: r.error.details.endpoint } : {}),
         at: now(),
-      });
+      }, true);
       get().notifyError(r.error, ctx, handlers);
       return;
     }
-    get().applyConnectionStatus(r.value);
+    get().applyConnectionStatus(r.value, true);
     if (r.value.state !== 'connected') {
       if (r.value.error) get().notifyError(r.value.error, ctx, handlers);
       return;
@@ -105,6 +114,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
     },
 
     async saveProfile(input) {
+      const before = input.id ? get().profiles.find((p) => p.id === input.id) : undefined;
       const r = await client.saveProfile(input);
       if (!r.ok) return r;
       const saved = r.value;
@@ -113,8 +123,10 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
         return { profiles: exists ? s.profiles.map((p) => (p.id === saved.id ? saved : p)) : [...s.profiles, saved] };
       });
       get().pushToast('success', input.id ? `Saved profile “${saved.name}”` : `Added profile “${saved.name}”`);
-      // Endpoints or credentials of the live session may have changed: reconnect with the new settings.
-      if (input.id && input.id === get().activeProfileId) void get().switchProfile(saved.id, { reconnect: true });
+      // Main drops the live session when endpoints, credentials, TLS or the deadline change: reconnect
+      // with the new settings. Renaming or recolouring leaves the session (and the grid) alone.
+      const settingsChanged = !before || input.password !== undefined || connectionKey(before) !== connectionKey(saved);
+      if (input.id && input.id === get().activeProfileId && settingsChanged) void get().switchProfile(saved.id, { reconnect: true });
       return r;
     },
 
@@ -176,10 +188,12 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
         ...initialEditor(),
         ...initialCluster(),
         statusMessage: null,
+        // Errors about the previous connection no longer apply; store notices stay.
+        toasts: s.toasts.filter((t) => t.kind !== 'error'),
       });
       if (prev) {
         const off = client.disconnect(prev).then((r) => {
-          if (r.ok) get().applyConnectionStatus(r.value);
+          if (r.ok) get().applyConnectionStatus(r.value, true);
         });
         // Reconnecting the same profile must not race its own disconnect.
         if (sameProfile) await off;
@@ -194,9 +208,9 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
       await connectActive(session);
     },
 
-    applyConnectionStatus(status) {
+    applyConnectionStatus(status, authoritative = false) {
       const prev = get().statuses[status.profileId];
-      if (prev && prev.at > status.at) return; // out of order
+      if (!authoritative && prev && prev.at > status.at) return; // out of order
       set((s) => ({ statuses: { ...s.statuses, [status.profileId]: status } }));
     },
 
