@@ -9,6 +9,14 @@ const api = getWindowApi();
 const store = createAppStore(api ?? createMissingApi());
 if (!api) store.getState().setStatus('error', 'The etcd bridge is missing: the preload script did not load, so nothing can reach etcd.');
 
+// The theme choice survives restarts; "system" (follow the OS) is the default.
+const THEME_KEY = 'etcd-desktop.theme';
+const savedTheme = localStorage.getItem(THEME_KEY);
+if (savedTheme === 'light' || savedTheme === 'dark') store.getState().setTheme(savedTheme);
+store.subscribe((s, prev) => {
+  if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
+});
+
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(

@@ -271,6 +271,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
         retry: () => void get().deleteKey(key),
         reread: () => void get().selectKey(key, { force: true, reread: true }),
         reload: () => void get().reloadKeys(),
+        reconnect: () => void get().reconnect(),
       });
       return;
     }
@@ -302,7 +303,10 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
         get().pushToast('error', `Undo failed: “${label}” exists again`);
         return;
       }
-      get().notifyError(r.error, { op: 'undo', key: label }, { retry: () => void get().undoDelete(deleted, session) });
+      get().notifyError(r.error, { op: 'undo', key: label }, {
+        retry: () => void get().undoDelete(deleted, session),
+        reconnect: () => void get().reconnect(),
+      });
       return;
     }
     const lease = deleted.lease !== '0' ? ` It is no longer attached to lease ${deleted.lease}.` : '';
