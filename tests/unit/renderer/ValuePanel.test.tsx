@@ -116,3 +116,31 @@ describe('ValuePanel', () => {
     expect(fake.ep.put.requests).toHaveLength(1);
   });
 });
+
+describe('ValuePanel: line endings', () => {
+  it('keeps CRLF values intact and locks values with mixed line endings', async () => {
+    const { lineEndings } = await import('../../../src/renderer/src/lib/value-mode');
+    expect(lineEndings('a\nb')).toBe('lf');
+    expect(lineEndings('a\r\nb\r\n')).toBe('crlf');
+    expect(lineEndings('a\r\nb\nc')).toBe('mixed');
+    expect(lineEndings('a\rb')).toBe('mixed');
+
+    const { store } = await withKey('mixed', (m) => m.externalPut('mixed', 'a\r\nb\nc'));
+    renderPanel(store);
+    await act(flush);
+    expect(screen.getByTestId('mixed-line-endings')).toBeTruthy();
+    expect(screen.getByTestId('edit-base64')).toBeTruthy();
+  });
+
+  it('"Edit as base64" also works for a text value and saves its exact bytes', async () => {
+    const { store, fake } = await withKey('t', (m) => m.externalPut('t', 'a\r\nb\nc'));
+    store.getState().editAsBase64();
+    expect(store.getState().draftKind).toBe('base64');
+    expect(store.getState().dirty).toBe(false);
+    store.getState().setDraft(btoa('a\r\nb\r\nc'));
+    expect(store.getState().dirty).toBe(true);
+    await store.getState().save();
+    expect(fake.ep.put.requests.at(-1)?.value).toEqual(text('a\r\nb\r\nc'));
+    expect(store.getState().draftKind).toBe('text');
+  });
+});

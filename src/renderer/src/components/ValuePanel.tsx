@@ -1,5 +1,6 @@
+import { useMemo, useState } from 'react';
 import { formatLease, formatSize, keyLabel } from '../lib/format';
-import type { EditorMode } from '../lib/value-mode';
+import { lineEndings, type EditorMode } from '../lib/value-mode';
 import { describeError } from '../messages';
 import { useAppStore } from '../store';
 import { BytesText } from './BinBadge';
@@ -103,6 +104,7 @@ function ValueBody() {
   const draftKind = useAppStore((s) => s.draftKind);
   const loaded = useAppStore((s) => s.loaded);
   const dirty = useAppStore((s) => s.dirty);
+  const selectedKey = useAppStore((s) => s.selectedKey);
 
   return (
     <>
@@ -114,7 +116,8 @@ function ValueBody() {
       ) : null}
       {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
       {draftKind === 'base64' ? <Base64Editor /> : null}
-      {draftKind === 'text' ? <TextEditor /> : null}
+      {/* Keyed by key: a fresh editor (and undo history) per key, so Undo never brings back another key's text. */}
+      {draftKind === 'text' ? <TextEditor key={selectedKey ? `${selectedKey.encoding}:${selectedKey.data}` : ''} /> : null}
     </>
   );
 }
@@ -123,7 +126,27 @@ function TextEditor() {
   const draft = useAppStore((s) => s.draft);
   const mode = useAppStore((s) => s.mode);
   const setDraft = useAppStore((s) => s.setDraft);
-  return <ValueEditor value={draft} mode={mode} onChange={setDraft} />;
+  const original = useAppStore((s) => (s.loaded?.value.encoding === 'utf8' ? s.loaded.value.data : ''));
+  const endings = useMemo(() => lineEndings(original), [original]);
+  const [normalize, setNormalize] = useState(false);
+  // Mixed line endings cannot round-trip through the editor (it joins lines with one separator).
+  const locked = endings === 'mixed' && !normalize;
+  return (
+    <>
+      {endings === 'mixed' ? (
+        <p className="notice pad-x" role="note" data-testid="mixed-line-endings">
+          This value mixes line endings (\r\n, \n, \r). The text editor would unify them, so it is read-only: use “Edit as base64” to keep the
+          bytes exact{normalize ? '.' : ', or '}
+          {normalize ? null : (
+            <button type="button" className="link" onClick={() => setNormalize(true)}>
+              edit anyway (line endings become \n)
+            </button>
+          )}
+        </p>
+      ) : null}
+      <ValueEditor value={draft} mode={mode} onChange={setDraft} readOnly={locked} crlf={endings === 'crlf'} />
+    </>
+  );
 }
 
 function Base64Editor() {
@@ -184,7 +207,7 @@ function EditorBar() {
           ) : null}
         </>
       ) : null}
-      {draftKind === 'binary' ? (
+      {draftKind === 'binary' || (draftKind === 'text' && !dirty && status === 'ready') ? (
         <button type="button" onClick={editAsBase64} data-testid="edit-base64" title="Edit the exact bytes as base64">
           Edit as base64
         </button>

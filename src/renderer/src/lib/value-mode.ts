@@ -28,3 +28,17 @@ function looksLikeYaml(t: string): boolean {
   // A single "a: b" line is too weak a signal (URLs, log lines); require structure on most lines.
   return lines.length >= 2 && structured >= Math.ceil(lines.length * 0.6);
 }
+
+export type LineEndings = 'lf' | 'crlf' | 'mixed';
+
+/**
+ * The text editor joins lines with one separator, so a value is edited losslessly only when
+ * its line endings are uniform: all "\n" (lf) or all "\r\n" (crlf). Anything else is "mixed".
+ */
+export function lineEndings(value: string): LineEndings {
+  if (!value.includes('\r')) return 'lf';
+  const crlf = value.split('\r\n').length - 1;
+  const cr = value.split('\r').length - 1;
+  const lf = value.split('\n').length - 1;
+  return crlf === cr && crlf === lf ? 'crlf' : 'mixed';
+}

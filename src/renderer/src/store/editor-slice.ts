@@ -4,7 +4,7 @@
  * state with the current server value, and nothing is overwritten without an explicit choice.
  */
 import type { Bytes } from '../../../shared/bytes';
-import { base64ToUint8, byteLength, bytesEqual, fromUint8, isText, text } from '../../../shared/bytes';
+import { base64ToUint8, byteLength, bytesEqual, fromUint8, isText, text, toUint8, uint8ToBase64 } from '../../../shared/bytes';
 import type { AppError } from '../../../shared/result';
 import type { KeyValue } from '../../../shared/types';
 import { keyLabel } from '../lib/format';
@@ -90,10 +90,15 @@ function draftValue(draft: string, kind: DraftKind): { value: Bytes } | { error:
   return { value: text(draft) };
 }
 
+/** The exact bytes of a value as base64. */
+function base64Of(value: Bytes): string {
+  return value.encoding === 'base64' ? value.data : uint8ToBase64(toUint8(value));
+}
+
 function computeDirty(loaded: KeyValue | null, draft: string, kind: DraftKind): boolean {
   if (kind === 'binary') return false;
   if (!loaded) return draft.length > 0;
-  if (kind === 'base64') return (normalizeBase64(draft) ?? draft) !== loaded.value.data;
+  if (kind === 'base64') return (normalizeBase64(draft) ?? draft) !== base64Of(loaded.value);
   return loaded.value.encoding !== 'utf8' || draft !== loaded.value.data;
 }
 
@@ -245,14 +250,14 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
 
     editAsBase64() {
       const s = get();
-      if (!s.loaded || s.draftKind !== 'binary') return;
-      set({ draftKind: 'base64', draft: s.loaded.value.data, dirty: false });
+      if (!s.loaded || s.draftKind === 'base64' || s.dirty) return;
+      set({ draftKind: 'base64', draft: base64Of(s.loaded.value), dirty: false });
     },
 
     cancelBase64() {
       const s = get();
       if (!s.loaded || s.draftKind !== 'base64') return;
-      set({ draftKind: 'binary', draft: '', dirty: false });
+      set(showValue(s.loaded));
     },
 
     revertDraft() {
