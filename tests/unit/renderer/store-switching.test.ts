@@ -160,3 +160,23 @@ describe('editing the active profile', () => {
     expect(fake.ep.connect.requests).toHaveLength(2);
   });
 });
+
+describe('switching back and forth', () => {
+  it('A → B → A waits for A’s disconnect before connecting A again', async () => {
+    const { store, fake } = await setupStore();
+    fake.ep.list.handle(() => okR(page([entry('k')], { count: 1 })));
+    await store.getState().switchProfile('a');
+    fake.ep.disconnect.handle(null); // answer disconnects by hand
+    void store.getState().switchProfile('b');
+    await flush();
+    void store.getState().switchProfile('a');
+    await flush();
+    // B connected first; A's reconnect is held until A's disconnect is answered.
+    expect(fake.ep.connect.requests.map((r) => r.profileId)).toEqual(['a', 'b']);
+    fake.ep.disconnect.next().resolve(okR({ profileId: 'a', state: 'disconnected', at: 1 }));
+    await flush();
+    expect(fake.ep.connect.requests.map((r) => r.profileId)).toEqual(['a', 'b', 'a']);
+    expect(store.getState().statuses.a.state).toBe('connected');
+    expect(store.getState().activeProfileId).toBe('a');
+  });
+});

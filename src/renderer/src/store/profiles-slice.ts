@@ -47,6 +47,9 @@ const connectionKey = (p: Profile): string =>
 
 export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, now }) => {
   /** Connect the active profile of `session`, then list its keys. Shared by switch and reconnect. */
+  /** Disconnects sent and not answered yet, per profile. */
+  const pendingDisconnects = new Map<string, Promise<void>>();
+
   const connectActive = async (session: number): Promise<void> => {
     const profileId = get().activeProfileId;
     if (!profileId) return;
@@ -195,9 +198,15 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
         const off = client.disconnect(prev).then((r) => {
           if (r.ok) get().applyConnectionStatus(r.value, true);
         });
-        // Reconnecting the same profile must not race its own disconnect.
-        if (sameProfile) await off;
+        pendingDisconnects.set(prev, off);
+        void off.finally(() => {
+          if (pendingDisconnects.get(prev) === off) pendingDisconnects.delete(prev);
+        });
       }
+      // Connecting must not race a disconnect of the same profile still in flight (A → B → A quickly,
+      // or a reconnect), or main could close the session we are about to use.
+      const inFlight = pendingDisconnects.get(profileId);
+      if (inFlight) await inFlight;
       if (get().session !== session) return;
       await connectActive(session);
     },
