@@ -103,17 +103,11 @@ function Metadata() {
 function ValueBody() {
   const draftKind = useAppStore((s) => s.draftKind);
   const loaded = useAppStore((s) => s.loaded);
-  const dirty = useAppStore((s) => s.dirty);
   const selectedKey = useAppStore((s) => s.selectedKey);
 
   return (
     <>
       <EditorBar />
-      {loaded && loaded.lease !== '0' && dirty ? (
-        <p className="notice pad-x" role="note">
-          This key is attached to lease {loaded.lease}. Saving writes it without a lease, so it will no longer expire with that lease.
-        </p>
-      ) : null}
       {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
       {draftKind === 'base64' ? <Base64Editor /> : null}
       {/* Keyed by key: a fresh editor (and undo history) per key, so Undo never brings back another key's text. */}

@@ -161,8 +161,8 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       createRevision: created || !base ? r.value.revision : base.createRevision,
       modRevision: r.value.revision,
       version: created || !base ? 1 : base.version + 1,
-      // A put without a lease detaches the key from its lease.
-      lease: '0',
+      // The core writes edits with ignore_lease: an existing key keeps its lease.
+      lease: created || !base ? '0' : base.lease,
     };
     if (stillShown) {
       const cur = get();
