@@ -16,6 +16,7 @@ export function Dialog({ title, onClose, children, footer, testId, width = 440, 
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const previouslyFocused = useRef<Element | null>(null);
+  const lastFocused = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     previouslyFocused.current = document.activeElement;
@@ -28,6 +29,17 @@ export function Dialog({ title, onClose, children, footer, testId, width = 440, 
       if (prev instanceof HTMLElement && prev.isConnected) prev.focus();
     };
   }, []);
+
+  // A focused button that gets disabled while busy ("Testing…") drops focus to <body>, where
+  // Escape and the Tab trap no longer reach the dialog: bring focus back once it is enabled again.
+  useEffect(() => {
+    const el = ref.current;
+    const active = document.activeElement;
+    if (!el || (active && active !== document.body)) return;
+    const last = lastFocused.current;
+    if (last && last.isConnected && el.contains(last) && !last.hasAttribute('disabled')) last.focus();
+    else el.focus();
+  });
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape' && !busy) {
@@ -62,7 +74,11 @@ export function Dialog({ title, onClose, children, footer, testId, width = 440, 
         aria-labelledby={titleId}
         data-testid={testId}
         style={{ width }}
+        tabIndex={-1}
         onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          if (e.target instanceof HTMLElement && e.target !== e.currentTarget) lastFocused.current = e.target;
+        }}
       >
         <h2 id={titleId} className="dialog-title">
           {title}
