@@ -71,6 +71,8 @@ export interface AppUnderTest {
   readonly profilesDir: string;
   /** Every request the page made, in order (channel names). */
   readonly calls: string[];
+  /** Every answer handed back to the page, in order (channel names). */
+  readonly answered: string[];
   close(): Promise<void>;
 }
 
@@ -81,10 +83,21 @@ export interface AppUnderTest {
 export async function openApp(
   page: Page,
   url: string,
-  opts: { profilesDir?: string; cipher?: SecretCipher; delayMs?: (channel: string) => number } = {},
+  opts: {
+    profilesDir?: string;
+    cipher?: SecretCipher;
+    /** Hold a request this long before the handler runs. */
+    delayMs?: (channel: string) => number;
+    /**
+     * Hold the handler's answer this long before the page gets it: the request really ran
+     * against etcd, only its answer arrives late (an old cluster's reply after a switch).
+     */
+    answerDelayMs?: (channel: string) => number;
+  } = {},
 ): Promise<AppUnderTest> {
   const profilesDir = opts.profilesDir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-e2e-')));
   const calls: string[] = [];
+  const answered: string[] = [];
   const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
     if (page.isClosed()) return;
     page.evaluate(([e, p]) => (window as unknown as { __etcdEmit(e: string, p: unknown): void }).__etcdEmit(e, p), [event, payload] as const).catch(
@@ -98,7 +111,11 @@ export async function openApp(
     if (!parsed.ok) return parsed;
     const delay = opts.delayMs?.(channel) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    return (handlers[channel as keyof typeof handlers] as (r: unknown) => Promise<unknown>)(parsed.value);
+    const result = await (handlers[channel as keyof typeof handlers] as (r: unknown) => Promise<unknown>)(parsed.value);
+    const late = opts.answerDelayMs?.(channel) ?? 0;
+    if (late > 0) await new Promise((r) => setTimeout(r, late));
+    answered.push(channel);
+    return result;
   });
   await page.addInitScript({ content: bridge() });
   await page.goto(url);
@@ -106,6 +123,7 @@ export async function openApp(
     handlers,
     profilesDir,
     calls,
+    answered,
     async close() {
       await handlers.dispose();
       if (!opts.profilesDir) await rm(profilesDir, { recursive: true, force: true });

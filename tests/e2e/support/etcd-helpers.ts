@@ -29,6 +29,12 @@ export async function etcdBase64(etcd: EtcdCluster, key: string): Promise<string
   return kv ? (kv.value ?? '') : null;
 }
 
+/** The key's mod revision (null when absent). */
+export async function etcdModRevision(etcd: EtcdCluster, key: string): Promise<number | null> {
+  const out = JSON.parse(await ctl(etcd, ['get', key, '-w', 'json'])) as JsonGet;
+  return out.kvs?.[0]?.mod_revision ?? null;
+}
+
 /** The value as UTF-8 text, or null when the key does not exist. */
 export async function etcdText(etcd: EtcdCluster, key: string): Promise<string | null> {
   const b = await etcdBytes(etcd, key);

@@ -4,7 +4,8 @@
  *  - `profilesDir`: a fresh, empty profiles folder per test (so every test is a first run);
  *  - `startEtcd(opts)`: a real etcd (single node or cluster) on free ports, closed after the test;
  *  - `launch(opts)`: opens the renderer in `page` wired to the real handler table (see bridge.ts);
- *  - `ui`: the page objects.
+ *  - `ui`: the page objects;
+ *  - `pageErrors` (automatic): any uncaught error in the page fails the test.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ export interface TestFixtures {
   startEtcd(opts?: StartClusterOptions): Promise<EtcdCluster>;
   launch(opts?: LaunchOptions): Promise<AppUnderTest>;
   ui: AppPage;
+  /** Uncaught errors in the page; the test fails if any happened (automatic). */
+  pageErrors: Error[];
 }
 
 export interface WorkerFixtures {
@@ -72,6 +75,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ui: async ({ page }, use) => {
     await use(new AppPage(page));
   },
+
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: Error[] = [];
+      page.on('pageerror', (e) => errors.push(e));
+      await use(errors);
+      expect(errors.map((e) => e.message), 'uncaught errors in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

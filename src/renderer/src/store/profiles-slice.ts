@@ -41,6 +41,9 @@ export interface ProfilesSlice {
   activeProfile(): Profile | undefined;
 }
 
+/** Errors that only mean "could not reach the cluster"; a later successful call makes them stale. */
+const CONNECTIVITY: ReadonlySet<AppError['code']> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'NOT_CONNECTED']);
+
 /** The settings a session is built from (mirrors main's rule for dropping a session on save). */
 const connectionKey = (p: Profile): string =>
   JSON.stringify([p.endpoints, p.username ?? '', p.tls?.caFile, p.tls?.certFile, p.tls?.keyFile, p.deadlineMs]);
@@ -221,6 +224,11 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
       const prev = get().statuses[status.profileId];
       if (!authoritative && prev && prev.at > status.at) return; // out of order
       set((s) => ({ statuses: { ...s.statuses, [status.profileId]: status } }));
+      // The active cluster answers again: a status-bar "unreachable" message (and its Retry) is stale.
+      const msg = get().statusMessage;
+      if (status.state === 'connected' && status.profileId === get().activeProfileId && msg?.kind === 'error' && msg.code && CONNECTIVITY.has(msg.code)) {
+        get().clearStatus();
+      }
     },
 
     activeProfile() {
