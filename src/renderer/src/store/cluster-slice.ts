@@ -1,5 +1,5 @@
 /**
- * Cluster status for the ClusterView panel (a mount point: the full cluster view comes later).
+ * Cluster status for the ClusterView panel, refreshed by the view while it is open.
  */
 import type { AppError } from '../../../shared/result';
 import type { ClusterStatus } from '../../../shared/types';
@@ -7,8 +7,10 @@ import type { Slice } from './types';
 
 export interface ClusterSlice {
   clusterStatus: ClusterStatus | null;
+  /** A status request is in flight. */
   clusterLoading: boolean;
   clusterError: AppError | null;
+  /** Read the cluster status; a no-op while a request is already in flight (timers never pile up). */
   loadClusterStatus(): Promise<void>;
 }
 
@@ -18,12 +20,13 @@ export const createClusterSlice: Slice<ClusterSlice> = (set, get, { client }) =>
   ...initialCluster(),
 
   async loadClusterStatus() {
-    const { activeProfileId: profileId, session } = get();
-    if (!profileId) return;
-    set({ clusterLoading: true, clusterError: null });
+    const { activeProfileId: profileId, session, clusterLoading } = get();
+    if (!profileId || clusterLoading) return;
+    // The last status stays on screen while the next one is read.
+    set({ clusterLoading: true });
     const r = await client.clusterStatus(profileId);
     if (get().session !== session) return;
-    if (r.ok) set({ clusterStatus: r.value, clusterLoading: false });
+    if (r.ok) set({ clusterStatus: r.value, clusterLoading: false, clusterError: null });
     else set({ clusterError: r.error, clusterLoading: false });
   },
 });
