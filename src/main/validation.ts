@@ -15,7 +15,7 @@ const bytes = (max: number) =>
         data: z
           .string()
           .max(max)
-          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+          .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'not base64'),
       })
       .strict(),
   ]);
@@ -38,7 +38,11 @@ const profileInput = z
   .object({
     id: z.string().min(1).max(200).optional(),
     name: z.string().trim().min(1, 'a profile needs a name').max(200),
-    endpoints: z.array(endpoint).min(1, 'at least one endpoint').max(32),
+    endpoints: z
+      .array(endpoint)
+      .min(1, 'at least one endpoint')
+      .max(32)
+      .refine((eps) => new Set(eps.map((e) => e.startsWith('https://'))).size === 1, 'all endpoints must use the same scheme (http or https)'),
     username: z.string().max(256).optional(),
     password: z.string().max(4096).nullable().optional(),
     tls: z.object({ caFile: filePath, certFile: filePath, keyFile: filePath }).strict().optional(),

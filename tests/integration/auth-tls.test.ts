@@ -130,6 +130,8 @@ describe('etcd own size limit', () => {
       const id = await h.connect({ name: 'small limit', endpoints: etcd.endpoints, deadlineMs: 3000 });
       const e = errorOf(await h.handlers['kv:put']({ profileId: id, key: text('k'), value: text('x'.repeat(100_000)) }));
       expect(e.code).toBe('TOO_LARGE');
+      expect(e.details?.size).toBe(100_001);
+      expect(errorOf(await h.handlers['kv:get']({ profileId: id, key: text('k') })).code).toBe('NOT_FOUND');
     } finally {
       await etcd.close();
     }

@@ -146,3 +146,32 @@ describe('editing a connected profile', () => {
     }
   });
 });
+
+describe('one hung member among live ones', () => {
+  for (const auth of [false, true]) {
+    it(`reads and writes still succeed${auth ? ' with auth' : ''}; nothing is OUTCOME_UNKNOWN`, async () => {
+      const etcd = await startCluster(auth ? { auth: { rootPassword: 'pw' } } : {});
+      const silent = await silentServer();
+      try {
+        // The hung endpoint first: etcd3 authenticates against hosts in order.
+        const id = await h.connect({
+          name: 'hung member',
+          endpoints: [silent.endpoint, ...etcd.endpoints],
+          deadlineMs: 3000,
+          ...(auth ? { username: 'root', password: 'pw' } : {}),
+        });
+        for (let i = 0; i < 8; i++) {
+          const put = await h.handlers['kv:put']({ profileId: id, key: text(`hung/${i}`), value: text(`v${i}`) });
+          expect(put.ok, JSON.stringify(put)).toBe(true);
+          expect(unwrap(await h.handlers['kv:get']({ profileId: id, key: text(`hung/${i}`) })).value).toEqual(text(`v${i}`));
+        }
+        // Each key was written exactly once.
+        const r = await etcd.etcdctl(['get', 'hung/', '--prefix', '-w', 'json']);
+        expect(JSON.parse(r.stdout).kvs.map((kv: { version: number }) => kv.version)).toEqual(Array(8).fill(1));
+      } finally {
+        await silent.close();
+        await etcd.close();
+      }
+    });
+  }
+});

@@ -206,3 +206,14 @@ describe('list', () => {
     expect(e.code).toBe('COMPACTED');
   });
 });
+
+describe('list cursor', () => {
+  it('a cursor before the prefix does not widen the range; one past it gives an empty page', async () => {
+    unwrap(await put(text('cur-a/1'), text('x')));
+    unwrap(await put(text('cur-b/1'), text('y')));
+    const before = unwrap(await h.handlers['kv:list']({ profileId, prefix: text('cur-b/'), cursor: text('cur-a'), limit: 10 }));
+    expect(before.items.map((i) => i.key)).toEqual([text('cur-b/1')]);
+    const past = unwrap(await h.handlers['kv:list']({ profileId, prefix: text('cur-a/'), cursor: text('cur-z'), limit: 10, count: true }));
+    expect(past).toMatchObject({ items: [], more: false, nextCursor: null, count: 1 });
+  });
+});

@@ -39,14 +39,25 @@ const TLS_PATTERN =
 export function certainlyNotSent(err: unknown): boolean {
   if (isBrokenCircuitError(err)) return true;
   const m = messageOf(err);
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection|Waiting for LB pick/i.test(
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection|Waiting for LB pick|Name resolution failed/i.test(
     m,
   );
 }
 
-export function isTlsFailure(err: unknown): boolean {
-  return err instanceof GRPCUnavailableError && TLS_PATTERN.test(messageOf(err));
+/**
+ * A TLS handshake failure. Host names are removed before matching so that an endpoint like
+ * `etcd-tls.example` failing DNS is not taken for a certificate problem.
+ */
+export function isTlsFailure(err: unknown, endpoints: readonly string[] = []): boolean {
+  if (!(err instanceof GRPCUnavailableError) || !certainlyNotSentOrHandshake(err)) return false;
+  let m = messageOf(err);
+  for (const e of endpoints) m = m.split(e.replace(/^https?:\/\//, '').replace(/:\d+\/?$/, '')).join('');
+  return TLS_PATTERN.test(m);
 }
+
+/** TLS failures happen while connecting, before anything is sent. */
+const certainlyNotSentOrHandshake = (err: unknown): boolean =>
+  certainlyNotSent(err) || /handshake|certificate|ssl|tls|alert/i.test(messageOf(err).replace(/\S+:\d+/g, ''));
 
 export const isNoLeader = (m: string): boolean => /no leader|leader changed/i.test(m);
 /** etcd's ErrNoSpace ("mvcc: database space exceeded"), a ResourceExhausted like the size errors. */
@@ -60,6 +71,8 @@ export interface ErrorContext {
   readonly deadlineMs: number;
   /** The session was closed while the call was in flight. */
   readonly closed?: boolean;
+  /** No data RPC of the operation was handed to grpc (e.g. only the auth call ran). */
+  readonly neverSent?: boolean;
 }
 
 const where = (endpoints: readonly string[]): string =>
@@ -84,7 +97,10 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
       `The write may or may not have been applied (${why}). Re-read the key before trying again.`,
     );
 
-  if (err instanceof ClientClosedError || (ctx.closed && ctx.kind === 'read')) {
+  // A write is "maybe applied" unless we know it never left: then it is a plain failure.
+  const maybeSent = ctx.kind === 'write' && !ctx.neverSent && !certainlyNotSent(err);
+
+  if (err instanceof ClientClosedError || (ctx.closed && !maybeSent)) {
     return mk('NOT_CONNECTED', 'The connection was closed before the call finished.');
   }
   if (ctx.closed) return unknownWrite('the connection was closed while the write was in flight');
@@ -120,16 +136,23 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   }
   if (/request is too large|larger than max/i.test(m) || err instanceof GRPCResourceExhastedError) {
     const sizes = /\((\d+) vs\.? (\d+)\)/.exec(m);
+    if (ctx.kind === 'read') {
+      return mk('TOO_LARGE', `etcd's answer was too large to receive${sizes ? ` (${sizes[1]} bytes, limit ${sizes[2]})` : ''}: list fewer keys per page, or keys only.`,
+        sizes ? { size: Number(sizes[1]), limit: Number(sizes[2]) } : {});
+    }
     return mk(
       'TOO_LARGE',
       `The request is larger than the cluster accepts${sizes ? ` (${sizes[1]} bytes, limit ${sizes[2]})` : ''}.`,
       sizes ? { size: Number(sizes[1]), limit: Number(sizes[2]) } : {},
     );
   }
-  if (err instanceof GRPCOutOfRangeError || /required revision has been compacted/i.test(m)) {
+  if (/required revision has been compacted/i.test(m)) {
     return mk('COMPACTED', 'The revision this listing was pinned to has been compacted; list again from the start.');
   }
-  if (isTlsFailure(err)) {
+  if (err instanceof GRPCOutOfRangeError) {
+    return mk('INVALID_ARGUMENT', `etcd refused the revision: ${m.replace(/^\S+Error: /, '')} (was the listing started on another cluster?)`);
+  }
+  if (isTlsFailure(err, ctx.endpoints)) {
     return mk('TLS', `TLS handshake with ${endpoint} failed: ${m.replace(/^\S+Error: /, '')}`);
   }
   if (isNoLeader(m)) {
@@ -142,23 +165,23 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
       : mk('NO_QUORUM', `The cluster did not answer in time; it may have lost quorum (${endpoint}).`);
   }
   if (err instanceof GRPCDeadlineExceededError) {
-    if (ctx.kind === 'write' && !certainlyNotSent(err)) {
+    if (maybeSent) {
       return unknownWrite(`no answer within the ${ctx.deadlineMs} ms deadline`);
     }
     return mk('TIMEOUT', `No answer from ${endpoint} within the ${ctx.deadlineMs} ms deadline.`);
   }
   if (err instanceof GRPCUnavailableError || isBrokenCircuitError(err)) {
-    if (ctx.kind === 'write' && !certainlyNotSent(err)) return unknownWrite(`the connection failed: ${m}`);
+    if (maybeSent) return unknownWrite(`the connection failed: ${m}`);
     return mk('UNAVAILABLE', `Cluster unreachable at ${endpoint}: ${m.replace(/^\S+Error: /, '')}`);
   }
   if (err instanceof GRPCCancelledError) {
-    if (ctx.kind === 'write') return unknownWrite('the call was cancelled');
+    if (maybeSent) return unknownWrite('the call was cancelled');
     return mk('UNAVAILABLE', `The call to ${endpoint} was cancelled: ${m}`);
   }
   if (err instanceof GRPCInvalidArgumentError) {
     // The server rejected the request outright: nothing was applied.
     return mk('INVALID_ARGUMENT', `etcd rejected the request: ${m.replace(/^\S+Error: /, '')}`);
   }
-  if (ctx.kind === 'write') return unknownWrite(m);
+  if (maybeSent) return unknownWrite(m);
   return mk('INTERNAL', `Unexpected error from ${endpoint}: ${m}`);
 }

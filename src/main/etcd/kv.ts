@@ -1,4 +1,4 @@
-import type { IKeyValue, IRangeRequest, IRangeResponse, IRequestOp, ITxnResponse } from 'etcd3';
+import { GRPCResourceExhastedError, type IKeyValue, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse } from 'etcd3';
 import type {
   DeleteRequest,
   DeleteResult,
@@ -11,7 +11,7 @@ import type {
   PutResult,
 } from '../../shared/types';
 import { fromBuffer, prefixEnd, previewOf, toBuffer } from './bytes';
-import { failure } from './errors';
+import { AppFailure, failure } from './errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 
 export const DEFAULT_PREVIEW_BYTES = 256;
@@ -62,15 +62,30 @@ export class KvService {
       // An empty prefix is the whole keyspace: key "\0" .. range_end "\0".
       const start = prefix.length === 0 ? Buffer.from([0]) : prefix;
       const end = prefix.length === 0 ? Buffer.from([0]) : prefixEnd(prefix);
-      const from = req.cursor ? Buffer.concat([toBuffer(req.cursor), Buffer.from([0])]) : start;
-      const limit = Math.min(Math.max(1, req.limit), MAX_PAGE);
-      const res = await this.range({
-        key: from,
-        range_end: end,
-        limit,
-        revision: req.revision ?? 0,
-        keys_only: req.keysOnly === true,
-      });
+      // A cursor outside the prefix (a stale one, or a bad caller) must not widen the range.
+      const after = req.cursor ? Buffer.concat([toBuffer(req.cursor), Buffer.from([0])]) : start;
+      const from = Buffer.compare(after, start) < 0 ? start : after;
+      if (prefix.length > 0 && Buffer.compare(from, end) >= 0 && !(end.length === 1 && end[0] === 0)) {
+        const res = await this.range({ key: start, range_end: end, revision: req.revision ?? 0, count_only: true });
+        const revision = req.revision && req.revision > 0 ? req.revision : Number(res.header.revision);
+        return { items: [], more: false, nextCursor: null, revision, ...(req.count ? { count: Number(res.count) } : {}) };
+      }
+      let limit = Math.min(Math.max(1, req.limit), MAX_PAGE);
+      let res: IRangeResponse;
+      for (;;) {
+        try {
+          res = await this.range({ key: from, range_end: end, limit, revision: req.revision ?? 0, keys_only: req.keysOnly === true });
+          break;
+        } catch (err) {
+          // Pages are bounded by key count; big values can still overflow the receive cap.
+          // A read is safe to repeat: halve the page until it fits.
+          if (limit > 1 && err instanceof GRPCResourceExhastedError && /larger than max/i.test(err.message)) {
+            limit = Math.ceil(limit / 2);
+            continue;
+          }
+          throw err;
+        }
+      }
       const revision = req.revision && req.revision > 0 ? req.revision : Number(res.header.revision);
       const previewBytes = req.previewBytes ?? DEFAULT_PREVIEW_BYTES;
       const items = res.kvs.map((kv) => toEntry(kv, req.keysOnly === true, previewBytes));
@@ -118,7 +133,7 @@ export class KvService {
       );
     }
     const expected = req.expectedModRevision;
-    return this.session.run('write', async () => {
+    return this.withSize(size, this.session.run('write', async () => {
       const keepLease: IRequestOp = { request_put: { key, value, ignore_lease: true } };
       const fresh: IRequestOp = { request_put: { key, value } };
       const readBack: IRequestOp = { request_range: { key } };
@@ -144,7 +159,23 @@ export class KvService {
       });
       if (!res.succeeded) throw conflict(res, expected);
       return { revision: Number(res.header.revision), created: expected === 0 };
-    });
+    }));
+  }
+
+  /** etcd's own "request is too large" says no sizes; add ours so the user sees both. */
+  private async withSize<T>(size: number, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof AppFailure && err.error.code === 'TOO_LARGE' && err.error.details?.size === undefined) {
+        throw new AppFailure({
+          ...err.error,
+          message: `The key and value are ${size} bytes, more than the cluster accepts (its --max-request-bytes).`,
+          details: { ...err.error.details, size },
+        });
+      }
+      throw err;
+    }
   }
 
   delete(req: DeleteRequest): Promise<DeleteResult> {

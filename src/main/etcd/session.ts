@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, GRPCUnavailableError, type IOptions } from 'etcd3';
 import type { AppError } from '../../shared/result';
 import { AppFailure, certainlyNotSent, isTlsFailure, toAppError, type OpKind } from './errors';
@@ -24,6 +24,8 @@ interface CallScope {
   /** Absolute deadline shared by every attempt of one operation (and its auth call). */
   readonly deadline: number;
   readRetried: boolean;
+  /** Whether a non-auth RPC of this operation was handed to grpc (auth calls never change data). */
+  sent: boolean;
 }
 
 export interface CallOutcome {
@@ -65,9 +67,10 @@ export class EtcdSession {
    */
   async run<T>(kind: OpKind, fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
-    const scope: CallScope = { kind, deadline: Date.now() + this.config.deadlineMs, readRetried: false };
+    const scope: CallScope = { kind, deadline: Date.now() + this.config.deadlineMs, readRetried: false, sent: false };
     try {
-      const value = await this.scope.run(scope, fn);
+      // Awaited inside the scope: etcd3 builders are thenables that only start when awaited.
+      const value = await this.scope.run(scope, async () => await fn());
       this.notify({ ok: true });
       return value;
     } catch (err) {
@@ -76,6 +79,7 @@ export class EtcdSession {
         endpoints: this.config.endpoints,
         deadlineMs: this.config.deadlineMs,
         closed: this.closed,
+        neverSent: !scope.sent,
       });
       this.notify({ ok: false, error });
       throw new AppFailure(error);
@@ -103,12 +107,16 @@ export class EtcdSession {
         'grpc.max_reconnect_backoff_ms': 2000,
       },
       // etcd3 ignores dialTimeout; a deadline on every unary call is what stops a hang.
-      // Evaluated per call, it reads the operation's absolute deadline so auth + retries share it.
-      defaultCallOptions: (ctx) =>
-        ctx.isStream ? {} : { deadline: this.scope.getStore()?.deadline ?? Date.now() + this.config.deadlineMs },
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: this.attemptDeadline(ctx.service) }),
       faultHandling: {
-        // No per-host circuit breaker: it turns real errors into BrokenCircuitError for 5 s.
-        host: () => noop,
+        // etcd3's default breaker opens on any "recoverable" error, including a slow answer from a
+        // live leader. Ours opens only on a member we could not reach at all (refused, or hung
+        // before the request was sent), and etcd3 then skips that member until it half-opens.
+        // With a single endpoint there is nothing to skip to: no breaker.
+        host: () =>
+          endpoints.length > 1
+            ? circuitBreaker(handleWhen(certainlyNotSent), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(1) })
+            : noop,
         // etcd3 runs this around host selection, so each retry goes to the next host.
         global: retry(
           handleWhen((err) => this.shouldRetry(err)),
@@ -125,13 +133,27 @@ export class EtcdSession {
   }
 
   /**
+   * Evaluated per attempt. The operation's absolute deadline bounds auth and every retry. With
+   * several endpoints each attempt gets an equal share, so one hung member (TCP accepted, never
+   * answering) costs a share and the call moves on, instead of eating the whole budget.
+   */
+  private attemptDeadline(service: string): number {
+    const scope = this.scope.getStore();
+    const now = Date.now();
+    if (!scope) return now + this.config.deadlineMs;
+    if (service !== 'Auth') scope.sent = true;
+    const hosts = this.config.endpoints.length;
+    return hosts > 1 ? Math.min(scope.deadline, now + Math.ceil(this.config.deadlineMs / hosts)) : scope.deadline;
+  }
+
+  /**
    * At-most-once for writes: a write is retried (on another endpoint) only when it certainly
    * never left this machine. A read may additionally retry once after Unavailable.
    */
   private shouldRetry(err: Error): boolean {
     const scope = this.scope.getStore();
     if (!scope || this.closed || Date.now() >= scope.deadline) return false;
-    if (isTlsFailure(err)) return false;
+    if (isTlsFailure(err, this.config.endpoints)) return false;
     if (certainlyNotSent(err)) return true;
     if (scope.kind === 'read' && err instanceof GRPCUnavailableError && !scope.readRetried) {
       scope.readRetried = true;

@@ -33,6 +33,8 @@ describe('IPC request validation', () => {
     ['extra field in bytes', 'kv:get', { ...ref, key: { ...key, extra: 1 } }, undefined],
     ['bad encoding', 'kv:get', { ...ref, key: { encoding: 'latin1', data: 'k' } }, 'key.encoding'],
     ['not base64', 'kv:put', { ...ref, key, value: { encoding: 'base64', data: '!!!' } }, 'value.data'],
+    ['base64 with a dangling char', 'kv:put', { ...ref, key, value: { encoding: 'base64', data: 'AAAAA' } }, 'value.data'],
+    ['mixed http and https', 'profiles:save', { name: 'n', endpoints: ['http://a:1', 'https://b:2'] }, 'endpoints'],
     ['negative revision', 'kv:put', { ...ref, key, value: key, expectedModRevision: -1 }, 'expectedModRevision'],
     ['page too big', 'kv:list', { ...ref, prefix: key, limit: 1_000_000 }, 'limit'],
     ['oversized payload', 'kv:put', { ...ref, key, value: { encoding: 'utf8', data: 'x'.repeat(17 * 1024 * 1024) } }, 'value.data'],
