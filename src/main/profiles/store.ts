@@ -79,6 +79,7 @@ export class ProfileStore {
   /** A profile from the editor, merged with the stored secret when the editor left it unchanged. */
   async resolveInput(input: ProfileInput): Promise<ResolvedProfile> {
     const existing = input.id ? (await this.load()).find((x) => x.id === input.id) : undefined;
+    if (existing && input.password === undefined) assertSameTarget(existing, input);
     const password =
       input.password === undefined ? (existing ? this.decrypt(existing).password : undefined) : (input.password ?? undefined);
     return {
@@ -98,6 +99,7 @@ export class ProfileStore {
       const index = input.id ? profiles.findIndex((p) => p.id === input.id) : -1;
       if (input.id && index < 0) throw failure('NOT_FOUND', `No profile with id ${input.id}.`, { field: 'id' });
       const previous = index >= 0 ? profiles[index] : undefined;
+      if (previous && input.password === undefined) assertSameTarget(previous, input);
       const next: StoredProfile = {
         id: previous?.id ?? randomUUID(),
         name: input.name.trim(),
@@ -220,6 +222,23 @@ export async function writeAtomic(file: string, content: string): Promise<void> 
   const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
   await dirHandle?.sync().catch(() => undefined);
   await dirHandle?.close();
+}
+
+const target = (p: { endpoints: readonly string[]; username?: string; tls?: ProfileInput['tls'] }): string =>
+  JSON.stringify([p.endpoints.map((e) => e.trim()), p.username?.trim() || '', cleanTls(p.tls) ?? null]);
+
+/**
+ * A stored password is only ever sent where it was saved for. Changing endpoints, user or TLS
+ * while keeping the password would let anyone with the renderer send it to another server.
+ */
+function assertSameTarget(stored: StoredProfile, input: ProfileInput): void {
+  if (stored.password && target(stored) !== target(input)) {
+    throw failure(
+      'INVALID_ARGUMENT',
+      'The endpoints, user or TLS settings changed: enter the password again (or clear it), so a saved password is never sent to a server it was not saved for.',
+      { field: 'password' },
+    );
+  }
 }
 
 function cleanTls(tls: ProfileInput['tls']): StoredProfile['tls'] {

@@ -1,3 +1,4 @@
+import { promises as fsPromises } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,14 +47,21 @@ describe('profiles', () => {
     expect(parsed.profiles).toHaveLength(21);
   });
 
-  it('a failed write changes nothing in memory or on disk', async () => {
+  it('a failed write changes nothing in memory or on disk, and leaves no temp file', async () => {
     const h = handlers();
     unwrap(await h['profiles:save']({ name: 'a', endpoints: ['127.0.0.1:2379'] }));
     const before = await readFile(join(dir, PROFILES_FILE), 'utf8');
-    // Make the directory unwritable for the temp file by replacing it with a file path.
-    const store = new ProfileStore(join(dir, PROFILES_FILE, 'nested'), testCipher());
-    await expect(store.save({ name: 'b', endpoints: ['127.0.0.1:2379'] })).rejects.toThrow();
+    const rename = vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    try {
+      const r = await h['profiles:save']({ name: 'b', endpoints: ['127.0.0.1:2379'] });
+      expect(errorOf(r).code).toBe('INTERNAL');
+      expect(rename).toHaveBeenCalledTimes(1);
+    } finally {
+      rename.mockRestore();
+    }
     expect(await readFile(join(dir, PROFILES_FILE), 'utf8')).toBe(before);
+    expect(await readdir(dir)).toEqual([PROFILES_FILE]);
+    expect(unwrap(await h['profiles:list']()).profiles.map((p) => p.name)).toEqual(['Local', 'a']);
   });
 
   it('a corrupt file is moved aside, reported, and the app still starts', async () => {
@@ -85,7 +93,7 @@ describe('profiles', () => {
     expect(disk).not.toContain('hunter2');
     expect(JSON.stringify(unwrap(await h['profiles:list']()))).not.toContain('hunter2');
     // An edit without a password keeps it; null clears it.
-    expect(unwrap(await h['profiles:save']({ id: p.id, name: 's2', endpoints: ['127.0.0.1:2379'] })).hasPassword).toBe(true);
+    expect(unwrap(await h['profiles:save']({ id: p.id, name: 's2', endpoints: ['127.0.0.1:2379'], username: 'root' })).hasPassword).toBe(true);
     const store = new ProfileStore(dir, cipher);
     expect((await store.resolve(p.id)).password).toBe('hunter2');
     expect(unwrap(await h['profiles:save']({ id: p.id, name: 's2', endpoints: ['127.0.0.1:2379'], password: null })).hasPassword).toBe(false);
@@ -103,5 +111,28 @@ describe('profiles', () => {
     );
     expect(ok).toMatchObject({ hasPassword: true, passwordPlaintext: true });
     expect(JSON.stringify(ok)).not.toContain('"pw"');
+  });
+});
+
+describe('a saved password goes only where it was saved for', () => {
+  it('test and save with other endpoints, user or TLS need the password again', async () => {
+    const cipher = testCipher();
+    const h = handlers(cipher);
+    const p = unwrap(await h['profiles:save']({ name: 'prod', endpoints: ['https://10.0.0.1:2379'], username: 'root', password: 'S3cret!' }));
+    for (const change of [
+      { endpoints: ['http://127.0.0.1:9'] },
+      { endpoints: ['https://10.0.0.1:2379'], username: 'other' },
+      { endpoints: ['https://10.0.0.1:2379'], username: 'root', tls: { caFile: '/tmp/evil-ca.pem' } },
+    ]) {
+      const input = { id: p.id, name: 'prod', username: 'root', ...change };
+      expect(errorOf(await h['profiles:test'](input))).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'password' } });
+      expect(errorOf(await h['profiles:save'](input))).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'password' } });
+    }
+    // Nothing changed on disk.
+    const store = new ProfileStore(dir, cipher);
+    expect(await store.resolve(p.id)).toMatchObject({ endpoints: ['https://10.0.0.1:2379'], username: 'root', password: 'S3cret!' });
+    // With the password re-entered (or cleared) the change is accepted.
+    unwrap(await h['profiles:save']({ id: p.id, name: 'prod', endpoints: ['https://10.0.0.2:2379'], username: 'root', password: 'S3cret!' }));
+    unwrap(await h['profiles:save']({ id: p.id, name: 'prod', endpoints: ['https://10.0.0.3:2379'], username: 'root', password: null }));
   });
 });
