@@ -383,6 +383,12 @@ describe('CSP', () => {
     expect(win.CSP).not.toContain('unsafe-eval');
   });
 
+  it('the page ships exactly the production policy (the only CSP a file:// page gets)', () => {
+    const html = readFileSync(resolve(__dirname, '../../../src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html);
+    expect(meta?.[1]).toBe(win.CSP);
+  });
+
   it('withCsp replaces any CSP header whatever its case', () => {
     const h = win.withCsp({ 'content-security-policy': ['x'], 'Content-Type': ['text/html'] }, win.DEV_CSP);
     expect(h).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [win.DEV_CSP] });
