@@ -9,7 +9,10 @@ import { readTlsFiles } from './etcd/tls-files';
 import type { ProfileStore, ResolvedProfile } from './profiles/store';
 
 /** Codes that mean "we could not talk to the cluster", as opposed to "it answered no". */
-const UNREACHABLE: ReadonlySet<ErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'OUTCOME_UNKNOWN']);
+const UNREACHABLE: ReadonlySet<ErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM']);
+
+/** Outcomes after which the session cannot do anything useful until something changes. */
+const DOWN: ReadonlySet<ErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'TLS', 'AUTH_FAILED']);
 
 export interface Connection {
   readonly session: EtcdSession;
@@ -29,6 +32,8 @@ interface Entry extends Connection {
 export class Connections {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<ConnectionStatus>>();
+  /** Bumped by every drop: a connect that started before it must not resurrect the session. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly profiles: ProfileStore,
@@ -49,28 +54,40 @@ export class Connections {
   connect(profileId: string): Promise<ConnectionStatus> {
     const inFlight = this.pending.get(profileId);
     if (inFlight) return inFlight;
-    const p = this.doConnect(profileId).finally(() => this.pending.delete(profileId));
+    const p = this.doConnect(profileId).finally(() => {
+      if (this.pending.get(profileId) === p) this.pending.delete(profileId);
+    });
     this.pending.set(profileId, p);
     return p;
   }
 
   private async doConnect(profileId: string): Promise<ConnectionStatus> {
+    const generation = this.generations.get(profileId) ?? 0;
+    const cancelled = () => failure('NOT_CONNECTED', 'The connection was closed while connecting.');
     let entry = this.entries.get(profileId);
     if (entry?.status.state === 'connected') return entry.status;
     if (!entry) {
       const profile = await this.profiles.resolve(profileId);
       const session = await openSession(profile);
+      if ((this.generations.get(profileId) ?? 0) !== generation) {
+        session.close();
+        throw cancelled();
+      }
       entry = this.track(profileId, session);
     }
-    this.setStatus(entry, { state: 'connecting' });
+    const current = entry;
+    this.setStatus(current, { state: 'connecting' });
     try {
-      const version = await ping(entry.session);
-      return this.setStatus(entry, { state: 'connected', version });
+      const version = await ping(current.session);
+      if (this.entries.get(profileId) !== current) throw cancelled();
+      return this.setStatus(current, { state: 'connected', version });
     } catch (err) {
+      // Disconnected (or removed, or re-saved) meanwhile: that session is gone, say nothing more.
+      if (this.entries.get(profileId) !== current) throw err instanceof AppFailure && err.error.code === 'NOT_CONNECTED' ? err : cancelled();
       const error = err instanceof AppFailure ? err.error : undefined;
       if (error && UNREACHABLE.has(error.code)) {
         // Keep the session: it reconnects by itself when the cluster answers again.
-        this.setStatus(entry, { state: 'unreachable', error });
+        this.setStatus(current, { state: 'unreachable', error });
       } else {
         // Wrong password, TLS, permissions: retrying by itself will not help; drop the session.
         this.drop(profileId, error);
@@ -85,6 +102,8 @@ export class Connections {
   }
 
   private drop(profileId: string, error?: AppError): void {
+    this.generations.set(profileId, (this.generations.get(profileId) ?? 0) + 1);
+    this.pending.delete(profileId);
     const entry = this.entries.get(profileId);
     if (!entry) return;
     this.entries.delete(profileId);
@@ -107,10 +126,14 @@ export class Connections {
       status: { profileId, state: 'connecting', at: Date.now() },
       stop: session.onOutcome((outcome) => {
         if (this.entries.get(profileId) !== entry || entry.status.state === 'connecting') return;
-        if (outcome.ok || !UNREACHABLE.has(outcome.error!.code)) {
-          if (entry.status.state !== 'connected') this.setStatus(entry, { state: 'connected' });
-        } else if (outcome.error!.code !== 'OUTCOME_UNKNOWN') {
-          this.setStatus(entry, { state: 'unreachable', error: outcome.error });
+        const code = outcome.error?.code;
+        if (code === 'OUTCOME_UNKNOWN') return;
+        if (code && DOWN.has(code)) {
+          if (entry.status.state !== 'unreachable' || entry.status.error?.code !== code) {
+            this.setStatus(entry, { state: 'unreachable', error: outcome.error });
+          }
+        } else if (entry.status.state !== 'connected') {
+          this.setStatus(entry, { state: 'connected' });
         }
       }),
     };
