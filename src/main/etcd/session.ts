@@ -134,7 +134,7 @@ export class EtcdSession {
 
   /**
    * Evaluated per attempt. The operation's absolute deadline bounds auth and every retry. With
-   * several endpoints each attempt gets an equal share, so one hung member (TCP accepted, never
+   * several endpoints each attempt gets a share, so one hung member (TCP accepted, never
    * answering) costs a share and the call moves on, instead of eating the whole budget.
    */
   private attemptDeadline(service: string): number {
@@ -143,7 +143,9 @@ export class EtcdSession {
     if (!scope) return now + this.config.deadlineMs;
     if (service !== 'Auth') scope.sent = true;
     const hosts = this.config.endpoints.length;
-    return hosts > 1 ? Math.min(scope.deadline, now + Math.ceil(this.config.deadlineMs / hosts)) : scope.deadline;
+    // hosts + 1 shares: etcd3 logs in host by host outside the breaker, so a hung member can cost
+    // one share for the login and one for the call before the breaker skips it.
+    return hosts > 1 ? Math.min(scope.deadline, now + Math.ceil(this.config.deadlineMs / (hosts + 1))) : scope.deadline;
   }
 
   /**
