@@ -116,4 +116,23 @@ export default defineConfig(
     files: ['src/renderer/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: rendererForbidden }] },
   },
+  // Dynamic import() is not seen by no-restricted-imports: same layering, by syntax.
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    rules: { 'no-restricted-syntax': ['error', dynamicImport(/^electron(\/.*)?$/, 'electron is imported only by the Electron wiring files.')] },
+  },
+  { files: ELECTRON_FILES, rules: { 'no-restricted-syntax': 'off' } },
+  {
+    files: ['src/renderer/**', 'src/shared/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        dynamicImport(/^(electron|etcd3|node:.*|fs|fs\/.*|path|child_process|os|net|http|https)(\/.*)?$/, 'This layer reaches the system only through the preload bridge.'),
+      ],
+    },
+  },
 );
+
+function dynamicImport(pattern, message) {
+  return { selector: `ImportExpression[source.value=${pattern}]`, message };
+}

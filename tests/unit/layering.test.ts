@@ -18,7 +18,7 @@ async function restricted(code: string, file: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: resolve(root, file) });
   const fatal = result.messages.filter((m) => m.fatal);
   expect(fatal, `parse error in ${file}`).toEqual([]);
-  const hits = result.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+  const hits = result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax');
   for (const hit of hits) expect(hit.severity, hit.message).toBe(2);
   return hits.map((m) => m.message);
 }
@@ -66,6 +66,13 @@ const cases: Array<[code: string, file: string, allowed: boolean]> = [
   ["import { create } from 'zustand';\nexport const a = create;\n", 'src/renderer/src/store/x.ts', true],
   ["import { App } from './App';\nexport const a = App;\n", 'src/renderer/src/main.tsx', true],
   ["import { m } from '../main';\nexport const a = m;\n", 'src/renderer/src/store/x.ts', true],
+
+  // dynamic import() is held to the same rules
+  ["export const a = () => import('electron');\n", 'src/main/etcd/x.ts', false],
+  ["export const a = () => import('node:fs');\n", 'src/renderer/src/x.ts', false],
+  ["export const a = () => import('etcd3');\n", 'src/renderer/src/x.ts', false],
+  ["export const a = () => import('electron');\n", 'src/main/index.ts', true],
+  ["export const a = () => import('./App');\n", 'src/renderer/src/x.ts', true],
 ];
 
 describe('layering rules (no-restricted-imports)', () => {
