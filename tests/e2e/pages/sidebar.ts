@@ -31,7 +31,9 @@ export class Sidebar {
     return this.profile(name).locator('.conn-dot');
   }
 
+  /** The edit / duplicate / delete buttons show on hover (or focus). */
   async edit(name: string): Promise<void> {
+    await this.profile(name).hover();
     await this.page.getByRole('button', { name: `Edit profile ${name}` }).click();
   }
 }

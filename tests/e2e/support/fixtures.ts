@@ -31,6 +31,8 @@ export interface WorkerFixtures {
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // A click that cannot happen fails within seconds instead of at the test timeout.
+  actionTimeout: 15_000,
   rendererUrl: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {

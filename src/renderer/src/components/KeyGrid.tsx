@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Bytes } from '../../../shared/bytes';
+import { displayBytes, type Bytes } from '../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../shared/types';
 import { formatCount, formatSize } from '../lib/format';
 import { useAppStore } from '../store';
@@ -157,7 +157,7 @@ const KeyRow = memo(function KeyRow({
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={() => void onSelect(entry.key)}
     >
-      <span role="gridcell" className="cell-key">
+      <span role="gridcell" className="cell-key" title={displayBytes(entry.key, 1000)}>
         <BytesText value={entry.key} max={300} />
       </span>
       <span role="gridcell" className="cell-preview">

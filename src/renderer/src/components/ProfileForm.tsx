@@ -255,7 +255,7 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
         {testResult ? (
           <div className={`test-result ${testResult.ok ? 'ok' : 'fail'}`} role="status" data-testid="profile-test-result">
             {testResult.ok
-              ? `Connected to etcd ${testResult.value.version} at ${testResult.value.endpoint} in ${Math.round(testResult.value.latencyMs)} ms (cluster ${testResult.value.clusterId}).`
+              ? `Connected to etcd ${testResult.value.version} at ${testResult.value.endpoint.split(',').join(', ')} in ${Math.round(testResult.value.latencyMs)} ms (cluster ${testResult.value.clusterId}).`
               : testResult.text}
           </div>
         ) : null}

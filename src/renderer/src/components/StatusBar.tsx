@@ -13,7 +13,9 @@ export function StatusBar() {
   const message = useAppStore((s) => s.statusMessage);
   const clearStatus = useAppStore((s) => s.clearStatus);
 
-  const endpoint = status?.endpoint ?? profile?.endpoints[0];
+  // Main reports several endpoints comma-separated: show the first and how many more (as the sidebar does).
+  const endpoints = (status?.endpoint ?? profile?.endpoints.join(',') ?? '').split(',').filter(Boolean);
+  const endpoint = endpoints.length ? `${endpoints[0]}${endpoints.length > 1 ? ` +${endpoints.length - 1}` : ''}` : undefined;
 
   return (
     <footer className="status-bar" data-testid="status-bar">
@@ -28,7 +30,7 @@ export function StatusBar() {
           <span>Not connected</span>
         )}
       </span>
-      {endpoint && profile ? <span className="status-item" title="Endpoint">{endpoint}</span> : null}
+      {endpoint && profile ? <span className="status-item" title={`Endpoints: ${endpoints.join(', ')}`}>{endpoint}</span> : null}
       {status?.version ? <span className="status-item">etcd {status.version}</span> : null}
       <span className={`status-message ${message ? `kind-${message.kind}` : ''}`} role="status" aria-live="polite" data-testid="status-message">
         {message ? (

@@ -1,0 +1,142 @@
+/**
+ * Screenshots of the main screens, light and dark, for the README (docs/screenshots/*.png).
+ * Real etcd (three members) with realistic data.
+ *
+ * Every run takes them (so the flows behind them are exercised), but only
+ * `UPDATE_SCREENSHOTS=1 npx playwright test screenshots` writes them to docs/screenshots/:
+ * ports and times differ on every run, and a plain `npm test` should not leave tracked files changed.
+ * Otherwise they go to this test's output folder under test-results/.
+ */
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { EtcdCluster } from '../support/etcd';
+import { expect, test } from './support/fixtures';
+import { etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
+
+const DOCS = resolve(__dirname, '../../docs/screenshots');
+const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
+const SCHEMES = ['light', 'dark'] as const;
+
+test.use({ viewport: { width: 1280, height: 760 } });
+
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+function service(ns: string, name: string, port: number, ip: string) {
+  return json({
+    kind: 'Service',
+    apiVersion: 'v1',
+    metadata: { name, namespace: ns, labels: { app: name, tier: ns === 'shop' ? 'backend' : 'platform' } },
+    spec: { type: 'ClusterIP', clusterIP: ip, ports: [{ name: 'http', protocol: 'TCP', port, targetPort: 8080 }], selector: { app: name } },
+  });
+}
+
+async function seedRealisticData(etcd: EtcdCluster): Promise<void> {
+  const services: [string, string, number, string][] = [
+    ['default', 'kubernetes', 443, '10.96.0.1'],
+    ['kube-system', 'kube-dns', 53, '10.96.0.10'],
+    ['kube-system', 'metrics-server', 443, '10.96.14.201'],
+    ['monitoring', 'grafana', 3000, '10.96.88.17'],
+    ['monitoring', 'prometheus', 9090, '10.96.88.12'],
+    ['shop', 'cart', 8080, '10.96.120.4'],
+    ['shop', 'catalog', 8080, '10.96.120.9'],
+    ['shop', 'checkout', 8080, '10.96.120.33'],
+    ['shop', 'payments', 8443, '10.96.121.2'],
+    ['shop', 'search', 8080, '10.96.121.40'],
+  ];
+  const entries: [string, string][] = [
+    ['/config/app/feature-flags.json', json({ newCheckout: true, recommendations: { enabled: true, model: 'v7' }, darkLaunch: ['search-v2'] })],
+    ['/config/app/log-level', 'info'],
+    ['/config/app/maintenance', 'false'],
+    [
+      '/config/app/settings.yaml',
+      'server:\n  port: 8080\n  readTimeout: 15s\ndatabase:\n  host: db-primary.shop.svc\n  pool: 20\ncache:\n  ttl: 5m\n',
+    ],
+    ['/config/payments/limits.json', json({ currency: 'EUR', maxAmount: 5000, dailyCap: 20000, review: { above: 1500 } })],
+    ['/locks/cron/nightly-report', 'holder=worker-3 since=2026-11-26T02:00:04Z'],
+    ...services.map(([ns, name, port, ip]) => [`/registry/services/specs/${ns}/${name}`, service(ns, name, port, ip)] as [string, string]),
+    ...services.slice(5).map(
+      ([ns, name, port], i) =>
+        [`/registry/services/endpoints/${ns}/${name}`, json({ subsets: [{ addresses: [{ ip: `10.244.${i}.${12 + i}` }], ports: [{ port }] }] })] as [
+          string,
+          string,
+        ],
+    ),
+  ];
+  // A handful of edits so versions and revisions differ like on a live cluster.
+  await seedKeys(etcd, entries.map(([k, v]) => [k, v] as const));
+  await etcdPut(etcd, '/config/app/log-level', 'debug');
+  await etcdPut(etcd, '/config/app/log-level', 'info');
+  await etcdPut(etcd, '/registry/services/specs/shop/checkout', service('shop', 'checkout', 8080, '10.96.120.33'));
+}
+
+/** Hide transient things (toasts, hover) and save `name-<scheme>.png` for both schemes. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const out = UPDATE_DOCS ? DOCS : test.info().outputPath();
+  for (const t of await page.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).all()) await t.click();
+  await expect(page.getByTestId('toast')).toHaveCount(0);
+  await page.mouse.move(1, 1);
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+    await page.screenshot({ path: join(out, `${name}-${colorScheme}.png`), animations: 'disabled', caret: 'hide' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('screenshots: main grid, profile form, conflict view, cluster view (light and dark)', async ({ launch, startEtcd, ui }) => {
+  test.setTimeout(120_000);
+  const etcd = await startEtcd({ members: 3 });
+  await seedRealisticData(etcd);
+
+  const app = await launch();
+  await saveProfile(app, { name: 'production (eu-west)', endpoints: etcd.endpoints, deadlineMs: 3000, color: '#e5484d' });
+  await saveProfile(app, { name: 'staging', endpoints: ['http://10.20.0.11:2379', 'http://10.20.0.12:2379'], color: '#e2a336' });
+  await saveProfile(app, { name: 'ci runners', endpoints: ['https://etcd.ci.internal:2379'], color: '#12a594' });
+  await ui.page.reload();
+  await ui.sidebar.connect('production (eu-west)');
+  await expect(ui.grid.count).toHaveText('21 keys');
+
+  // 1. Main grid with a selected JSON key
+  await ui.grid.select('/registry/services/specs/shop/checkout');
+  await expect(ui.value.modeSelect).toHaveValue('json');
+  await expect(ui.value.content).toContainText('"clusterIP": "10.96.120.33"');
+  await shoot(ui.page, 'main');
+
+  // 2. Profile form (editing the connected profile, after a successful connection test)
+  await ui.sidebar.edit('production (eu-west)');
+  await expect(ui.profileForm.root).toBeVisible();
+  await ui.profileForm.testButton.click();
+  await expect(ui.profileForm.testResult).toHaveClass(/ok/);
+  await shoot(ui.page, 'profile-form');
+  await ui.page.keyboard.press('Escape');
+  await expect(ui.profileForm.root).toHaveCount(0);
+
+  // 3. Conflict view
+  await ui.grid.select('/config/app/settings.yaml');
+  await expect(ui.value.modeSelect).toHaveValue('yaml');
+  await ui.value.content.click();
+  await ui.page.keyboard.press('ControlOrMeta+End');
+  await ui.page.keyboard.insertText('  maxEntries: 10000\n');
+  await etcdPut(
+    etcd,
+    '/config/app/settings.yaml',
+    'server:\n  port: 8080\n  readTimeout: 30s\ndatabase:\n  host: db-replica.shop.svc\n  pool: 40\ncache:\n  ttl: 5m\n',
+  );
+  await ui.value.saveWithShortcut();
+  await expect(ui.value.conflictCurrent).toContainText('db-replica.shop.svc');
+  await shoot(ui.page, 'conflict');
+  await ui.value.conflictButton('Discard my draft and load current').click();
+  await expect(ui.value.conflict).toHaveCount(0);
+
+  // 4. Cluster view
+  await ui.toolbar.button('cluster-view').click();
+  await expect(ui.cluster.memberRows).toHaveCount(3);
+  await expect(ui.cluster.endpointRows.and(ui.page.locator('[data-reachable="true"]'))).toHaveCount(3);
+  await expect(ui.page.getByTestId('cluster-updated')).toContainText('updated');
+  await shoot(ui.page, 'cluster');
+  console.log(
+    UPDATE_DOCS
+      ? `[screenshots] written to ${DOCS}`
+      : `[screenshots] written to ${test.info().outputPath()} (UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/)`,
+  );
+});
