@@ -112,8 +112,8 @@ test.describe('connection', () => {
       seedKeys(a, Array.from({ length: 30 }, (_, i) => [`/alpha/key-${String(i).padStart(2, '0')}`, `a${i}`] as const)),
       seedKeys(b, Array.from({ length: 7 }, (_, i) => [`/bravo/key-${i}`, `b${i}`] as const)),
     ]);
-    // Every listing runs at once against etcd, but its answer reaches the page 800 ms later.
-    const app = await launch({ answerDelayMs: (ch) => (ch === 'kv:list' ? 800 : 0) });
+    // Every listing runs at once against etcd, but its answer reaches the page 1.2 s later.
+    const app = await launch({ answerDelayMs: (ch) => (ch === 'kv:list' ? 1200 : 0) });
     await saveProfile(app, { name: 'alpha', endpoints: a.endpoints });
     await saveProfile(app, { name: 'bravo', endpoints: b.endpoints });
     await ui.page.reload();
@@ -123,8 +123,8 @@ test.describe('connection', () => {
     const listAnswers = () => app.answered.filter((c) => c === 'kv:list').length;
 
     await ui.sidebar.connect('alpha');
-    await expect.poll(lists).toBe(1); // alpha's listing is in flight
-    expect(listAnswers()).toBe(0);
+    await expect.poll(lists, { intervals: [20] }).toBe(1); // alpha's listing is in flight
+    expect(listAnswers(), "alpha's answer must still be on its way when we switch").toBe(0);
     await ui.sidebar.connect('bravo');
 
     await expect(ui.grid.count).toHaveText('7 keys');
@@ -150,7 +150,8 @@ test.describe('connection', () => {
     await watchGrid(ui.page); // fresh record from here
     const before = listAnswers();
     await ui.sidebar.connect('bravo');
-    await expect.poll(lists).toBe(before + 1);
+    await expect.poll(lists, { intervals: [20] }).toBe(before + 1);
+    expect(listAnswers()).toBe(before);
     await ui.sidebar.connect('alpha');
     await expect.poll(listAnswers).toBe(before + 2);
     await expect(ui.grid.count).toHaveText('30 keys');

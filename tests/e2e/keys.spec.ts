@@ -19,7 +19,6 @@ test.describe('keys', () => {
     await ui.newKey.value.fill('Hello from the e2e suite');
     await ui.newKey.create.click();
     await expect(ui.newKey.root).toHaveCount(0);
-    await expect(ui.toasts.withText('Created “/config/app/motd”')).toBeVisible();
     expect(await etcdText(etcd, '/config/app/motd')).toBe('Hello from the e2e suite');
     await expect(ui.grid.count).toHaveText('3 keys');
     await expect(ui.grid.row('/config/app/motd')).toBeVisible();
@@ -41,7 +40,7 @@ test.describe('keys', () => {
     await ui.value.replaceWith('Maintenance window: Sunday 02:00 UTC');
     await expect(ui.page.getByText('Unsaved changes')).toBeVisible();
     await ui.value.saveWithShortcut();
-    await expect(ui.toasts.withText('Saved “/config/app/motd”')).toBeVisible();
+    // Clean again once etcd answered the write (toasts come and go; this state stays).
     await expect(ui.page.getByText('Unsaved changes')).toHaveCount(0);
     expect(await etcdText(etcd, '/config/app/motd')).toBe('Maintenance window: Sunday 02:00 UTC');
     await expect(ui.value.metaValue('Version')).toHaveText('2');
@@ -133,8 +132,7 @@ test.describe('keys', () => {
     expect(await etcdText(etcd, '/config/app/db')).toBe('host=db-2 port=6432');
 
     await ui.value.conflictButton('Overwrite with my draft').click();
-    await expect(ui.value.conflict).toHaveCount(0);
-    await expect(ui.toasts.withText('Saved “/config/app/db”')).toBeVisible();
+    await expect(ui.value.conflict).toHaveCount(0); // closes once the write succeeded
     expect(await etcdText(etcd, '/config/app/db')).toBe(draft);
     await expect(ui.value.content).toHaveText(draft);
     await expect(ui.value.metaValue('Version')).toHaveText('3');
@@ -169,8 +167,10 @@ test.describe('keys', () => {
     await ui.grid.select('/blobs/readme');
     await expect(ui.value.content).toHaveText('certificates live here');
     await ui.value.typeAtEnd(' (DER)');
+    await expect(ui.page.getByText('Unsaved changes')).toBeVisible();
     await ui.value.saveWithShortcut();
-    await expect(ui.toasts.withText('Saved “/blobs/readme”')).toBeVisible();
+    await expect(ui.page.getByText('Unsaved changes')).toHaveCount(0);
+    await expect(ui.value.metaValue('Version')).toHaveText('2');
     expect(await etcdText(etcd, '/blobs/readme')).toBe('certificates live here (DER)');
 
     expect(await etcdBase64(etcd, '/blobs/cert.der')).toBe(before);
