@@ -143,7 +143,7 @@ test.describe('keys', () => {
     const bytes = Buffer.from([0x30, 0x82, 0x01, 0x0a, 0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x41, 0x42, 0x43, 0xe2, 0x82, 0x0a, 0x9f, 0x00]);
     await seedKeys(etcd, [['/blobs/readme', 'certificates live here']]);
     const { app, profileId } = await openConnected(launch, ui, etcd);
-    await expect(ui.grid.count).toHaveText('1 keys');
+    await expect(ui.grid.count).toHaveText('1 key');
     await putViaHandlers(app, profileId, '/blobs/cert.der', bytes);
     const before = await etcdBase64(etcd, '/blobs/cert.der');
     expect(before).toBe(bytes.toString('base64'));

@@ -291,7 +291,7 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
   if (!connected) return <div className="grid-footer" />;
   return (
     <div className="grid-footer" data-testid="grid-footer">
-      <span data-testid="key-count">{total !== null ? `${formatCount(total)} keys` : loading ? 'Counting…' : '—'}</span>
+      <span data-testid="key-count">{total !== null ? `${formatCount(total)} ${total === 1 ? 'key' : 'keys'}` : loading ? 'Counting…' : '—'}</span>
       <span className="muted">loaded {formatCount(loaded)}</span>
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
       {loading ? <span className="muted">loading…</span> : null}
