@@ -233,7 +233,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       }
       set({ editorStatus: 'error', editorError: r.error });
       get().notifyError(r.error, { op: 'get', key: label }, {
-        retry: () => void get().selectKey(key, { reread: true }),
+        // This message replaces the listing's when both failed (a dead cluster): retry both.
+        retry: () => {
+          if (get().listError) void get().reloadKeys();
+          void get().selectKey(key, { reread: true });
+        },
         reconnect: () => void get().reconnect(),
       });
     },
