@@ -17,11 +17,19 @@ export interface GridFigures {
   readonly grid_dom_rows_at_end: number;
   readonly grid_rows_loaded_at_end: number;
   readonly grid_reached_end: boolean;
-  readonly grid_scroll_duration_ms: number;
-  readonly grid_scroll_frames: number;
-  readonly grid_frame_ms_p50: number;
-  readonly grid_frame_ms_p95: number;
-  readonly grid_frame_ms_max: number;
+  /** A fast fling (10 rows a frame) from the top, with pages loading: frame times in ms. */
+  readonly grid_fling_top_frame_ms_p50: number;
+  readonly grid_fling_top_frame_ms_p95: number;
+  readonly grid_fling_top_frame_ms_max: number;
+  /** The same fling at the bottom, with every key loaded. */
+  readonly grid_fling_bottom_frame_ms_p50: number;
+  readonly grid_fling_bottom_frame_ms_p95: number;
+  readonly grid_fling_bottom_frame_ms_max: number;
+  /** Walking top to bottom (200 rows a frame), loading every page. */
+  readonly grid_walk_duration_ms: number;
+  readonly grid_walk_frames: number;
+  readonly grid_walk_frame_ms_p50: number;
+  readonly grid_walk_frame_ms_p95: number;
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,8 +48,8 @@ export async function measureGrid(opts: {
   expectedKeys: number;
   /** Stop scrolling after this long and report how far it got. */
   timeLimitMs?: number;
-  /** Rows to scroll per animation frame (a fast fling). */
-  rowsPerFrame?: number;
+  /** Rows per frame while walking the whole keyspace. */
+  walkRowsPerFrame?: number;
 }): Promise<GridFigures> {
   ensureRendererBuilt();
   const server = await serveRenderer();
@@ -69,16 +77,15 @@ export async function measureGrid(opts: {
       // tsx compiles with keepNames, which wraps named functions in the evaluated source in a
       // `__name(...)` helper that does not exist in the page.
       await page.evaluate('globalThis.__name = (f) => f');
-      // Scroll in the page, one step per frame, recording each frame's duration; the grid loads
-      // pages as it nears the loaded end, so this walks the whole keyspace.
-      const result = await page.evaluate(
-        async ({ timeLimitMs, rowsPerFrame }) => {
+      const scroll = (args: { rowsPerFrame: number; maxFrames: number; timeLimitMs: number; untilEnd: boolean }) =>
+        page.evaluate(async ({ rowsPerFrame, maxFrames, timeLimitMs, untilEnd }) => {
           const grid = document.querySelector<HTMLElement>('[data-testid="key-grid"]')!;
           const counts = () => document.querySelector('[data-testid="status-counts"]')?.textContent ?? '';
           const loadedAll = () => {
-            const [loaded, total] = counts().split('/').map((s) => Number(s.replace(/[^0-9]/g, '')));
+            const [loaded, total] = counts().split('/').map((x) => Number(x.replace(/[^0-9]/g, '')));
             return loaded > 0 && loaded === total;
           };
+          const atBottom = () => grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
           const rows = () => document.querySelectorAll('[data-testid="key-row"]').length;
           const frames: number[] = [];
           let maxRows = rows();
@@ -89,8 +96,7 @@ export async function measureGrid(opts: {
               frames.push(now - last);
               last = now;
               maxRows = Math.max(maxRows, rows());
-              const atBottom = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
-              if ((atBottom && loadedAll()) || now - start > timeLimitMs) return done();
+              if (frames.length > maxFrames || now - start > timeLimitMs || (untilEnd && atBottom() && loadedAll())) return done();
               grid.scrollTop += rowsPerFrame * 28;
               requestAnimationFrame(step);
             };
@@ -101,25 +107,41 @@ export async function measureGrid(opts: {
             maxRows,
             rowsAtEnd: rows(),
             loaded: Number(counts().split('/')[0].replace(/[^0-9]/g, '')),
-            reachedEnd: loadedAll() && grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2,
+            reachedEnd: loadedAll() && atBottom(),
             durationMs: performance.now() - start,
           };
-        },
-        { timeLimitMs: opts.timeLimitMs ?? 240_000, rowsPerFrame: opts.rowsPerFrame ?? 40 },
-      );
-      const sorted = [...result.frames].sort((a, b) => a - b);
+        }, args);
+
+      // 1. A fast fling from the top (10 rows = 280 px a frame, ~17,000 px/s), pages loading as it goes.
+      const flingTop = await scroll({ rowsPerFrame: 10, maxFrames: 600, timeLimitMs: 60_000, untilEnd: false });
+      // 2. Walk the whole keyspace (as dragging the scrollbar down would), loading every page.
+      const walk = await scroll({ rowsPerFrame: opts.walkRowsPerFrame ?? 200, maxFrames: Infinity, timeLimitMs: opts.timeLimitMs ?? 240_000, untilEnd: true });
+      // 3. The same fling at the bottom of everything loaded: frame cost must not grow with the keyspace.
+      const flingBottom = await scroll({ rowsPerFrame: -10, maxFrames: 600, timeLimitMs: 60_000, untilEnd: false });
+      const stats = (f: number[]) => {
+        const sorted = [...f].sort((a, b) => a - b);
+        return { p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), max: round(sorted.at(-1) ?? 0) };
+      };
+      const top = stats(flingTop.frames);
+      const bottom = stats(flingBottom.frames);
+      const walked = stats(walk.frames);
       return {
         grid_keys_expected: opts.expectedKeys,
         grid_connect_to_first_row_painted_ms: round(firstRow),
-        grid_dom_rows_max: result.maxRows,
-        grid_dom_rows_at_end: result.rowsAtEnd,
-        grid_rows_loaded_at_end: result.loaded,
-        grid_reached_end: result.reachedEnd,
-        grid_scroll_duration_ms: Math.round(result.durationMs),
-        grid_scroll_frames: result.frames.length,
-        grid_frame_ms_p50: round(pct(sorted, 50)),
-        grid_frame_ms_p95: round(pct(sorted, 95)),
-        grid_frame_ms_max: round(sorted.at(-1) ?? 0),
+        grid_dom_rows_max: Math.max(flingTop.maxRows, walk.maxRows, flingBottom.maxRows),
+        grid_dom_rows_at_end: walk.rowsAtEnd,
+        grid_rows_loaded_at_end: walk.loaded,
+        grid_reached_end: walk.reachedEnd,
+        grid_fling_top_frame_ms_p50: top.p50,
+        grid_fling_top_frame_ms_p95: top.p95,
+        grid_fling_top_frame_ms_max: top.max,
+        grid_fling_bottom_frame_ms_p50: bottom.p50,
+        grid_fling_bottom_frame_ms_p95: bottom.p95,
+        grid_fling_bottom_frame_ms_max: bottom.max,
+        grid_walk_duration_ms: Math.round(walk.durationMs),
+        grid_walk_frames: walk.frames.length,
+        grid_walk_frame_ms_p50: walked.p50,
+        grid_walk_frame_ms_p95: walked.p95,
       };
     } finally {
       await app.close();

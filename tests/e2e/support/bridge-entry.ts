@@ -8,7 +8,7 @@ import { API_KEY } from '../../../src/shared/contract';
 
 type Listener = (payload: unknown) => void;
 const w = window as unknown as {
-  __etcdInvoke(channel: string, req: unknown): Promise<unknown>;
+  __etcdInvoke(channel: string, req: unknown): Promise<string>;
   __etcdEmit(event: string, payload: unknown): void;
 } & Record<string, unknown>;
 
@@ -17,7 +17,7 @@ w.__etcdEmit = (event, payload) => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
 w[API_KEY] = buildApi(
-  (channel, req) => w.__etcdInvoke(channel, req),
+  (channel, req) => w.__etcdInvoke(channel, req).then((json) => JSON.parse(json) as unknown),
   (event, listener) => {
     const set = listeners.get(event) ?? new Set<Listener>();
     listeners.set(event, set);

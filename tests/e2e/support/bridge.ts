@@ -108,14 +108,16 @@ export async function openApp(
   await page.exposeBinding('__etcdInvoke', async (_source, channel: string, req: unknown) => {
     calls.push(channel);
     const parsed = parseRequest(channel as never, req);
-    if (!parsed.ok) return parsed;
+    // Answers travel as JSON text: the page parses it natively, as Electron's IPC clones
+    // natively. (Playwright's own value serializer is JS and costs the page ms per page of keys.)
+    if (!parsed.ok) return JSON.stringify(parsed);
     const delay = opts.delayMs?.(channel) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const result = await (handlers[channel as keyof typeof handlers] as (r: unknown) => Promise<unknown>)(parsed.value);
     const late = opts.answerDelayMs?.(channel) ?? 0;
     if (late > 0) await new Promise((r) => setTimeout(r, late));
     answered.push(channel);
-    return result;
+    return JSON.stringify(result);
   });
   await page.addInitScript({ content: bridge() });
   await page.goto(url);
