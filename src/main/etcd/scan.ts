@@ -537,6 +537,11 @@ export interface WindowedPageRequest {
   readonly revision: number;
   readonly keysOnly: boolean;
   readonly hint: DensityHint;
+  /**
+   * Keys in [from, end) at the revision, when known (from the listing's first page): then no
+   * request goes past the last key to find out that there is nothing more.
+   */
+  readonly remaining?: number;
 }
 
 export interface WindowedPage {
@@ -546,6 +551,47 @@ export interface WindowedPage {
   /** Every key of [from, end) at the revision was seen (fewer than `want` exist). */
   readonly exhausted: boolean;
   readonly requests: number;
+  /**
+   * Density over every window read (their widths over the keys etcd counted in them, gaps
+   * included): a better guess for the next page than the keys of this one.
+   */
+  readonly hint?: DensityHint;
+}
+
+/** A window is sized to hold this many times the keys still needed (walking a few thousand
+ * extra keys costs etcd well under a millisecond; one more round trip costs more). */
+const WINDOW_SLACK = 4n;
+/** A window that held too few keys: the next one is this many times wider. */
+const WINDOW_GROWTH = 16n;
+/** Windows holding more than this many times the keys needed do not teach the density. */
+const WINDOW_LEARN_MAX = 32;
+/** After this many windows in a row without enough keys, read to the end of the range. */
+const MAX_MISSES = 12;
+
+const commonPrefixLength = (a: Buffer, b: Buffer): number => {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+};
+
+/**
+ * After the window [a, b) held too few keys, the end of the next one: the end of a subtree that
+ * contains b, `levels` bytes above the longest prefix a and b share. Keys cluster under common
+ * prefixes, so gaps are crossed by climbing the key tree rather than by guessing numbers.
+ */
+function climb(base: Buffer, a: Buffer, b: Buffer, levels: number, end: Buffer | null): Buffer | null {
+  const len = commonPrefixLength(a, b) - (levels - 1);
+  if (len <= base.length) return end;
+  const sub = Buffer.from(b.subarray(0, len));
+  for (let i = sub.length - 1; i >= base.length; i--) {
+    if (sub[i] < 0xff) {
+      sub[i]++;
+      const c = sub.subarray(0, i + 1);
+      return end && Buffer.compare(c, end) >= 0 ? end : c;
+    }
+  }
+  return end;
 }
 
 /**
@@ -559,23 +605,44 @@ export async function collectWindowed(session: EtcdSession, req: WindowedPageReq
   let revision = req.revision;
   let got = 0;
   let from = req.from;
-  let units = req.hint.unitsPerKey * BigInt(req.want) + req.hint.unitsPerKey * BigInt(req.want >> 2) + 1n;
+  const units = req.hint.unitsPerKey * BigInt(req.want) * WINDOW_SLACK;
   let requests = 0;
+  let spanUnits = 0n;
+  let spanKeys = 0;
+  let misses = 0;
+  let nextEnd: Buffer | null | undefined;
+  const want = req.remaining === undefined ? req.want : Math.min(req.want, req.remaining);
+  const learned = (): DensityHint | undefined =>
+    spanKeys > 0 && spanUnits > 0n ? { scale, unitsPerKey: spanUnits / BigInt(spanKeys) || 1n } : undefined;
+  if (want <= 0) return { pages, got, revision, exhausted: true, requests, hint: req.hint };
   for (;;) {
-    const need = req.want - got;
-    const to = scale.advance(from, units, req.end);
+    const need = want - got;
+    // Past a long gap (or the last key): one request to the end of the range. If the keys are
+    // all behind us it costs nothing; if a far cluster is ahead, it costs what plain paging costs.
+    const to = misses >= MAX_MISSES ? req.end : nextEnd !== undefined ? nextEnd : scale.advance(from, units, req.end);
     const page = await rangeRaw(session, { key: from, end: to, limit: need, revision, keysOnly: req.keysOnly });
     requests++;
     if (!revision) revision = page.revision;
     if (page.length > 0) pages.push(page);
     got += page.length;
-    if (got >= req.want || page.more) return { pages, got, revision, exhausted: false, requests };
-    if (cmpEnd(to, req.end) === 0) return { pages, got, revision, exhausted: true, requests };
-    // The window held fewer keys than needed: size the next one from what this one held.
-    const width = scale.num(to!) - scale.num(from);
-    const left = BigInt(req.want - got);
-    units = page.length === 0 ? width * 4n : (width * left * 5n) / (4n * BigInt(page.length)) + 1n;
-    if (units < width) units = width;
+    const bounded = cmpEnd(to, req.end) !== 0;
+    const width = bounded ? scale.num(to!) - scale.num(from) : 0n;
+    // Learn from windows of a sensible size only: a window that walked a huge stretch (after
+    // climbing over a gap) averages in empty key space and would oversize the next one.
+    if (bounded && page.count <= WINDOW_LEARN_MAX * want) {
+      spanUnits += width;
+      spanKeys += page.count;
+    }
+    if (got >= want || page.more) {
+      return { pages, got, revision, exhausted: got === req.remaining, requests, hint: learned() };
+    }
+    if (!bounded) return { pages, got, revision, exhausted: true, requests, hint: learned() };
+    // Too few keys in this window (a gap in the keyspace): a much wider one next, numerically
+    // and up the key tree (1, 1, 2, 2, 4, ... levels), whichever reaches further.
+    misses++;
+    const numeric = scale.advance(to!, width * WINDOW_GROWTH, req.end);
+    const tree = climb(scale.base, from, to!, 2 ** ((misses - 1) >> 1), req.end);
+    nextEnd = cmpEnd(numeric, tree) >= 0 ? numeric : tree;
     from = to!;
   }
 }
@@ -663,7 +730,10 @@ export async function scan(
     pageKeys = Math.max(100, Math.min(50_000, Math.floor(TARGET_PAGE_BYTES / perKey)));
   }
 
-  if (opts.strategy === 'open') {
+  const keys: Buffer[] = [];
+  for (let i = 0; i < first.length; i++) keys.push(first.key(i));
+  const hint = hintFromPage(base, keys);
+  if (opts.strategy === 'open' || !hint) {
     let page = first;
     while (page.more) {
       page = await get({ key: succ(page.lastKey()!), end, limit: pageKeys, revision: stats.revision, keysOnly });
@@ -674,9 +744,6 @@ export async function scan(
 
   // Windows in key order. `order` holds what is not yet delivered; a window that held more than
   // its limit is followed (in `order`) by the windows that split its remainder.
-  const keys: Buffer[] = [];
-  for (let i = 0; i < first.length; i++) keys.push(first.key(i));
-  const hint = hintFromPage(base, keys)!;
   const scale = KeyScale.for(base, ...keys.slice(-1), first.key(0));
   let unitsPerKey = hint.unitsPerKey;
   let frontier: Buffer | null = succ(first.lastKey()!);
@@ -762,6 +829,7 @@ export async function scan(
     while (order.length > 0 && (order[0].page || order[0].error)) {
       const w = order.shift()!;
       if (w.error) throw w.error;
+      signalled = true; // room in the buffer: look for work again before waiting
       if (w.page!.length > 0) await deliver(w.page!);
       w.page = undefined;
     }
