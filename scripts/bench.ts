@@ -92,6 +92,7 @@ let cluster: EtcdCluster | undefined;
 let session: EtcdSession | undefined;
 let ownPrefix = ''; // with --endpoints: everything we write is under it
 let cleaned: Promise<void> | undefined;
+let interrupted = false;
 
 function cleanup(): Promise<void> {
   cleaned ??= (async () => {
@@ -111,6 +112,7 @@ function cleanup(): Promise<void> {
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
+    interrupted = true;
     console.error(`\n${sig}: stopping etcd and removing its data...`);
     void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   });
@@ -500,6 +502,7 @@ function runChild(args: Record<string, unknown>): Promise<Record<string, number 
 
 main()
   .catch((err: unknown) => {
+    if (interrupted) return; // a killed etcdctl or etcd, because we were asked to stop
     console.error(err);
     process.exitCode = 1;
   })

@@ -21,6 +21,8 @@ interface Args {
   mode?: 'list' | 'scan';
   pageSize?: number;
   previewBytes?: number;
+  /** Scan options for mode 'scan' (defaults otherwise). */
+  scan?: { concurrency?: number; pageKeys?: number; maxWindowBytes?: number };
 }
 
 const MB = 2 ** 20;
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
       }
     } else {
       let t = now();
-      await scan(session, { keysOnly: true }, (p) => {
+      await scan(session, { ...args.scan, keysOnly: true }, (p) => {
         pageMs.push(now() - t);
         structuredClone(p.keys());
         keys += p.length;

@@ -230,9 +230,10 @@ describe('scan', () => {
   beforeAll(() => seedUneven('scan/'));
 
   it.each([
-    { keysOnly: true, pageKeys: 97, concurrency: 1 },
-    { keysOnly: true, pageKeys: 250, concurrency: 4 },
-    { keysOnly: false, pageKeys: 128, concurrency: 3 },
+    { keysOnly: true, pageKeys: 97, concurrency: 1, maxWindowBytes: 1 },
+    { keysOnly: true, pageKeys: 250, concurrency: 4, maxWindowBytes: 20_000 },
+    { keysOnly: false, pageKeys: 128, concurrency: 3, maxWindowBytes: 1 },
+    { keysOnly: true, pageKeys: 300, concurrency: 4 },
     { keysOnly: true, pageKeys: 500, concurrency: 2, strategy: 'open' as const },
   ])('every key once, in order, byte-exact: %o', async (o) => {
     const want = await etcdKvs('scan/', o.keysOnly);
