@@ -59,6 +59,11 @@ export async function measureGrid(opts: {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('crash', () => console.error('grid bench: the page crashed'));
+    if (process.env.GRID_BENCH_DEBUG) page.on('console', (m) => console.error(`[page] ${m.text()}`));
+    // tsx compiles with keepNames, which wraps named functions in the evaluated source in a
+    // `__name(...)` helper that does not exist in the page.
+    await page.addInitScript('globalThis.__name = (f) => f');
     const app = await openApp(page, server.url);
     try {
       const saved = await app.handlers['profiles:save']({ name: 'bench', endpoints: [...opts.endpoints], deadlineMs: 10_000 });
@@ -93,9 +98,6 @@ export async function measureGrid(opts: {
       await page.getByTestId('key-row').first().waitFor({ timeout: 60_000 });
       const firstRow = await page.evaluate(() => (window as unknown as { __benchFirstRow: Promise<number> }).__benchFirstRow);
 
-      // tsx compiles with keepNames, which wraps named functions in the evaluated source in a
-      // `__name(...)` helper that does not exist in the page.
-      await page.evaluate('globalThis.__name = (f) => f');
       const scroll = (args: { rowsPerFrame: number; maxFrames: number; timeLimitMs: number; untilEnd: boolean }) =>
         page.evaluate(async ({ rowsPerFrame, maxFrames, timeLimitMs, untilEnd }) => {
           const grid = document.querySelector<HTMLElement>('[data-testid="key-grid"]')!;
@@ -114,6 +116,7 @@ export async function measureGrid(opts: {
             const step = (now: number) => {
               frames.push(now - last);
               last = now;
+              if (frames.length % 300 === 0) console.log(`frames ${frames.length} top ${Math.round(grid.scrollTop)} ${counts()}`);
               maxRows = Math.max(maxRows, rows());
               if (frames.length > maxFrames || now - start > timeLimitMs || (untilEnd && atBottom() && loadedAll())) return done();
               grid.scrollTop += rowsPerFrame * 28;
