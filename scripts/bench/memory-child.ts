@@ -9,9 +9,9 @@
  *
  *   node --import tsx scripts/bench/memory-child.ts '{"endpoints":["http://127.0.0.1:2379"]}'
  */
-import { KvService } from '../../src/main/etcd/kv';
-import { scan } from '../../src/main/etcd/scan';
-import { EtcdSession } from '../../src/main/etcd/session';
+import { KvService } from '../../src/main/core/etcd/kv';
+import { scan } from '../../src/main/core/etcd/scan';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 import { text } from '../../src/shared/bytes';
 import type { Page } from '../../src/shared/types';
 import { gcFunction, median, now, round1 } from './util';

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
-import { fromBuffer, previewOf } from '../../src/main/etcd/bytes';
-import { BulkPutFailure, putMany, type BulkEntry } from '../../src/main/etcd/bulk';
-import { KvService } from '../../src/main/etcd/kv';
-import { bytesOfSlice, decodeRangeResponse, pageFromResponse, previewOfSlice, range, scan, type RangePage } from '../../src/main/etcd/scan';
-import { EtcdSession } from '../../src/main/etcd/session';
-import type { AppFailure } from '../../src/main/etcd/errors';
+import { fromBuffer, previewOf } from '../../src/main/core/etcd/bytes';
+import { BulkPutFailure, putMany, type BulkEntry } from '../../src/main/core/etcd/bulk';
+import { KvService } from '../../src/main/core/etcd/kv';
+import { bytesOfSlice, decodeRangeResponse, pageFromResponse, previewOfSlice, range, scan, type RangePage } from '../../src/main/core/etcd/scan';
+import { EtcdSession } from '../../src/main/core/etcd/session';
+import type { AppFailure } from '../../src/main/core/etcd/errors';
 
 let etcd: EtcdCluster;
 let s: EtcdSession;

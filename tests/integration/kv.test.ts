@@ -1,7 +1,7 @@
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { base64ToUint8, bytesEqual, fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
-import { EtcdSession } from '../../src/main/etcd/session';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 
 let etcd: EtcdCluster;
 let h: Harness;

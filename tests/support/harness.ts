@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { EventMap, EventName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type { ConnectionStatus, ProfileInput } from '../../src/shared/types';
-import { createHandlers, type AppHandlers } from '../../src/main/handlers';
-import type { SecretCipher } from '../../src/main/profiles/secrets';
+import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
+import type { SecretCipher } from '../../src/main/core/profiles/secrets';
 
 /**
  * A stand-in for safeStorage: really reversible, visibly not plaintext, and it records what it

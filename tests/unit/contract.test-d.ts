@@ -2,7 +2,7 @@ import { expectTypeOf, test } from 'vitest';
 import type { ChannelName, EtcdApi, Handlers, InvokeMap, RequestOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type { KeyValue, ListRequest, Page, PutRequest, PutResult } from '../../src/shared/types';
-import type { AppHandlers } from '../../src/main/handlers';
+import type { AppHandlers } from '../../src/main/core/handlers';
 
 test('the channel set is exactly the one the contract declares', () => {
   expectTypeOf<ChannelName>().toEqualTypeOf<

@@ -24,23 +24,29 @@ async function restricted(code: string, file: string): Promise<string[]> {
 }
 
 const cases: Array<[code: string, file: string, allowed: boolean]> = [
-  // electron: only the wiring files
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/etcd/x.ts', false],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/handlers.ts', false],
-  ["import type { App } from 'electron';\nexport type A = App;\n", 'src/main/profiles/store.ts', false],
-  ["import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n", 'src/main/etcd/x.ts', false],
-  ["export { app } from 'electron';\n", 'src/main/etcd/x.ts', false],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/preload/build-api.ts', false],
+  // electron: only the Electron layer's folders (src/main/electron, src/preload); the rule matches folders,
+  // so a new file anywhere under src/main/core, at any depth, is held to it without editing the config
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/core/new-feature/deep/thing.ts', false],
+  ["import { BrowserWindow } from 'electron';\nexport const a = BrowserWindow;\n", 'src/main/core/jobs.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/some-new-file.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/new-module/menu-actions.ts', true],
+  ["import { contextBridge } from 'electron';\nexport const a = contextBridge;\n", 'src/preload/new-file.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/renderer/src/features/keys/KeyGrid.tsx', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/core/etcd/x.ts', false],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/core/handlers.ts', false],
+  ["import type { App } from 'electron';\nexport type A = App;\n", 'src/main/core/profiles/store.ts', false],
+  ["import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n", 'src/main/core/etcd/x.ts', false],
+  ["export { app } from 'electron';\n", 'src/main/core/etcd/x.ts', false],
   ["import { app } from 'electron';\nexport const a = app;\n", 'tests/unit/handlers.test.ts', false],
   ["import { app } from 'electron';\nexport const a = app;\n", 'scripts/x.mjs', false],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/ipc.ts', true],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/index.ts', true],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/safe-storage.ts', true],
-  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/window.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/ipc.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/app.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/safe-storage.ts', true],
+  ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/window.ts', true],
   ["import { contextBridge } from 'electron';\nexport const a = contextBridge;\n", 'src/preload/index.ts', true],
   ["import { app } from 'electron';\nexport const a = app;\n", 'tests/unit/wiring/x.test.ts', true],
   ["import { defineConfig } from 'electron-vite';\nexport default defineConfig({});\n", 'electron.vite.config.ts', true],
-  ["import { Etcd3 } from 'etcd3';\nexport const a = Etcd3;\n", 'src/main/etcd/session.ts', true],
+  ["import { Etcd3 } from 'etcd3';\nexport const a = Etcd3;\n", 'src/main/core/etcd/session.ts', true],
 
   // src/shared: only ./ files of its own
   ["import fs from 'node:fs';\nexport const a = fs;\n", 'src/shared/x.ts', false],
@@ -61,6 +67,8 @@ const cases: Array<[code: string, file: string, allowed: boolean]> = [
   ["import path from 'path';\nexport const a = path;\n", 'src/renderer/src/x.ts', false],
   ["import { spawn } from 'child_process';\nexport const a = spawn;\n", 'src/renderer/src/x.ts', false],
   ["import { createHandlers } from '../../main/handlers';\nexport const a = createHandlers;\n", 'src/renderer/src/x.ts', false],
+  ["import { x } from '../../../../main/core/handlers';\nexport const a = x;\n", 'src/renderer/src/features/keys/x.ts', false],
+  ["import { x } from '../../../../main/electron/app';\nexport const a = x;\n", 'src/renderer/src/features/keys/x.ts', false],
   ["import { s } from '../../../main/etcd/session';\nexport const a = s;\n", 'src/renderer/src/store/x.ts', false],
   ["import { Channels } from '../../shared/contract';\nexport const a = Channels;\n", 'src/renderer/src/api/x.ts', true],
   ["import { create } from 'zustand';\nexport const a = create;\n", 'src/renderer/src/store/x.ts', true],
@@ -68,10 +76,10 @@ const cases: Array<[code: string, file: string, allowed: boolean]> = [
   ["import { m } from '../main';\nexport const a = m;\n", 'src/renderer/src/store/x.ts', true],
 
   // dynamic import() is held to the same rules
-  ["export const a = () => import('electron');\n", 'src/main/etcd/x.ts', false],
+  ["export const a = () => import('electron');\n", 'src/main/core/etcd/x.ts', false],
   ["export const a = () => import('node:fs');\n", 'src/renderer/src/x.ts', false],
   ["export const a = () => import('etcd3');\n", 'src/renderer/src/x.ts', false],
-  ["export const a = () => import('electron');\n", 'src/main/index.ts', true],
+  ["export const a = () => import('electron');\n", 'src/main/electron/app.ts', true],
   ["export const a = () => import('./App');\n", 'src/renderer/src/x.ts', true],
 ];
 

@@ -6,9 +6,9 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page } from '@playwright/test';
 import type { EventMap, EventName } from '../../../src/shared/contract';
-import { createHandlers, type AppHandlers } from '../../../src/main/handlers';
-import { parseRequest } from '../../../src/main/validation';
-import type { SecretCipher } from '../../../src/main/profiles/secrets';
+import { createHandlers, type AppHandlers } from '../../../src/main/core/handlers';
+import { parseRequest } from '../../../src/main/core/validation';
+import type { SecretCipher } from '../../../src/main/core/profiles/secrets';
 import { testCipher } from '../../support/harness';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -2,8 +2,8 @@ import { promises as fsPromises } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProfileStore, PROFILES_FILE } from '../../../src/main/profiles/store';
-import { createHandlers } from '../../../src/main/handlers';
+import { ProfileStore, PROFILES_FILE } from '../../../src/main/core/profiles/store';
+import { createHandlers } from '../../../src/main/core/handlers';
 import { testCipher, unwrap, errorOf } from '../../support/harness';
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { parseRequest, isChannel } from '../../../src/main/validation';
+import { parseRequest, isChannel } from '../../../src/main/core/validation';
 import { allChannels } from '../../../src/shared/contract';
 
 const ref = { profileId: 'p' };

@@ -12,7 +12,7 @@ import {
   registerIpc,
   type SenderFrame,
   type WindowLike,
-} from '../../../src/main/ipc';
+} from '../../../src/main/electron/ipc';
 
 // ipc.ts imports only types from electron; make sure nothing tries to load the real one.
 vi.mock('electron', () => ({}));

@@ -115,8 +115,8 @@ const { app, ipcMain, Menu, session } = fake.electron;
 const { FakeBrowserWindow } = fake;
 type FakeWindow = InstanceType<typeof FakeBrowserWindow>;
 
-const indexModule = await import('../../../src/main/index');
-const win = await import('../../../src/main/window');
+const indexModule = await import('../../../src/main/electron/app');
+const win = await import('../../../src/main/electron/window');
 
 const tmp = mkdtempSync(join(tmpdir(), 'etcd-desktop-wiring-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -418,7 +418,7 @@ describe('main()', () => {
   it('opens the built page in a hardened window and registers every channel', async () => {
     const w = await start();
     expect(app.enableSandbox).toHaveBeenCalled();
-    const srcMain = resolve(__dirname, '../../../src/main');
+    const srcMain = resolve(__dirname, '../../../src/main/electron');
     expect(w.options.webPreferences.preload).toBe(indexModule.builtPaths(srcMain).preload);
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(w.loadFile).toHaveBeenCalledWith(indexModule.builtPaths(srcMain).indexHtml);
@@ -435,7 +435,7 @@ describe('main()', () => {
   it('serves real handlers to the app frame only', async () => {
     const w = await start();
     const list = registered().get('profiles:list')!;
-    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main')).indexHtml).href };
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
     const res = await list({ senderFrame: appFrame }, undefined);
     expect(res).toMatchObject({ ok: true, value: { secretStorage: 'unavailable' } });
     const foreign = await list({ senderFrame: { ...appFrame, url: 'https://evil.example/' } }, undefined);

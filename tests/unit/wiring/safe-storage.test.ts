@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSafeStorageCipher, type SafeStorageLike } from '../../../src/main/safe-storage';
+import { createSafeStorageCipher, type SafeStorageLike } from '../../../src/main/electron/safe-storage';
 
 vi.mock('electron', () => ({}));
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allChannels, type ChannelName, type RequestOf } from '../shared/contract';
-import { fail, ok, type Result } from '../shared/result';
+import { allChannels, type ChannelName, type RequestOf } from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
 
 /** Far above etcd's request limit so big values reach the core and get TOO_LARGE with sizes. */
 const MAX_BYTES_FIELD = 16 * 1024 * 1024;

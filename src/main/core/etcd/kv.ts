@@ -9,7 +9,7 @@ import type {
   Page,
   PutRequest,
   PutResult,
-} from '../../shared/types';
+} from '../../../shared/types';
 import { fromBuffer, prefixEnd, toBuffer } from './bytes';
 import { AppFailure, failure } from './errors';
 import { bytesOf, collectWindowed, type DensityHint, hintFromPage, rangeRaw, type RangePage } from './scan';

@@ -12,7 +12,7 @@ import {
   GRPCUnauthenticatedError,
   GRPCUnavailableError,
 } from 'etcd3';
-import type { AppError, ErrorCode, ErrorDetails } from '../../shared/result';
+import type { AppError, ErrorCode, ErrorDetails } from '../../../shared/result';
 
 export type OpKind = 'read' | 'write';
 

@@ -1,4 +1,4 @@
-import type { ClusterStatus, EndpointStatus, MemberInfo } from '../../shared/types';
+import type { ClusterStatus, EndpointStatus, MemberInfo } from '../../../shared/types';
 import { AppFailure, toAppError } from './errors';
 import { EtcdSession } from './session';
 

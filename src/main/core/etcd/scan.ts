@@ -22,7 +22,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { CallOptions, Client, Metadata } from '@grpc/grpc-js';
 import { castGrpcError, EtcdInvalidAuthTokenError, GRPCUnavailableError, type IRangeResponse } from 'etcd3';
-import type { Bytes } from '../../shared/bytes';
+import type { Bytes } from '../../../shared/bytes';
 import { certainlyNotSent } from './errors';
 import type { EtcdSession } from './session';
 

@@ -4,7 +4,7 @@
  * is imported from 'electron'.
  */
 import type { SafeStorage } from 'electron';
-import type { SecretCipher } from './profiles/secrets';
+import type { SecretCipher } from '../core/profiles/secrets';
 
 /** The part of Electron's safeStorage this cipher uses. */
 export type SafeStorageLike = Pick<

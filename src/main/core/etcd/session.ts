@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, GRPCUnavailableError, type IOptions } from 'etcd3';
-import type { AppError } from '../../shared/result';
+import type { AppError } from '../../../shared/result';
 import { AppFailure, certainlyNotSent, isTlsFailure, toAppError, type OpKind } from './errors';
 
 export interface SessionConfig {

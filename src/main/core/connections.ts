@@ -1,6 +1,6 @@
-import type { EventMap } from '../shared/contract';
-import type { AppError, ErrorCode } from '../shared/result';
-import type { ConnectionStatus, TestConnectionResult } from '../shared/types';
+import type { EventMap } from '../../shared/contract';
+import type { AppError, ErrorCode } from '../../shared/result';
+import type { ConnectionStatus, TestConnectionResult } from '../../shared/types';
 import { ClusterService } from './etcd/cluster';
 import { AppFailure, failure } from './etcd/errors';
 import { KvService } from './etcd/kv';

@@ -8,7 +8,7 @@
  * certainly applied, which one failed first, and which may or may not have been applied.
  */
 import type { IRequestOp } from 'etcd3';
-import type { AppError } from '../../shared/result';
+import type { AppError } from '../../../shared/result';
 import { AppFailure, failure } from './errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 

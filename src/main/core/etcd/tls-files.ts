@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import type { TlsSettings } from '../../shared/types';
+import type { TlsSettings } from '../../../shared/types';
 import { failure } from './errors';
 
 /** Reads the TLS files a profile names; a missing or unreadable file is the user's to fix. */

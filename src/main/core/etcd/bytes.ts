@@ -1,4 +1,4 @@
-import { type Bytes, fromUint8, toUint8 } from '../../shared/bytes';
+import { type Bytes, fromUint8, toUint8 } from '../../../shared/bytes';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

@@ -7,9 +7,9 @@
  * and is tested in plain Node.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
-import { allChannels, type ChannelName, type EventMap, type EventName, type Handlers } from '../shared/contract';
-import { fail, type Result } from '../shared/result';
-import { parseRequest } from './validation';
+import { allChannels, type ChannelName, type EventMap, type EventName, type Handlers } from '../../shared/contract';
+import { fail, type Result } from '../../shared/result';
+import { parseRequest } from '../core/validation';
 
 /** The frame that sent an IPC message; null when it navigated away or was destroyed. */
 export type SenderFrame = Pick<WebFrameMain, 'url' | 'processId' | 'routingId' | 'parent'>;

@@ -15,7 +15,7 @@ import {
   type Rectangle,
   type WebContents,
 } from 'electron';
-import type { EventMap } from '../shared/contract';
+import type { EventMap } from '../../shared/contract';
 
 // ---------- Content-Security-Policy ----------
 

@@ -1,6 +1,6 @@
-import type { Handlers } from '../shared/contract';
-import { fail, ok, type Result } from '../shared/result';
-import type { Profile } from '../shared/types';
+import type { Handlers } from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
+import type { Profile } from '../../shared/types';
 import { Connections, testProfile } from './connections';
 import { AppFailure } from './etcd/errors';
 import type { HandlerDeps } from './handlers-deps';

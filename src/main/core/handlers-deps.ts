@@ -1,4 +1,4 @@
-import type { EventMap, EventName } from '../shared/contract';
+import type { EventMap, EventName } from '../../shared/contract';
 import type { SecretCipher } from './profiles/secrets';
 
 /** Everything the handler table needs from the outside world; no electron in here. */

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
-import { Events } from '../shared/contract';
-import { createHandlers } from './handlers';
+import { Events } from '../../shared/contract';
+import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
 import { createSafeStorageCipher } from './safe-storage';
 import { buildMenuTemplate, createAppUrlMatcher, createMainWindow, DEV_CSP, withCsp } from './window';
