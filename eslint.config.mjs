@@ -2,7 +2,7 @@
 /**
  * Lint config, including the layering rules of the project (see /work/shared/DESIGN.md):
  *  1. only src/main/electron/ and src/preload/ import 'electron' (src/main/core is plain Node);
- *  2. src/shared imports nothing but its own files;
+ *  2. src/shared imports nothing but its own files and zod;
  *  3. src/renderer never imports electron, etcd3, Node modules or src/main.
  * They are enforced with `no-restricted-imports`. For a given file the LAST matching
  * block's options win (flat config replaces rule options, it does not merge them), so
@@ -31,10 +31,15 @@ const nodeBuiltins = {
   message: 'No Node.js modules here.',
 };
 
-const sharedOnlyItself = {
-  // Anything that is not a `./` path, or that climbs with `..`: packages, builtins, ../*.
-  regex: '^(?!\\./)|(^|/)\\.\\.(/|$)',
-  message: "src/shared imports nothing but './' files inside src/shared.",
+// src/shared imports its own files and zod (pure; the contract's request schemas), nothing else.
+// Depth decides what climbing out means, so top-level files and one-folder-deep files differ.
+const sharedTopLevel = {
+  regex: '^(?!\\./|zod$)|(^|/)\\.\\.(/|$)',
+  message: 'src/shared imports nothing but its own files (and zod).',
+};
+const sharedInFolder = {
+  regex: '^(?!\\.{1,2}/|zod$)|^\\.\\./\\.\\.(/|$)|./\\.\\.(/|$)',
+  message: 'src/shared imports nothing but its own files (and zod).',
 };
 
 const rendererForbidden = [
@@ -105,8 +110,12 @@ export default defineConfig(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/shared/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [electron, sharedOnlyItself] }] },
+    files: ['src/shared/*'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron, sharedTopLevel] }] },
+  },
+  {
+    files: ['src/shared/*/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron, sharedInFolder] }] },
   },
   {
     files: ['src/renderer/**'],

@@ -18,6 +18,8 @@ export const ErrorCodes = [
   'PERMISSION_DENIED',
   'TLS',
   'SECRET_STORAGE_UNAVAILABLE',
+  /** The profile does not allow this write (refused in main before anything reached etcd). */
+  'READ_ONLY',
   'INTERNAL',
 ] as const;
 

@@ -25,25 +25,6 @@ export interface Profile {
   readonly color?: string;
 }
 
-/** A profile as the user edits it. */
-export interface ProfileInput {
-  /** Absent to create a new profile. */
-  readonly id?: string;
-  readonly name: string;
-  readonly endpoints: readonly string[];
-  readonly username?: string;
-  /**
-   * string: set this password; null: remove the stored password;
-   * absent: keep whatever is stored (edits never need to re-enter it).
-   */
-  readonly password?: string | null;
-  readonly tls?: TlsSettings;
-  readonly deadlineMs?: number;
-  readonly color?: string;
-  /** The user explicitly accepts storing the password unencrypted when the OS offers no encryption. */
-  readonly allowPlaintextPassword?: boolean;
-}
-
 export interface ProfilesState {
   readonly profiles: readonly Profile[];
   /** Whether secrets can be encrypted at rest on this machine. */
@@ -103,23 +84,6 @@ export interface KeyValue extends KeyMeta {
   readonly size: number;
 }
 
-export interface ListRequest {
-  readonly profileId: string;
-  /** Empty text means the whole keyspace. */
-  readonly prefix: Bytes;
-  /** Continue after this key (the `nextCursor` of the previous page). */
-  readonly cursor?: Bytes;
-  /** Page size, 1..10000. */
-  readonly limit: number;
-  readonly keysOnly?: boolean;
-  /** Pin the page to this revision (the `revision` of the first page). 0/absent = latest. */
-  readonly revision?: number;
-  /** Also return how many keys the prefix holds (at the same revision). */
-  readonly count?: boolean;
-  /** Preview length in bytes for values, default 256. */
-  readonly previewBytes?: number;
-}
-
 export interface Page {
   readonly items: readonly KeyEntry[];
   readonly more: boolean;
@@ -130,20 +94,10 @@ export interface Page {
   readonly count?: number;
 }
 
-export interface GetRequest {
-  readonly profileId: string;
-  readonly key: Bytes;
-}
-
-export interface PutRequest {
-  readonly profileId: string;
-  readonly key: Bytes;
-  readonly value: Bytes;
-  /**
-   * Compare-and-swap: the mod revision the caller last saw. 0 = the key must not exist yet.
-   * Absent = unconditional put.
-   */
-  readonly expectedModRevision?: number;
+export interface CountResult {
+  readonly count: number;
+  /** The revision the count was taken at. */
+  readonly revision: number;
 }
 
 export interface PutResult {
@@ -151,12 +105,6 @@ export interface PutResult {
   readonly revision: number;
   /** True when the key did not exist before. */
   readonly created: boolean;
-}
-
-export interface DeleteRequest {
-  readonly profileId: string;
-  readonly key: Bytes;
-  readonly expectedModRevision?: number;
 }
 
 export interface DeleteResult {
@@ -197,4 +145,38 @@ export interface ClusterStatus {
   readonly leaderId?: string;
   readonly alarms: readonly { readonly memberId: string; readonly alarm: string }[];
   readonly at: number;
+}
+
+// ---------- jobs and subscriptions ----------
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  /** Units finished so far (keys, bytes: the job's kind says which). */
+  readonly done: number;
+  /** Units in all, when known. */
+  readonly total?: number;
+}
+
+/** Long work owned by one profile's connection; ends with it. */
+export interface JobInfo {
+  readonly jobId: string;
+  readonly profileId: string;
+  /** What the job does, e.g. 'export', 'bulk-delete'. */
+  readonly kind: string;
+  readonly state: JobState;
+  readonly progress?: JobProgress;
+  /** Set when the job failed (or was cancelled because its connection ended). */
+  readonly error?: AppError;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+}
+
+/** A live feed (watch, lease keep-alive) owned by one profile's connection; ends with it. */
+export interface SubscriptionInfo {
+  readonly subscriptionId: string;
+  readonly profileId: string;
+  readonly kind: string;
+  readonly state: 'open' | 'ended';
+  readonly error?: AppError;
 }

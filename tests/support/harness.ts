@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventMap, EventName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import type { ConnectionStatus, ProfileInput } from '../../src/shared/types';
+import type { ProfileInput } from '../../src/shared/contract';
+import type { ConnectionStatus } from '../../src/shared/types';
 import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
 import type { SecretCipher } from '../../src/main/core/profiles/secrets';
 

@@ -1,8 +1,10 @@
 import { expectTypeOf, test } from 'vitest';
-import type { ChannelName, EtcdApi, Handlers, InvokeMap, RequestOf } from '../../src/shared/contract';
+import type { ChannelName, CountRequest, EtcdApi, Handlers, Invoke, ListRequest, PutRequest, RequestOf, ResponseOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
-import type { KeyValue, ListRequest, Page, PutRequest, PutResult } from '../../src/shared/types';
+import type { CountResult, KeyValue, Page, PutResult } from '../../src/shared/types';
 import type { AppHandlers } from '../../src/main/core/handlers';
+import type { DomainHandlers } from '../../src/main/core/handlers/types';
+import type { EtcdClient } from '../../src/renderer/src/api/etcd-client';
 
 test('the channel set is exactly the one the contract declares', () => {
   expectTypeOf<ChannelName>().toEqualTypeOf<
@@ -17,22 +19,42 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'kv:get'
     | 'kv:put'
     | 'kv:delete'
+    | 'kv:count'
     | 'cluster:status'
+    | 'jobs:list'
+    | 'jobs:cancel'
+    | 'subscriptions:list'
+    | 'subscriptions:close'
   >();
-  expectTypeOf<keyof InvokeMap>().toEqualTypeOf<ChannelName>();
+  expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });
 
 test('signatures are locked', () => {
-  expectTypeOf<InvokeMap['kv:list']>().toEqualTypeOf<(req: ListRequest) => Promise<Result<Page>>>();
-  expectTypeOf<InvokeMap['kv:put']>().toEqualTypeOf<(req: PutRequest) => Promise<Result<PutResult>>>();
+  expectTypeOf<Invoke<'kv:list'>>().toEqualTypeOf<(req: ListRequest) => Promise<Result<Page>>>();
+  expectTypeOf<Invoke<'kv:put'>>().toEqualTypeOf<(req: PutRequest) => Promise<Result<PutResult>>>();
+  expectTypeOf<Invoke<'kv:count'>>().toEqualTypeOf<(req: CountRequest) => Promise<Result<CountResult>>>();
   expectTypeOf<RequestOf<'kv:get'>>().toHaveProperty('profileId');
-  expectTypeOf<Awaited<ReturnType<InvokeMap['kv:get']>>>().toEqualTypeOf<Result<KeyValue>>();
+  expectTypeOf<RequestOf<'profiles:list'>>().toEqualTypeOf<void>();
+  expectTypeOf<ResponseOf<'kv:get'>>().toEqualTypeOf<KeyValue>();
+  // requests are inferred from the schemas, readonly for callers
+  expectTypeOf<ListRequest['limit']>().toEqualTypeOf<number>();
+  expectTypeOf<RequestOf<'profiles:save'>['endpoints']>().toEqualTypeOf<readonly string[]>();
 });
 
-test('the preload api and the handler table derive from the same map', () => {
-  expectTypeOf<EtcdApi['kv']['list']>().toEqualTypeOf<InvokeMap['kv:list']>();
-  expectTypeOf<EtcdApi['profiles']['save']>().toEqualTypeOf<InvokeMap['profiles:save']>();
+test('the preload api, the handler table and the renderer client derive from the same declarations', () => {
+  expectTypeOf<EtcdApi['kv']['list']>().toEqualTypeOf<Invoke<'kv:list'>>();
+  expectTypeOf<EtcdApi['profiles']['save']>().toEqualTypeOf<Invoke<'profiles:save'>>();
   expectTypeOf<keyof EtcdApi['connection']>().toEqualTypeOf<'connect' | 'disconnect' | 'status'>();
+  expectTypeOf<keyof EtcdApi['kv']>().toEqualTypeOf<'list' | 'get' | 'put' | 'delete' | 'count'>();
   expectTypeOf<AppHandlers>().toExtend<Handlers>();
-  expectTypeOf<Handlers['cluster:status']>().toEqualTypeOf<InvokeMap['cluster:status']>();
+  expectTypeOf<Handlers['cluster:status']>().toEqualTypeOf<Invoke<'cluster:status'>>();
+  expectTypeOf<Parameters<DomainHandlers<'kv'>['count']>[0]>().toEqualTypeOf<CountRequest>();
+  expectTypeOf<ReturnType<DomainHandlers<'kv'>['count']>>().toEqualTypeOf<Promise<CountResult>>();
+  expectTypeOf<EtcdClient['kv']['count']>().toEqualTypeOf<Invoke<'kv:count'>>();
+  expectTypeOf<keyof EtcdClient>().toEqualTypeOf<keyof EtcdApi>();
+});
+
+test('a write channel must name its profile', () => {
+  // @ts-expect-error: a write whose request has no profileId cannot be declared
+  void import('../../src/shared/contract/define').then(({ channel, returns }) => channel({ effect: 'write', request: {} as import('zod').ZodObject<{ key: import('zod').ZodString }>, response: returns<void>(), doc: '' }));
 });

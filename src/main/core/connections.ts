@@ -1,4 +1,3 @@
-import type { EventMap } from '../../shared/contract';
 import type { AppError, ErrorCode } from '../../shared/result';
 import type { ConnectionStatus, TestConnectionResult } from '../../shared/types';
 import { ClusterService } from './etcd/cluster';
@@ -7,6 +6,7 @@ import { KvService } from './etcd/kv';
 import { EtcdSession } from './etcd/session';
 import { readTlsFiles } from './etcd/tls-files';
 import type { ProfileStore, ResolvedProfile } from './profiles/store';
+import { ConnectionTasks, type TaskEvents } from './tasks/connection-tasks';
 
 /** Codes that mean "we could not talk to the cluster", as opposed to "it answered no". */
 const UNREACHABLE: ReadonlySet<ErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM']);
@@ -18,6 +18,12 @@ export interface Connection {
   readonly session: EtcdSession;
   readonly kv: KvService;
   readonly cluster: ClusterService;
+  /** Its jobs and subscriptions: they end when the connection ends. */
+  readonly tasks: ConnectionTasks;
+}
+
+export interface ConnectionEvents extends TaskEvents {
+  status(status: ConnectionStatus): void;
 }
 
 interface Entry extends Connection {
@@ -37,7 +43,7 @@ export class Connections {
 
   constructor(
     private readonly profiles: ProfileStore,
-    private readonly emit: (status: EventMap['event:connection-status']) => void,
+    private readonly events: ConnectionEvents,
   ) {}
 
   status(profileId: string): ConnectionStatus {
@@ -108,10 +114,11 @@ export class Connections {
     if (!entry) return;
     this.entries.delete(profileId);
     entry.stop();
+    void entry.tasks.endAll(error ?? { code: 'NOT_CONNECTED', message: 'The connection was closed.' });
     entry.cluster.close();
     entry.session.close();
     const status: ConnectionStatus = { profileId, state: 'disconnected', at: Date.now(), ...(error ? { error } : {}) };
-    this.emit(status);
+    this.events.status(status);
   }
 
   async closeAll(): Promise<void> {
@@ -123,6 +130,7 @@ export class Connections {
       session,
       kv: new KvService(session),
       cluster: new ClusterService(session),
+      tasks: new ConnectionTasks(profileId, this.events),
       status: { profileId, state: 'connecting', at: Date.now() },
       stop: session.onOutcome((outcome) => {
         if (this.entries.get(profileId) !== entry || entry.status.state === 'connecting') return;
@@ -153,7 +161,7 @@ export class Connections {
       ...(next.error ? { error: next.error } : {}),
     };
     entry.status = status;
-    this.emit(status);
+    this.events.status(status);
     return status;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
-import { Events } from '../../shared/contract';
+
 import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
 import { createSafeStorageCipher } from './safe-storage';
@@ -130,7 +130,7 @@ export function main(): void {
           buildMenuTemplate({
             platform: process.platform,
             isDev,
-            send: (command) => emit(Events.menuCommand, { command }),
+            send: (command) => emit('event:menu-command', { command }),
             openExternal: (url) => void shell.openExternal(url),
           }),
         ),

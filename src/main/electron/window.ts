@@ -15,7 +15,7 @@ import {
   type Rectangle,
   type WebContents,
 } from 'electron';
-import type { EventMap } from '../../shared/contract';
+import type { MenuCommand } from '../../shared/contract';
 
 // ---------- Content-Security-Policy ----------
 
@@ -213,7 +213,7 @@ export function visibleState(saved: WindowState | null, workAreas: readonly Rect
 
 // ---------- menu ----------
 
-export type MenuCommand = EventMap['event:menu-command']['command'];
+export type { MenuCommand };
 
 export interface MenuOptions {
   readonly platform: NodeJS.Platform;

@@ -162,6 +162,12 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
           'This machine cannot encrypt saved passwords. Tick “Store password unencrypted on this machine” to save it anyway, or leave the password empty.',
         detail,
       };
+    case 'READ_ONLY':
+      return {
+        title: `Nothing was written: ${context.profileName ? `“${context.profileName}”` : 'this profile'} does not allow writes, so the app did not ${verb}.`,
+        detail,
+        action: 'edit-profile',
+      };
     case 'INTERNAL':
       return { title: `Unexpected error: could not ${verb}.`, detail: error.message || undefined };
     default: {

@@ -18,7 +18,12 @@ describe('IPC request validation', () => {
       'kv:get': { ...ref, key },
       'kv:put': { ...ref, key, value: { encoding: 'base64', data: 'AAH/' }, expectedModRevision: 0 },
       'kv:delete': { ...ref, key },
+      'kv:count': { ...ref, prefix: { encoding: 'base64', data: 'AP8=' }, revision: 3 },
       'cluster:status': ref,
+      'jobs:list': ref,
+      'jobs:cancel': { ...ref, jobId: 'j' },
+      'subscriptions:list': ref,
+      'subscriptions:close': { ...ref, subscriptionId: 's' },
     };
     expect(Object.keys(good).sort()).toEqual(allChannels().sort());
     for (const [channel, req] of Object.entries(good)) {
@@ -43,6 +48,9 @@ describe('IPC request validation', () => {
     ['bad endpoint', 'profiles:save', { name: 'n', endpoints: ['not a url'] }, 'endpoints.0'],
     ['argument where none is taken', 'profiles:list', { x: 1 }, undefined],
     ['null request', 'kv:list', null, undefined],
+    ['count without a prefix', 'kv:count', ref, 'prefix'],
+    ['cancel without a job id', 'jobs:cancel', ref, 'jobId'],
+    ['inherited name as a channel', 'toString', {}, undefined],
   ])('%s is INVALID_ARGUMENT', (_name, channel, req, field) => {
     const r = parseRequest(channel as never, req);
     expect(r.ok).toBe(false);

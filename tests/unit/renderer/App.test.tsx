@@ -11,7 +11,7 @@ afterEach(cleanup);
 
 async function renderApp() {
   const fake = createFakeApi();
-  fake.ep.profilesList.handle(() => okR({ profiles: [profile('a', { name: 'local' })], secretStorage: 'encrypted', notices: [] }));
+  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' })], secretStorage: 'encrypted', notices: [] }));
   const mem = memoryEtcd({ 'app/one': 'first', 'app/two': '{"x": 2}' });
   useMemoryEtcd(fake, mem);
   const store = createAppStore(fake.api);
@@ -33,7 +33,7 @@ describe('App', () => {
       fireEvent.click(screen.getByTestId('profile-item').querySelector('.profile-main')!);
       await flush();
     });
-    expect(fake.ep.connect.requests).toEqual([{ profileId: 'a' }]);
+    expect(fake.ep['connection:connect'].requests).toEqual([{ profileId: 'a' }]);
     expect(screen.getByTestId('status-connection').textContent).toContain('Connected');
     expect(screen.getByTestId('status-counts').textContent).toBe('2 / 2 keys');
 
@@ -67,19 +67,19 @@ describe('App', () => {
     expect(screen.getByTestId('status-action').textContent).toBe('Undo');
 
     // Ctrl+R reloads the listing.
-    const lists = fake.ep.list.requests.length;
+    const lists = fake.ep['kv:list'].requests.length;
     await act(async () => {
       key('r', { ctrl: true });
       await flush();
     });
-    expect(fake.ep.list.requests.length).toBe(lists + 1);
+    expect(fake.ep['kv:list'].requests.length).toBe(lists + 1);
 
     // Ctrl+F focuses the quick filter.
     act(() => key('f', { ctrl: true }));
     expect(document.activeElement).toBe(screen.getByTestId('quick-filter'));
 
     // The "cluster-view" menu command opens the cluster panel.
-    fake.ep.cluster.handle(() => okR({ members: [{ id: 'm1', name: 'n1', peerUrls: ['http://p:2380'], clientUrls: ['http://c:2379'], isLeader: true, isLearner: false }], endpoints: [], alarms: [], at: 1 }));
+    fake.ep['cluster:status'].handle(() => okR({ members: [{ id: 'm1', name: 'n1', peerUrls: ['http://p:2380'], clientUrls: ['http://c:2379'], isLeader: true, isLearner: false }], endpoints: [], alarms: [], at: 1 }));
     await act(async () => {
       fake.emit('event:menu-command', { command: 'cluster-view' });
       await flush();

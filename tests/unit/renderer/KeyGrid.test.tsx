@@ -29,7 +29,7 @@ async function storeWith(n: number, opts: { more?: boolean } = {}): Promise<AppS
   void store.getState().switchProfile('a');
   await flush();
   const items = Array.from({ length: n }, (_, i) => entry(`key/${String(i).padStart(6, '0')}`));
-  fake.ep.list.next().resolve(okR(page(items, { count: opts.more ? n * 10 : n, more: !!opts.more, nextCursor: opts.more ? text('next') : null })));
+  fake.ep['kv:list'].next().resolve(okR(page(items, { count: opts.more ? n * 10 : n, more: !!opts.more, nextCursor: opts.more ? text('next') : null })));
   await flush();
   return store;
 }
@@ -66,7 +66,7 @@ describe('KeyGrid', () => {
     void store.getState().switchProfile('a');
     await flush();
     const binKey = { ...entry('x'), key: { encoding: 'base64' as const, data: btoa('\xff\xfe\x01') } };
-    fake.ep.list.next().resolve(okR(page([binKey], { count: 1 })));
+    fake.ep['kv:list'].next().resolve(okR(page([binKey], { count: 1 })));
     await flush();
     render(
       <StoreProvider store={store}>
@@ -113,7 +113,7 @@ describe('shouldLoadMore', () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep.list.next().resolve(okR(page(Array.from({ length: 500 }, (_, i) => entry(`k${String(i).padStart(4, '0')}`)), { count: 5000, more: true, nextCursor: text('k0499\0'), revision: 9 })));
+    fake.ep['kv:list'].next().resolve(okR(page(Array.from({ length: 500 }, (_, i) => entry(`k${String(i).padStart(4, '0')}`)), { count: 5000, more: true, nextCursor: text('k0499\0'), revision: 9 })));
     await flush();
     render(
       <StoreProvider store={store}>
@@ -121,14 +121,14 @@ describe('shouldLoadMore', () => {
       </StoreProvider>,
     );
     await act(flush);
-    expect(fake.ep.list.pending).toHaveLength(0);
+    expect(fake.ep['kv:list'].pending).toHaveLength(0);
     const grid = screen.getByTestId('key-grid');
     await act(async () => {
       grid.scrollTop = 28 * 300;
       fireEvent.scroll(grid);
       await flush();
     });
-    expect(fake.ep.list.pending).toHaveLength(1);
-    expect(fake.ep.list.pending[0].req).toMatchObject({ cursor: text('k0499\0'), revision: 9 });
+    expect(fake.ep['kv:list'].pending).toHaveLength(1);
+    expect(fake.ep['kv:list'].pending[0].req).toMatchObject({ cursor: text('k0499\0'), revision: 9 });
   });
 });

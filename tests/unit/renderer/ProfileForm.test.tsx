@@ -3,14 +3,14 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileForm } from '../../../src/renderer/src/components/ProfileForm';
 import { createAppStore, StoreProvider } from '../../../src/renderer/src/store';
-import type { ProfileInput } from '../../../src/shared/types';
+import type { ProfileInput } from '../../../src/shared/contract';
 import { createFakeApi, errR, flush, okR, profile } from './fake-api';
 
 afterEach(cleanup);
 
 async function setup(secretStorage: 'encrypted' | 'unavailable', profiles = [profile('p1', { name: 'prod', username: 'root', hasPassword: true })]) {
   const fake = createFakeApi();
-  fake.ep.profilesList.handle(() => okR({ profiles, secretStorage, notices: [] }));
+  fake.ep['profiles:list'].handle(() => okR({ profiles, secretStorage, notices: [] }));
   const store = createAppStore(fake.api);
   store.getState().init();
   await flush();
@@ -28,7 +28,7 @@ describe('ProfileForm', () => {
   it('edit: an empty password keeps the saved one; "Clear saved password" sends null', async () => {
     const { fake, store } = await setup('encrypted');
     const saved: ProfileInput[] = [];
-    fake.ep.profilesSave.handle((req) => {
+    fake.ep['profiles:save'].handle((req) => {
       saved.push(req);
       return okR(profile('p1', { name: req.name, username: 'root', hasPassword: req.password !== null }));
     });
@@ -58,18 +58,18 @@ describe('ProfileForm', () => {
       fireEvent.click(screen.getByTestId('profile-save'));
       await flush();
     });
-    expect(fake.ep.profilesSave.requests).toHaveLength(0);
+    expect(fake.ep['profiles:save'].requests).toHaveLength(0);
     expect(screen.getByText('Give the profile a name.')).toBeTruthy();
 
-    fake.ep.profilesSave.handle((req) => okR(profile('new', { name: req.name })));
+    fake.ep['profiles:save'].handle((req) => okR(profile('new', { name: req.name })));
     fireEvent.change(input('Name'), { target: { value: 'staging' } });
     fireEvent.change(input('Endpoints'), { target: { value: 'https://a:2379, https://b:2379\nhttps://c:2379' } });
     await act(async () => {
       fireEvent.click(screen.getByTestId('profile-save'));
       await flush();
     });
-    expect(fake.ep.profilesSave.requests[0].endpoints).toEqual(['https://a:2379', 'https://b:2379', 'https://c:2379']);
-    expect(fake.ep.profilesSave.requests[0].id).toBeUndefined();
+    expect(fake.ep['profiles:save'].requests[0].endpoints).toEqual(['https://a:2379', 'https://b:2379', 'https://c:2379']);
+    expect(fake.ep['profiles:save'].requests[0].id).toBeUndefined();
     expect(store.getState().profileForm).toBeNull();
   });
 
@@ -82,7 +82,7 @@ describe('ProfileForm', () => {
     fireEvent.change(input('Password'), { target: { value: 's3cret' } });
     expect(screen.getByText('Store password unencrypted on this machine')).toBeTruthy();
 
-    fake.ep.profilesSave.handle((req) =>
+    fake.ep['profiles:save'].handle((req) =>
       req.allowPlaintextPassword ? okR(profile('x', { name: req.name })) : errR('SECRET_STORAGE_UNAVAILABLE', 'no keychain'),
     );
     await act(async () => {
@@ -98,23 +98,23 @@ describe('ProfileForm', () => {
       fireEvent.click(screen.getByTestId('profile-save'));
       await flush();
     });
-    expect(fake.ep.profilesSave.requests.at(-1)).toMatchObject({ password: 's3cret', allowPlaintextPassword: true });
+    expect(fake.ep['profiles:save'].requests.at(-1)).toMatchObject({ password: 's3cret', allowPlaintextPassword: true });
     expect(store.getState().profileForm).toBeNull();
   });
 
   it('"Test connection" sends the draft and shows version and latency, or the error', async () => {
     const { fake, store } = await setup('encrypted');
     act(() => store.getState().openProfileForm('edit', store.getState().profiles[0]));
-    fake.ep.profilesTest.handle(() => okR({ endpoint: 'http://p1:2379', version: '3.5.17', latencyMs: 12.4, clusterId: 'cafe' }));
+    fake.ep['profiles:test'].handle(() => okR({ endpoint: 'http://p1:2379', version: '3.5.17', latencyMs: 12.4, clusterId: 'cafe' }));
     await act(async () => {
       fireEvent.click(screen.getByTestId('profile-test'));
       await flush();
     });
-    expect(fake.ep.profilesTest.requests[0]).toMatchObject({ id: 'p1', endpoints: ['http://p1:2379'] });
+    expect(fake.ep['profiles:test'].requests[0]).toMatchObject({ id: 'p1', endpoints: ['http://p1:2379'] });
     expect(screen.getByTestId('profile-test-result').textContent).toContain('etcd 3.5.17');
     expect(screen.getByTestId('profile-test-result').textContent).toContain('12 ms');
 
-    fake.ep.profilesTest.handle(() => errR('AUTH_FAILED', 'authentication failed'));
+    fake.ep['profiles:test'].handle(() => errR('AUTH_FAILED', 'authentication failed'));
     await act(async () => {
       fireEvent.click(screen.getByTestId('profile-test'));
       await flush();

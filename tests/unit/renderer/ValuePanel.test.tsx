@@ -61,7 +61,7 @@ describe('ValuePanel', () => {
       fireEvent.click(screen.getByTestId('save-value'));
       await flush();
     });
-    const req = fake.ep.put.requests.at(-1)!;
+    const req = fake.ep['kv:put'].requests.at(-1)!;
     expect(req.expectedModRevision).toBe(4);
     expect(Array.from(toUint8(req.value))).toEqual(Array.from(next));
   });
@@ -108,12 +108,12 @@ describe('ValuePanel', () => {
       await flush();
     });
     expect(screen.getByTestId('confirm-dialog').textContent).toContain('Save as plain text anyway?');
-    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(fake.ep['kv:put'].requests).toHaveLength(0);
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Save as plain text' }));
       await flush();
     });
-    expect(fake.ep.put.requests).toHaveLength(1);
+    expect(fake.ep['kv:put'].requests).toHaveLength(1);
   });
 });
 
@@ -140,7 +140,7 @@ describe('ValuePanel: line endings', () => {
     store.getState().setDraft(btoa('a\r\nb\r\nc'));
     expect(store.getState().dirty).toBe(true);
     await store.getState().save();
-    expect(fake.ep.put.requests.at(-1)?.value).toEqual(text('a\r\nb\r\nc'));
+    expect(fake.ep['kv:put'].requests.at(-1)?.value).toEqual(text('a\r\nb\r\nc'));
     expect(store.getState().draftKind).toBe('text');
   });
 });

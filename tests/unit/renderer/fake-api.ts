@@ -7,25 +7,10 @@
 import { vi } from 'vitest';
 import type { Bytes } from '../../../src/shared/bytes';
 import { byteLength, text } from '../../../src/shared/bytes';
-import type { EtcdApi, EventMap, EventName } from '../../../src/shared/contract';
+import { channels, type EtcdApi, type EventMap, type EventName } from '../../../src/shared/contract';
 import type { AppError, ErrorCode, ErrorDetails, Result } from '../../../src/shared/result';
-import type {
-  ClusterStatus,
-  ConnectionStatus,
-  DeleteRequest,
-  DeleteResult,
-  GetRequest,
-  KeyEntry,
-  KeyValue,
-  ListRequest,
-  Page,
-  Profile,
-  ProfileInput,
-  ProfilesState,
-  PutRequest,
-  PutResult,
-  TestConnectionResult,
-} from '../../../src/shared/types';
+import type { DeleteRequest, GetRequest, ListRequest, PutRequest, RequestOf, ResponseOf, ChannelName } from '../../../src/shared/contract';
+import type { DeleteResult, KeyEntry, KeyValue, Page, Profile, PutResult } from '../../../src/shared/types';
 
 export interface PendingCall<Req, T> {
   readonly req: Req;
@@ -73,41 +58,29 @@ export const errR = (code: ErrorCode, message = `${code} happened`, details?: Er
   error: { code, message, ...(details ? { details } : {}) } as AppError,
 });
 
+/** One endpoint per channel of the contract, keyed by channel name: a new channel needs no edit here. */
+export type FakeEndpoints = { [C in ChannelName]: Endpoint<RequestOf<C>, ResponseOf<C>> };
+
 export function createFakeApi() {
-  const ep = {
-    profilesList: endpoint<void, ProfilesState>(),
-    profilesSave: endpoint<ProfileInput, Profile>(),
-    profilesRemove: endpoint<{ profileId: string }, void>(),
-    profilesTest: endpoint<ProfileInput, TestConnectionResult>(),
-    connect: endpoint<{ profileId: string }, ConnectionStatus>(),
-    disconnect: endpoint<{ profileId: string }, ConnectionStatus>(),
-    status: endpoint<{ profileId: string }, ConnectionStatus>(),
-    list: endpoint<ListRequest, Page>(),
-    get: endpoint<GetRequest, KeyValue>(),
-    put: endpoint<PutRequest, PutResult>(),
-    delete: endpoint<DeleteRequest, DeleteResult>(),
-    cluster: endpoint<{ profileId: string }, ClusterStatus>(),
-  };
+  const ep = Object.fromEntries(channels().map((c) => [c.name, endpoint()])) as unknown as FakeEndpoints;
+  const api: Record<string, unknown> = {};
+  for (const { name, namespace, operation } of channels()) {
+    ((api[namespace] ??= {}) as Record<string, unknown>)[operation] = (ep[name] as Endpoint<unknown, unknown>).fn;
+  }
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const api: EtcdApi = {
-    profiles: { list: ep.profilesList.fn, save: ep.profilesSave.fn, remove: ep.profilesRemove.fn, test: ep.profilesTest.fn },
-    connection: { connect: ep.connect.fn, disconnect: ep.disconnect.fn, status: ep.status.fn },
-    kv: { list: ep.list.fn, get: ep.get.fn, put: ep.put.fn, delete: ep.delete.fn },
-    cluster: { status: ep.cluster.fn },
-    on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (p: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (p: unknown) => void);
-    },
-  } as EtcdApi;
+  api.on = <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => {
+    const set = listeners.get(event) ?? new Set();
+    set.add(listener as (p: unknown) => void);
+    listeners.set(event, set);
+    return () => set.delete(listener as (p: unknown) => void);
+  };
   const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
     for (const l of listeners.get(event) ?? []) l(payload);
   };
   // Sensible defaults: disconnect and connect succeed at once unless a test takes over.
-  ep.disconnect.handle(({ profileId }) => okR({ profileId, state: 'disconnected', at: Date.now() }));
-  ep.connect.handle(({ profileId }) => okR({ profileId, state: 'connected', endpoint: `http://${profileId}:2379`, at: Date.now() }));
-  return { api, ep, emit, listeners };
+  ep['connection:disconnect'].handle(({ profileId }) => okR({ profileId, state: 'disconnected', at: Date.now() }));
+  ep['connection:connect'].handle(({ profileId }) => okR({ profileId, state: 'connected', endpoint: `http://${profileId}:2379`, at: Date.now() }));
+  return { api: api as unknown as EtcdApi, ep, emit, listeners };
 }
 
 export type FakeApi = ReturnType<typeof createFakeApi>;
@@ -223,8 +196,8 @@ export function memoryEtcd(initial: Record<string, string> = {}) {
 
 /** Wire a memory etcd into the fake api's kv endpoints. */
 export function useMemoryEtcd(fake: FakeApi, mem: ReturnType<typeof memoryEtcd>) {
-  fake.ep.get.handle((r) => mem.get(r));
-  fake.ep.put.handle((r) => mem.put(r));
-  fake.ep.delete.handle((r) => mem.delete(r));
-  fake.ep.list.handle((r) => mem.list(r));
+  fake.ep['kv:get'].handle((r) => mem.get(r));
+  fake.ep['kv:put'].handle((r) => mem.put(r));
+  fake.ep['kv:delete'].handle((r) => mem.delete(r));
+  fake.ep['kv:list'].handle((r) => mem.list(r));
 }

@@ -24,7 +24,7 @@ describe('editor: load and save', () => {
     store.getState().setDraft('{"replicas": 3}');
     expect(store.getState().dirty).toBe(true);
     await store.getState().save();
-    expect(fake.ep.put.requests.at(-1)).toEqual({
+    expect(fake.ep['kv:put'].requests.at(-1)).toEqual({
       profileId: 'a',
       key: text('cfg/app'),
       value: text('{"replicas": 3}'),
@@ -42,18 +42,18 @@ describe('editor: load and save', () => {
     await store.getState().selectKey(text('cfg/app'));
     store.getState().setDraft('{"replicas": ');
     await store.getState().save();
-    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(fake.ep['kv:put'].requests).toHaveLength(0);
     expect(store.getState().confirm?.message).toMatch(/Save as plain text anyway\?/);
 
     store.getState().resolveConfirm(false); // keep editing
-    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(fake.ep['kv:put'].requests).toHaveLength(0);
     expect(store.getState().draft).toBe('{"replicas": ');
 
     await store.getState().save();
     store.getState().resolveConfirm(true);
     await flush();
-    expect(fake.ep.put.requests).toHaveLength(1);
-    expect(fake.ep.put.requests[0].value).toEqual(text('{"replicas": '));
+    expect(fake.ep['kv:put'].requests).toHaveLength(1);
+    expect(fake.ep['kv:put'].requests[0].value).toEqual(text('{"replicas": '));
     expect(store.getState().mode).toBe('plain');
   });
 
@@ -61,14 +61,14 @@ describe('editor: load and save', () => {
     const { store, fake } = await editing();
     await store.getState().selectKey(text('cfg/app'));
     store.getState().setDraft('{"replicas": 5}');
-    fake.ep.put.handle(() => errR('UNAVAILABLE', 'connect ECONNREFUSED', { endpoint: 'http://10.0.0.1:2379' }));
+    fake.ep['kv:put'].handle(() => errR('UNAVAILABLE', 'connect ECONNREFUSED', { endpoint: 'http://10.0.0.1:2379' }));
     await store.getState().save();
     expect(store.getState().draft).toBe('{"replicas": 5}');
     expect(store.getState().dirty).toBe(true);
     expect(store.getState().statusMessage?.text).toContain('http://10.0.0.1:2379');
     expect(store.getState().statusMessage?.action?.label).toBe('Retry');
 
-    fake.ep.put.handle(() => errR('TOO_LARGE', 'request is too large', { size: 2 * 1024 * 1024, limit: 1.5 * 1024 * 1024 }));
+    fake.ep['kv:put'].handle(() => errR('TOO_LARGE', 'request is too large', { size: 2 * 1024 * 1024, limit: 1.5 * 1024 * 1024 }));
     await store.getState().save();
     expect(store.getState().draft).toBe('{"replicas": 5}');
     expect(store.getState().statusMessage?.text).toContain('2.0 MiB');
@@ -80,7 +80,7 @@ describe('editor: load and save', () => {
     await store.getState().selectKey(text('cfg/app'));
     store.getState().setDraft('{"replicas": 7}');
     // The write reaches etcd but the answer is lost.
-    fake.ep.put.handle((req) => {
+    fake.ep['kv:put'].handle((req) => {
       mem.put(req);
       return errR('OUTCOME_UNKNOWN', 'deadline exceeded after send');
     });
@@ -89,7 +89,7 @@ describe('editor: load and save', () => {
     expect(msg.text).toMatch(/may or may not have been applied/);
     expect(msg.action?.label).toBe('Re-read');
     expect(store.getState().draft).toBe('{"replicas": 7}');
-    fake.ep.put.handle((req) => mem.put(req));
+    fake.ep['kv:put'].handle((req) => mem.put(req));
     msg.action!.run();
     await flush();
     expect(store.getState().conflict).toBeNull();
@@ -101,7 +101,7 @@ describe('editor: load and save', () => {
     const { store, fake } = await editing();
     await store.getState().selectKey(text('cfg/app'));
     store.getState().setDraft('{"replicas": 7}');
-    fake.ep.put.handle(() => errR('OUTCOME_UNKNOWN', 'deadline exceeded after send'));
+    fake.ep['kv:put'].handle(() => errR('OUTCOME_UNKNOWN', 'deadline exceeded after send'));
     await store.getState().save();
     store.getState().statusMessage!.action!.run();
     await flush();
@@ -138,7 +138,7 @@ describe('editor: conflicts', () => {
     expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 9}'));
 
     await store.getState().resolveConflict('overwrite');
-    expect(fake.ep.put.requests.at(-1)).toMatchObject({ value: text('{"replicas": 3}'), expectedModRevision: theirRev });
+    expect(fake.ep['kv:put'].requests.at(-1)).toMatchObject({ value: text('{"replicas": 3}'), expectedModRevision: theirRev });
     expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 3}'));
     expect(store.getState().conflict).toBeNull();
     expect(store.getState().dirty).toBe(false);
@@ -179,7 +179,7 @@ describe('editor: conflicts', () => {
     await store.getState().save();
     expect(store.getState().conflict?.current).toBeNull();
     await store.getState().resolveConflict('overwrite');
-    expect(fake.ep.put.requests.at(-1)?.expectedModRevision).toBe(0);
+    expect(fake.ep['kv:put'].requests.at(-1)?.expectedModRevision).toBe(0);
     expect(mem.data.get('k')?.value).toEqual(text('v2'));
   });
 });
@@ -210,7 +210,7 @@ describe('editor: binary values', () => {
     const edited = new Uint8Array([0xff, 0x00, 0xfe, 0x42, 0x80, 0x81]);
     store.getState().setDraft(uint8ToBase64(edited));
     await store.getState().save();
-    const sent = fake.ep.put.requests.at(-1)!;
+    const sent = fake.ep['kv:put'].requests.at(-1)!;
     expect(sent.expectedModRevision).toBe(3);
     expect(Array.from(toUint8(sent.value))).toEqual(Array.from(edited));
     expect(store.getState().draftKind).toBe('binary');
@@ -224,7 +224,7 @@ describe('editor: binary values', () => {
     store.getState().editAsBase64();
     store.getState().setDraft('not base64!!');
     await store.getState().save();
-    expect(fake.ep.put.requests).toHaveLength(0);
+    expect(fake.ep['kv:put'].requests).toHaveLength(0);
     expect(store.getState().draft).toBe('not base64!!');
     expect(store.getState().statusMessage?.kind).toBe('error');
   });
@@ -233,12 +233,12 @@ describe('editor: binary values', () => {
 describe('editor: selection', () => {
   it('drops the answer for a key selected before the current one', async () => {
     const { store, fake, mem } = await editing({ a: '1', b: '2' });
-    fake.ep.get.handle(null);
+    fake.ep['kv:get'].handle(null);
     void store.getState().selectKey(text('a'));
     void store.getState().selectKey(text('b'));
     await flush();
-    const getA = fake.ep.get.next();
-    const getB = fake.ep.get.next();
+    const getA = fake.ep['kv:get'].next();
+    const getB = fake.ep['kv:get'].next();
     getB.resolve(mem.get(getB.req));
     getA.resolve(mem.get(getA.req));
     await flush();

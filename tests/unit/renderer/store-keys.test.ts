@@ -13,7 +13,7 @@ describe('key listing', () => {
     void store.getState().switchProfile('a');
     await flush();
 
-    const first = fake.ep.list.next();
+    const first = fake.ep['kv:list'].next();
     expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, count: true, previewBytes: expect.any(Number) });
     first.resolve(okR(page(many(0, PAGE_SIZE), { more: true, nextCursor: text('k/000499\0'), revision: 42, count: 1234 })));
     await flush();
@@ -25,8 +25,8 @@ describe('key listing', () => {
     void store.getState().loadNextPage();
     void store.getState().loadNextPage();
     await flush();
-    expect(fake.ep.list.pending).toHaveLength(1);
-    const second = fake.ep.list.next();
+    expect(fake.ep['kv:list'].pending).toHaveLength(1);
+    const second = fake.ep['kv:list'].next();
     expect(second.req).toMatchObject({ profileId: 'a', prefix: text('k/'), cursor: text('k/000499\0'), limit: 500, revision: 42 });
     expect(second.req.count).toBeUndefined();
     second.resolve(okR(page(many(500, 500), { more: true, nextCursor: text('k/000999\0'), revision: 42 })));
@@ -36,7 +36,7 @@ describe('key listing', () => {
 
     void store.getState().loadNextPage();
     await flush();
-    const third = fake.ep.list.next();
+    const third = fake.ep['kv:list'].next();
     expect(third.req).toMatchObject({ cursor: text('k/000999\0'), revision: 42 });
     third.resolve(okR(page(many(1000, 234), { more: false, nextCursor: null, revision: 42 })));
     await flush();
@@ -45,21 +45,21 @@ describe('key listing', () => {
 
     void store.getState().loadNextPage();
     await flush();
-    expect(fake.ep.list.pending).toHaveLength(0);
+    expect(fake.ep['kv:list'].pending).toHaveLength(0);
   });
 
   it('drops pages of a listing replaced by a reload', async () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep.list.next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
     await flush();
     void store.getState().loadNextPage();
     await flush();
-    const stalePage = fake.ep.list.next();
+    const stalePage = fake.ep['kv:list'].next();
     void store.getState().reloadKeys();
     await flush();
-    const fresh = fake.ep.list.next();
+    const fresh = fake.ep['kv:list'].next();
     expect(fresh.req.revision).toBe(0);
     expect(fresh.req.cursor).toBeUndefined();
     stalePage.resolve(okR(page(many(500, 400), { revision: 10 })));
@@ -75,11 +75,11 @@ describe('key listing', () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep.list.next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
     await flush();
     void store.getState().loadNextPage();
     await flush();
-    fake.ep.list.next().resolve(errR('COMPACTED', 'mvcc: required revision has been compacted'));
+    fake.ep['kv:list'].next().resolve(errR('COMPACTED', 'mvcc: required revision has been compacted'));
     await flush();
     const msg = store.getState().statusMessage;
     expect(msg?.code).toBe('COMPACTED');
@@ -87,7 +87,7 @@ describe('key listing', () => {
     expect(store.getState().items).toHaveLength(500); // what was loaded stays
     msg!.action!.run();
     await flush();
-    expect(fake.ep.list.next().req).toMatchObject({ revision: 0, count: true });
+    expect(fake.ep['kv:list'].next().req).toMatchObject({ revision: 0, count: true });
   });
 
   it('quick filter works on loaded keys only and does not call etcd', async () => {
@@ -95,10 +95,10 @@ describe('key listing', () => {
     const { filterEntries } = await import('../../../src/renderer/src/store/keys-slice');
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep.list.next().resolve(okR(page([entry('app/a'), entry('app/B'), entry('db/c')], { count: 3 })));
+    fake.ep['kv:list'].next().resolve(okR(page([entry('app/a'), entry('app/B'), entry('db/c')], { count: 3 })));
     await flush();
     store.getState().setFilter('APP/');
-    expect(fake.ep.list.requests).toHaveLength(1);
+    expect(fake.ep['kv:list'].requests).toHaveLength(1);
     expect(filterEntries(store.getState().items, store.getState().filter).map((e) => e.key.data)).toEqual(['app/a', 'app/B']);
   });
 });
@@ -114,10 +114,10 @@ describe('delete and undo', () => {
 
     store.getState().requestDelete();
     expect(store.getState().confirm?.subject).toBe('cfg/a');
-    expect(fake.ep.delete.requests).toHaveLength(0); // nothing before the confirmation
+    expect(fake.ep['kv:delete'].requests).toHaveLength(0); // nothing before the confirmation
     store.getState().resolveConfirm(true);
     await flush();
-    expect(fake.ep.delete.requests[0]).toEqual({ profileId: 'a', key: text('cfg/a'), expectedModRevision: loadedRev });
+    expect(fake.ep['kv:delete'].requests[0]).toEqual({ profileId: 'a', key: text('cfg/a'), expectedModRevision: loadedRev });
     expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/b']);
     expect(store.getState().total).toBe(1);
     expect(store.getState().selectedKey).toBeNull();
@@ -126,7 +126,7 @@ describe('delete and undo', () => {
 
     status.action!.run();
     await flush();
-    expect(fake.ep.put.requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/a'), value: text('hello'), expectedModRevision: 0 });
+    expect(fake.ep['kv:put'].requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/a'), value: text('hello'), expectedModRevision: 0 });
     expect(mem.data.get('cfg/a')?.value).toEqual(text('hello'));
     expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/a', 'cfg/b']);
     expect(store.getState().toasts.some((t) => t.kind === 'success' && t.text.includes('Restored'))).toBe(true);
@@ -170,7 +170,7 @@ describe('new key', () => {
     store.getState().openNewKey();
     store.getState().updateNewKey({ key: 'cfg/new', value: 'v1' });
     await store.getState().submitNewKey();
-    expect(fake.ep.put.requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/new'), value: text('v1'), expectedModRevision: 0 });
+    expect(fake.ep['kv:put'].requests.at(-1)).toEqual({ profileId: 'a', key: text('cfg/new'), value: text('v1'), expectedModRevision: 0 });
     expect(store.getState().newKey).toBeNull();
     expect(store.getState().items.map((e) => e.key.data)).toEqual(['cfg/a', 'cfg/new']);
     expect(store.getState().selectedKey).toEqual(text('cfg/new'));
@@ -183,7 +183,7 @@ describe('new key', () => {
     expect(mem.data.get('cfg/a')?.value).toEqual(text('old')); // not overwritten yet
 
     await store.getState().submitNewKey({ overwrite: true });
-    expect(fake.ep.put.requests.at(-1)).toMatchObject({ key: text('cfg/a'), expectedModRevision: currentRev });
+    expect(fake.ep['kv:put'].requests.at(-1)).toMatchObject({ key: text('cfg/a'), expectedModRevision: currentRev });
     expect(mem.data.get('cfg/a')?.value).toEqual(text('replacement'));
     expect(store.getState().newKey).toBeNull();
   });
@@ -192,7 +192,7 @@ describe('new key', () => {
     const { store, fake } = await setupStore();
     useMemoryEtcd(fake, memoryEtcd());
     await store.getState().switchProfile('a');
-    fake.ep.put.handle(() => errR('PERMISSION_DENIED', 'etcdserver: permission denied'));
+    fake.ep['kv:put'].handle(() => errR('PERMISSION_DENIED', 'etcdserver: permission denied'));
     store.getState().openNewKey();
     store.getState().updateNewKey({ key: 'secret/x', value: 'v' });
     await store.getState().submitNewKey();

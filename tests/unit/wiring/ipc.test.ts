@@ -82,7 +82,12 @@ const validRequests: { [C in ChannelName]: unknown } = {
   'kv:get': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' } },
   'kv:put': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' }, value: { encoding: 'utf8', data: 'v' } },
   'kv:delete': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' } },
+  'kv:count': { profileId: 'p1', prefix: { encoding: 'utf8', data: '' } },
   'cluster:status': { profileId: 'p1' },
+  'jobs:list': { profileId: 'p1' },
+  'jobs:cancel': { profileId: 'p1', jobId: 'j1' },
+  'subscriptions:list': { profileId: 'p1' },
+  'subscriptions:close': { profileId: 'p1', subscriptionId: 's1' },
 };
 
 describe('registerIpc', () => {

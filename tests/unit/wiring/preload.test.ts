@@ -3,7 +3,7 @@
  * functions plus `on`, nothing else, and listeners never see the IpcRendererEvent.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_KEY, Channels, Events, allChannels, type EtcdApi } from '../../../src/shared/contract';
+import { API_KEY, allChannels, allEvents, contract, type EtcdApi } from '../../../src/shared/contract';
 import { buildApi } from '../../../src/preload/build-api';
 
 const electron = vi.hoisted(() => ({
@@ -37,14 +37,14 @@ beforeEach(() => {
 
 describe('preload', () => {
   it("exposes exactly the contract's namespaces and operations, plus `on`", () => {
-    expect(Object.keys(exposed).sort()).toEqual([...Object.keys(Channels), 'on'].sort());
-    for (const [ns, ops] of Object.entries(Channels)) {
+    expect(Object.keys(exposed).sort()).toEqual([...Object.keys(contract), 'on'].sort());
+    for (const [ns, ops] of Object.entries(contract)) {
       const group = exposed[ns] as Record<string, unknown>;
       expect(Object.keys(group).sort(), ns).toEqual(Object.keys(ops).sort());
       for (const op of Object.keys(ops)) expect(typeof group[op], `${ns}.${op}`).toBe('function');
     }
     expect(typeof exposed.on).toBe('function');
-    const leaves = Object.values(Channels).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    const leaves = Object.values(contract).reduce((n, ops) => n + Object.keys(ops).length, 0);
     expect(leaves).toBe(allChannels().length);
   });
 
@@ -67,10 +67,10 @@ describe('preload', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kv:get', req);
     await api.profiles.list();
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('profiles:list', undefined);
-    for (const [ns, ops] of Object.entries(Channels)) {
-      for (const [op, channel] of Object.entries(ops)) {
+    for (const [ns, ops] of Object.entries(contract)) {
+      for (const op of Object.keys(ops)) {
         await (exposed[ns] as Record<string, (r: unknown) => Promise<unknown>>)[op]({ x: 1 });
-        expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(channel, { x: 1 });
+        expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(`${ns}:${op}`, { x: 1 });
       }
     }
   });
@@ -81,7 +81,7 @@ describe('preload', () => {
     const off = api.on('event:connection-status', listener);
     expect(electron.ipcRenderer.on).toHaveBeenCalledTimes(1);
     const [event, wrapped] = electron.ipcRenderer.on.mock.calls[0] as [string, (...a: unknown[]) => void];
-    expect(event).toBe(Events.connectionStatus);
+    expect(event).toBe('event:connection-status');
     expect(wrapped).not.toBe(listener);
 
     const payload = { profileId: 'p1', state: 'connected', at: 1 };
@@ -97,13 +97,14 @@ describe('preload', () => {
 
   it('`on` accepts every event of the contract', () => {
     const api = exposed as unknown as EtcdApi;
-    for (const name of Object.values(Events)) api.on(name, () => {})();
-    expect(electron.ipcRenderer.on).toHaveBeenCalledTimes(Object.values(Events).length);
+    for (const name of allEvents()) api.on(name, () => {})();
+    expect(electron.ipcRenderer.on).toHaveBeenCalledTimes(allEvents().length);
+    expect(allEvents()).toEqual(expect.arrayContaining(['event:connection-status', 'event:menu-command', 'event:job', 'event:subscription']));
   });
 
   it('`on` rejects names outside Events (e.g. a channel or an internal electron event)', () => {
     const on = exposed.on as (e: unknown, l: unknown) => unknown;
-    for (const bad of ['kv:get', 'event:nope', 'ELECTRON_BROWSER_REQUIRE', '', 42, undefined]) {
+    for (const bad of ['kv:get', 'event:nope', 'event:toString', 'event:__proto__', 'ELECTRON_BROWSER_REQUIRE', '', 42, undefined]) {
       expect(() => on(bad, () => {}), String(bad)).toThrow(/Unknown event/);
     }
     expect(() => on('event:connection-status', 'not a function')).toThrow(TypeError);

@@ -1,15 +1,6 @@
 import { GRPCResourceExhastedError, type IKeyValue, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse } from 'etcd3';
-import type {
-  DeleteRequest,
-  DeleteResult,
-  GetRequest,
-  KeyEntry,
-  KeyValue,
-  ListRequest,
-  Page,
-  PutRequest,
-  PutResult,
-} from '../../../shared/types';
+import type { DeleteRequest, GetRequest, ListRequest, PutRequest } from '../../../shared/contract';
+import type { DeleteResult, KeyEntry, KeyValue, Page, PutResult } from '../../../shared/types';
 import { fromBuffer, prefixEnd, toBuffer } from './bytes';
 import { AppFailure, failure } from './errors';
 import { bytesOf, collectWindowed, type DensityHint, hintFromPage, rangeRaw, type RangePage } from './scan';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Profile, ProfileInput, ProfilesState } from '../../../shared/types';
+import type { ProfileInput } from '../../../shared/contract';
+import type { Profile, ProfilesState } from '../../../shared/types';
 import { failure } from '../etcd/errors';
 import type { SecretCipher } from './secrets';
 

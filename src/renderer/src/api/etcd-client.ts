@@ -2,57 +2,23 @@
  * The only module that touches `window.etcd`.
  *
  * `createEtcdClient(api)` wraps an `EtcdApi` (the real preload bridge, or a fake in tests)
- * so that every call resolves to a `Result<T>`: a rejected promise or a thrown exception
- * (a broken bridge, a structured-clone failure) becomes an INTERNAL error value instead of
- * an unhandled rejection. Callers branch on `error.code`, never on message text.
+ * into the same namespaced shape, derived from the contract, so that every call resolves to
+ * a `Result`: a rejected promise, a thrown exception (a broken bridge, a structured-clone
+ * failure) or an answer that is not a Result becomes an INTERNAL error value instead of an
+ * unhandled rejection. Push events are checked against their schema in the contract before
+ * a listener sees them. Callers branch on `error.code`, never on message text.
  */
-import type { EtcdApi, EventMap } from '../../../shared/contract';
-import { API_KEY, Events } from '../../../shared/contract';
+import { API_KEY, contract, eventDef, type EtcdApi, type EventMap, type EventName } from '../../../shared/contract';
 import type { AppError, Result } from '../../../shared/result';
 import { ErrorCodes } from '../../../shared/result';
-import type {
-  ClusterStatus,
-  ConnectionStatus,
-  DeleteRequest,
-  DeleteResult,
-  GetRequest,
-  KeyValue,
-  ListRequest,
-  Page,
-  Profile,
-  ProfileInput,
-  ProfilesState,
-  PutRequest,
-  PutResult,
-  TestConnectionResult,
-} from '../../../shared/types';
 
-export type MenuCommand = EventMap['event:menu-command']['command'];
+export { MENU_COMMANDS, type MenuCommand } from '../../../shared/contract';
 
-export const MENU_COMMANDS: readonly MenuCommand[] = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view'];
-
-export interface EtcdClient {
-  listProfiles(): Promise<Result<ProfilesState>>;
-  saveProfile(input: ProfileInput): Promise<Result<Profile>>;
-  removeProfile(profileId: string): Promise<Result<void>>;
-  testProfile(input: ProfileInput): Promise<Result<TestConnectionResult>>;
-
-  connect(profileId: string): Promise<Result<ConnectionStatus>>;
-  disconnect(profileId: string): Promise<Result<ConnectionStatus>>;
-  connectionStatus(profileId: string): Promise<Result<ConnectionStatus>>;
-
-  list(req: ListRequest): Promise<Result<Page>>;
-  get(req: GetRequest): Promise<Result<KeyValue>>;
-  put(req: PutRequest): Promise<Result<PutResult>>;
-  delete(req: DeleteRequest): Promise<Result<DeleteResult>>;
-
-  clusterStatus(profileId: string): Promise<Result<ClusterStatus>>;
-
-  /** Subscribe to session status changes; returns the unsubscribe function. */
-  onConnectionStatus(listener: (status: ConnectionStatus) => void): () => void;
-  /** Subscribe to native menu commands; unknown payloads are ignored. Returns the unsubscribe function. */
-  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
-}
+/** The contract's API with every call resolving to a Result, and push events already checked. */
+export type EtcdClient = Omit<EtcdApi, 'on'> & {
+  /** Subscribe to a push event; malformed payloads are dropped. Returns the unsubscribe function. */
+  readonly on: EtcdApi['on'];
+};
 
 const internal = (message: string): AppError => ({ code: 'INTERNAL', message });
 
@@ -69,54 +35,39 @@ function isResult(value: unknown): value is Result<unknown> {
   return v.ok === false && typeof v.error === 'object' && v.error !== null && (ErrorCodes as readonly unknown[]).includes(v.error.code);
 }
 
-async function call<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+async function call(fn: () => Promise<unknown>): Promise<Result<unknown>> {
   try {
     const r: unknown = await fn();
-    if (isResult(r)) return r as Result<T>;
+    if (isResult(r)) return r;
     return { ok: false, error: internal('The main process answered with something that is not a result') };
   } catch (e) {
     return { ok: false, error: internal(describeThrown(e)) };
   }
 }
 
-function subscribe<E extends keyof EventMap>(api: EtcdApi, event: E, listener: (payload: EventMap[E]) => void): () => void {
-  try {
-    const off = api.on(event, listener);
-    return typeof off === 'function' ? off : () => undefined;
-  } catch {
-    // An older preload may not know the event: run without it rather than crash.
-    return () => undefined;
-  }
-}
-
 export function createEtcdClient(api: EtcdApi): EtcdClient {
-  return {
-    listProfiles: () => call(() => api.profiles.list()),
-    saveProfile: (input) => call(() => api.profiles.save(input)),
-    removeProfile: (profileId) => call(() => api.profiles.remove({ profileId })),
-    testProfile: (input) => call(() => api.profiles.test(input)),
-
-    connect: (profileId) => call(() => api.connection.connect({ profileId })),
-    disconnect: (profileId) => call(() => api.connection.disconnect({ profileId })),
-    connectionStatus: (profileId) => call(() => api.connection.status({ profileId })),
-
-    list: (req) => call(() => api.kv.list(req)),
-    get: (req) => call(() => api.kv.get(req)),
-    put: (req) => call(() => api.kv.put(req)),
-    delete: (req) => call(() => api.kv.delete(req)),
-
-    clusterStatus: (profileId) => call(() => api.cluster.status({ profileId })),
-
-    onConnectionStatus: (listener) =>
-      subscribe(api, Events.connectionStatus, (status) => {
-        if (status && typeof status === 'object' && typeof status.profileId === 'string') listener(status);
-      }),
-    onMenuCommand: (listener) =>
-      subscribe(api, Events.menuCommand, (payload) => {
-        const command = (payload as { command?: unknown } | null)?.command;
-        if ((MENU_COMMANDS as readonly unknown[]).includes(command)) listener(command as MenuCommand);
-      }),
+  const client: Record<string, unknown> = {};
+  for (const [ns, ops] of Object.entries(contract)) {
+    const group: Record<string, (req?: unknown) => Promise<Result<unknown>>> = {};
+    for (const op of Object.keys(ops)) {
+      group[op] = (req?: unknown) =>
+        call(() => (api as unknown as Record<string, Record<string, (r?: unknown) => Promise<unknown>>>)[ns][op](req));
+    }
+    client[ns] = Object.freeze(group);
+  }
+  client.on = <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): (() => void) => {
+    const check = eventDef(event).check;
+    try {
+      const off = api.on(event, (payload) => {
+        if (check.safeParse(payload).success) listener(payload);
+      });
+      return typeof off === 'function' ? off : () => undefined;
+    } catch {
+      // An older preload may not know the event: run without it rather than crash.
+      return () => undefined;
+    }
   };
+  return Object.freeze(client) as unknown as EtcdClient;
 }
 
 /** An api whose every call fails: used when the preload bridge is missing, so the UI can say so. */
@@ -125,14 +76,9 @@ export function createMissingApi(): EtcdApi {
     ok: false as const,
     error: internal('The etcd bridge is not available: the preload script did not load.'),
   });
-  const ns = new Proxy({}, { get: () => fail });
-  return {
-    profiles: ns,
-    connection: ns,
-    kv: ns,
-    cluster: ns,
-    on: () => () => undefined,
-  } as unknown as EtcdApi;
+  const api: Record<string, unknown> = { on: () => () => undefined };
+  for (const [ns, ops] of Object.entries(contract)) api[ns] = Object.fromEntries(Object.keys(ops).map((op) => [op, fail]));
+  return api as unknown as EtcdApi;
 }
 
 /** The bridge the preload exposed, or null when the page runs without it. */

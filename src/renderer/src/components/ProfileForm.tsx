@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { AppError } from '../../../shared/result';
-import type { Profile, ProfileInput, TestConnectionResult } from '../../../shared/types';
+import type { ProfileInput } from '../../../shared/contract';
+import type { Profile, TestConnectionResult } from '../../../shared/types';
 import { PROFILE_COLORS } from '../lib/colors';
 import { parseEndpoints } from '../lib/format';
 import { describeError } from '../messages';

@@ -24,7 +24,7 @@ export const createClusterSlice: Slice<ClusterSlice> = (set, get, { client }) =>
     if (!profileId || clusterLoading) return;
     // The last status stays on screen while the next one is read.
     set({ clusterLoading: true });
-    const r = await client.clusterStatus(profileId);
+    const r = await client.cluster.status({ profileId });
     if (get().session !== session) return;
     if (r.ok) set({ clusterStatus: r.value, clusterLoading: false, clusterError: null });
     else set({ clusterError: r.error, clusterLoading: false });

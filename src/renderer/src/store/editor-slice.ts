@@ -125,7 +125,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
     const profileId = s.activeProfileId;
     if (!key || !profileId) return;
     set({ saving: true });
-    const r = await client.put({ profileId, key, value, expectedModRevision: expected });
+    const r = await client.kv.put({ profileId, key, value, expectedModRevision: expected });
     if (get().session !== session) return;
     set({ saving: false });
     const stillShown = sameKey(get().selectedKey, key);
@@ -183,7 +183,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
     set({ conflict: { reason, current: undefined, busy: true, error: null } });
     const profileId = get().activeProfileId;
     if (!profileId) return;
-    const g = await client.get({ profileId, key });
+    const g = await client.kv.get({ profileId, key });
     if (get().session !== session || !sameKey(get().selectedKey, key)) return;
     if (g.ok) set({ conflict: { reason, current: g.value, busy: false, error: null } });
     else if (g.error.code === 'NOT_FOUND') set({ conflict: { reason, current: null, busy: false, error: null } });
@@ -219,7 +219,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       const session = s.session;
       const gen = s.selectGen + 1;
       set({ ...initialEditor(), selectGen: gen, selectedKey: key, editorStatus: 'loading' });
-      const r = await client.get({ profileId, key });
+      const r = await client.kv.get({ profileId, key });
       if (get().session !== session || get().selectGen !== gen) return;
       if (r.ok) {
         set(showValue(r.value));
@@ -313,7 +313,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
         return;
       }
       const session = s.session;
-      const r = await client.get({ profileId, key });
+      const r = await client.kv.get({ profileId, key });
       if (get().session !== session || !sameKey(get().selectedKey, key)) return;
       const label = keyLabel(key);
       if (!r.ok && r.error.code !== 'NOT_FOUND') {

@@ -132,7 +132,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
     if (!profileId) return;
     const gen = get().listGen + 1;
     set({ listGen: gen, ...initialKeys(), filter: get().filter, listLoading: true });
-    const r = await client.list({ profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, count: true, previewBytes: PREVIEW_BYTES });
+    const r = await client.kv.list({ profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, count: true, previewBytes: PREVIEW_BYTES });
     if (get().session !== session || get().listGen !== gen) return;
     if (!r.ok) {
       set({ listLoading: false, listError: r.error });
@@ -156,7 +156,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
     if (!s.activeProfileId || !s.more || s.listLoading || !s.nextCursor || s.listError) return;
     const { session, listGen: gen, activeProfileId: profileId } = s;
     set({ listLoading: true });
-    const r = await client.list({
+    const r = await client.kv.list({
       profileId,
       prefix: text(s.prefix),
       cursor: s.nextCursor,
@@ -200,7 +200,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
     const value = text(nk.value);
     const session = s.session;
     set({ newKey: { ...nk, busy: true, error: null } });
-    const r = await client.put({
+    const r = await client.kv.put({
       profileId,
       key,
       value,
@@ -212,7 +212,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
       if (r.error.code === 'CONFLICT') {
         let modRevision = r.error.details?.currentModRevision;
         if (modRevision === undefined) {
-          const g = await client.get({ profileId, key });
+          const g = await client.kv.get({ profileId, key });
           if (get().session !== session) return;
           modRevision = g.ok ? g.value.modRevision : 0;
         }
@@ -262,7 +262,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
     const loaded = s.loaded && sameKey(s.loaded.key, key) ? s.loaded : null;
     const row = loaded ? null : s.items.find((e) => sameKey(e.key, key));
     const expected = loaded?.modRevision ?? row?.modRevision;
-    const r = await client.delete({ profileId, key, ...(expected !== undefined ? { expectedModRevision: expected } : {}) });
+    const r = await client.kv.delete({ profileId, key, ...(expected !== undefined ? { expectedModRevision: expected } : {}) });
     if (get().session !== session) return;
     const label = keyLabel(key);
     if (!r.ok) {
@@ -290,7 +290,7 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get, { client }) => ({
       s.setStatus('warning', `Undo is not available any more: the connection changed since “${label}” was deleted.`);
       return;
     }
-    const r = await client.put({ profileId, key: deleted.key, value: deleted.value, expectedModRevision: 0 });
+    const r = await client.kv.put({ profileId, key: deleted.key, value: deleted.value, expectedModRevision: 0 });
     if (get().session !== session) return;
     if (!r.ok) {
       if (r.error.code === 'CONFLICT') {

@@ -5,7 +5,8 @@
  * under the new one.
  */
 import type { AppError, Result } from '../../../shared/result';
-import type { ConnectionStatus, Profile, ProfileInput, TestConnectionResult } from '../../../shared/types';
+import type { ProfileInput } from '../../../shared/contract';
+import type { ConnectionStatus, Profile, TestConnectionResult } from '../../../shared/types';
 import { keyLabel } from '../lib/format';
 import { initialCluster } from './cluster-slice';
 import { initialEditor } from './editor-slice';
@@ -57,7 +58,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
     const profileId = get().activeProfileId;
     if (!profileId) return;
     get().applyConnectionStatus({ profileId, state: 'connecting', at: now() }, true);
-    const r = await client.connect(profileId);
+    const r = await client.connection.connect({ profileId });
     if (get().session !== session) return;
     const profile = get().activeProfile();
     const ctx = { op: 'connect' as const, profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs };
@@ -96,13 +97,13 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
     session: 0,
 
     init() {
-      const offStatus = client.onConnectionStatus((status) => get().applyConnectionStatus(status));
+      const offStatus = client.on('event:connection-status', (status) => get().applyConnectionStatus(status));
       void get().loadProfiles();
       return () => offStatus();
     },
 
     async loadProfiles() {
-      const r = await client.listProfiles();
+      const r = await client.profiles.list();
       if (!r.ok) {
         set({ profilesError: r.error, profilesLoaded: true });
         get().notifyError(r.error, { op: 'list' }, { retry: () => void get().loadProfiles() });
@@ -121,7 +122,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
 
     async saveProfile(input) {
       const before = input.id ? get().profiles.find((p) => p.id === input.id) : undefined;
-      const r = await client.saveProfile(input);
+      const r = await client.profiles.save(input);
       if (!r.ok) return r;
       const saved = r.value;
       set((s) => {
@@ -137,7 +138,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
     },
 
     async removeProfile(profileId) {
-      const r = await client.removeProfile(profileId);
+      const r = await client.profiles.remove({ profileId });
       if (!r.ok) {
         const name = get().profiles.find((p) => p.id === profileId)?.name;
         get().notifyError(r.error, { op: 'profile-remove', profileName: name });
@@ -161,7 +162,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
     },
 
     testProfile(input) {
-      return client.testProfile(input);
+      return client.profiles.test(input);
     },
 
     async switchProfile(profileId, opts = {}) {
@@ -198,7 +199,7 @@ export const createProfilesSlice: Slice<ProfilesSlice> = (set, get, { client, no
         toasts: s.toasts.filter((t) => t.kind !== 'error'),
       });
       if (prev) {
-        const off = client.disconnect(prev).then((r) => {
+        const off = client.connection.disconnect({ profileId: prev }).then((r) => {
           if (r.ok) get().applyConnectionStatus(r.value, true);
         });
         pendingDisconnects.set(prev, off);

@@ -135,6 +135,6 @@ export const createUiSlice: Slice<UiSlice> = (set, get, { client }) => ({
   },
 
   onMenuCommand(listener) {
-    return client.onMenuCommand(listener);
+    return client.on('event:menu-command', ({ command }) => listener(command));
   },
 });

@@ -1,5 +1,6 @@
-import type { EventMap, EventName } from '../../shared/contract';
-import type { SecretCipher } from './profiles/secrets';
+import type { EventMap, EventName } from '../../../shared/contract';
+import type { SecretCipher } from '../profiles/secrets';
+import type { WritePolicy } from '../write-gate';
 
 /** Everything the handler table needs from the outside world; no electron in here. */
 export interface HandlerDeps {
@@ -8,4 +9,6 @@ export interface HandlerDeps {
   readonly cipher: SecretCipher;
   /** Push an event to the renderer(s). */
   readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
+  /** Decides which writes reach etcd; all of them unless given. */
+  readonly writePolicy?: WritePolicy;
 }

@@ -1,0 +1,17 @@
+import type { ChannelName, Namespace, Operation, RequestOf, ResponseOf } from '../../../shared/contract';
+import type { Connections } from '../connections';
+import type { ProfileStore } from '../profiles/store';
+
+/**
+ * A domain's handlers as plain async functions: they return the value or throw an
+ * AppFailure; `createHandlers` turns both into the channel's Result.
+ */
+export type DomainHandlers<N extends Namespace> = {
+  [O in Operation<N>]: (req: RequestOf<`${N}:${O}` & ChannelName>) => Promise<ResponseOf<`${N}:${O}` & ChannelName>>;
+};
+
+/** What every domain's handlers may use. */
+export interface HandlerContext {
+  readonly profiles: ProfileStore;
+  readonly connections: Connections;
+}

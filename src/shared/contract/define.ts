@@ -1,0 +1,59 @@
+/**
+ * How a channel is declared: once, with its request schema (zod), its response type, what it
+ * does to the cluster and one line of doc. Main's validation, the handler table's type, the
+ * preload API and the renderer client are all derived from these declarations.
+ */
+import type { z } from 'zod';
+
+/**
+ * What a call does to the etcd cluster. Every `write` channel targets one profile and passes
+ * main's write gate (where read-only and production profiles are enforced); `read` channels
+ * change nothing in etcd (they may change local state such as saved profiles).
+ */
+export type Effect = 'read' | 'write';
+
+/** Requests are read, never changed: callers may pass readonly data. */
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The type of a request, as its schema accepts it. */
+export type Input<S extends z.ZodType> = DeepReadonly<z.infer<S>>;
+
+/** A type-only marker for a channel's response (nothing of it exists at run time). */
+export interface Returns<T> {
+  readonly __returns?: T;
+}
+
+/** Declares the response type: `response: returns<Page>()`. */
+export const returns = <T>(): Returns<T> => ({});
+
+export interface ChannelDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  readonly effect: Effect;
+  readonly request: S;
+  readonly response: Returns<R>;
+  readonly doc: string;
+}
+
+/** A write names the profile it writes to, so the gate can judge it. */
+type WriteRequest = z.ZodType<{ profileId: string }>;
+
+export function channel<S extends WriteRequest, R>(def: ChannelDef<S, R> & { effect: 'write' }): ChannelDef<S, R>;
+export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R> & { effect: 'read' }): ChannelDef<S, R>;
+export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R>): ChannelDef<S, R> {
+  return def;
+}
+
+/**
+ * A push event from main: its payload type, a schema the renderer checks every push against
+ * (a malformed push is dropped, never acted on) and one line of doc.
+ */
+export interface EventDef<T = unknown> {
+  readonly payload: Returns<T>;
+  readonly check: z.ZodType;
+  readonly doc: string;
+}
+
+export const event = <T>(def: EventDef<T>): EventDef<T> => def;

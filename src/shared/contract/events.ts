@@ -1,0 +1,34 @@
+/** Main → renderer push events, and the commands of the native menu. */
+import { z } from 'zod';
+import type { ConnectionStatus, JobInfo, SubscriptionInfo } from '../types';
+import { event, returns } from './define';
+
+/** What the native menu (or its accelerators) can ask the window to do. */
+export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+const CONNECTION_STATES = ['connecting', 'connected', 'unreachable', 'disconnected'] as const;
+const owned = { profileId: z.string() };
+
+export const events = {
+  'connection-status': event({
+    payload: returns<ConnectionStatus>(),
+    check: z.looseObject({ ...owned, state: z.enum(CONNECTION_STATES), at: z.number() }),
+    doc: "A profile's connection changed state (connecting, connected, unreachable, disconnected).",
+  }),
+  'menu-command': event({
+    payload: returns<{ command: MenuCommand }>(),
+    check: z.looseObject({ command: z.enum(MENU_COMMANDS) }),
+    doc: 'The user picked an item of the native app menu (or pressed its accelerator).',
+  }),
+  job: event({
+    payload: returns<JobInfo>(),
+    check: z.looseObject({ ...owned, jobId: z.string(), kind: z.string(), state: z.enum(['running', 'done', 'failed', 'cancelled']) }),
+    doc: 'A job started, made progress or ended.',
+  }),
+  subscription: event({
+    payload: returns<SubscriptionInfo>(),
+    check: z.looseObject({ ...owned, subscriptionId: z.string(), kind: z.string(), state: z.enum(['open', 'ended']) }),
+    doc: 'A subscription opened or ended.',
+  }),
+};

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { CountResult, DeleteResult, KeyValue, Page, PutResult } from '../types';
+import { channel, returns, type Input } from './define';
+import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX } from './limits';
+import { key, profileId, revision, value } from './schemas';
+
+export const listRequest = z
+  .object({
+    profileId,
+    /** Empty text means the whole keyspace. */
+    prefix: key,
+    /** Continue after this key (the `nextCursor` of the previous page). */
+    cursor: key.optional(),
+    limit: z.number().int().min(1).max(PAGE_LIMIT_MAX),
+    keysOnly: z.boolean().optional(),
+    /** Pin the page to this revision (the `revision` of the first page). 0/absent = latest. */
+    revision: revision.optional(),
+    /** Also return how many keys the prefix holds (at the same revision). */
+    count: z.boolean().optional(),
+    /** Preview length in bytes for values, default 256. */
+    previewBytes: z.number().int().min(0).max(PREVIEW_BYTES_MAX).optional(),
+  })
+  .strict();
+export type ListRequest = Input<typeof listRequest>;
+
+export const getRequest = z.object({ profileId, key }).strict();
+export type GetRequest = Input<typeof getRequest>;
+
+export const putRequest = z
+  .object({
+    profileId,
+    key,
+    value,
+    /** Compare-and-swap on the mod revision the caller last saw; 0 = must not exist yet; absent = unconditional. */
+    expectedModRevision: revision.optional(),
+  })
+  .strict();
+export type PutRequest = Input<typeof putRequest>;
+
+export const deleteRequest = z.object({ profileId, key, expectedModRevision: revision.optional() }).strict();
+export type DeleteRequest = Input<typeof deleteRequest>;
+
+export const countRequest = z
+  .object({
+    profileId,
+    /** Empty text means the whole keyspace. */
+    prefix: key,
+    /** Count at this revision (0/absent = latest). */
+    revision: revision.optional(),
+  })
+  .strict();
+export type CountRequest = Input<typeof countRequest>;
+
+export const kv = {
+  list: channel({
+    effect: 'read',
+    request: listRequest,
+    response: returns<Page>(),
+    doc: 'One page of keys under a prefix, pinned to a revision across pages.',
+  }),
+  get: channel({
+    effect: 'read',
+    request: getRequest,
+    response: returns<KeyValue>(),
+    doc: 'One key with its whole value; NOT_FOUND when absent.',
+  }),
+  put: channel({
+    effect: 'write',
+    request: putRequest,
+    response: returns<PutResult>(),
+    doc: 'Write a key, optionally compare-and-swap on its mod revision. Never retried once it may have reached etcd.',
+  }),
+  delete: channel({
+    effect: 'write',
+    request: deleteRequest,
+    response: returns<DeleteResult>(),
+    doc: 'Delete one key, optionally compare-and-swap; returns what was deleted.',
+  }),
+  count: channel({
+    effect: 'read',
+    request: countRequest,
+    response: returns<CountResult>(),
+    doc: 'The exact number of keys under a prefix, and the revision it was counted at.',
+  }),
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Profile, ProfilesState, TestConnectionResult, TlsSettings } from '../types';
+import { channel, returns, type Input } from './define';
+import {
+  COLOR_MAX,
+  DEADLINE_MS,
+  ENDPOINT_EXAMPLE,
+  ENDPOINT_MAX_LENGTH,
+  ENDPOINT_PATTERN,
+  ENDPOINTS_MAX,
+  FILE_PATH_MAX,
+  oneScheme,
+  PASSWORD_MAX,
+  PROFILE_NAME_MAX,
+  USERNAME_MAX,
+} from './limits';
+import { none, profileRef } from './schemas';
+
+const endpoint = z.string().trim().max(ENDPOINT_MAX_LENGTH).regex(ENDPOINT_PATTERN, `an endpoint looks like ${ENDPOINT_EXAMPLE}`);
+const filePath = z.string().max(FILE_PATH_MAX).optional();
+
+export const tlsSettings = z.object({ caFile: filePath, certFile: filePath, keyFile: filePath }).strict() satisfies z.ZodType<TlsSettings>;
+
+export const profileInput = z
+  .object({
+    /** Absent to create a new profile. */
+    id: z.string().min(1).max(200).optional(),
+    name: z.string().trim().min(1, 'a profile needs a name').max(PROFILE_NAME_MAX),
+    endpoints: z.array(endpoint).min(1, 'at least one endpoint').max(ENDPOINTS_MAX).refine(oneScheme, 'all endpoints must use the same scheme (http or https)'),
+    username: z.string().max(USERNAME_MAX).optional(),
+    /** string: set this password; null: remove the stored one; absent: keep what is stored. */
+    password: z.string().max(PASSWORD_MAX).nullable().optional(),
+    tls: tlsSettings.optional(),
+    deadlineMs: z.number().int().min(DEADLINE_MS.min).max(DEADLINE_MS.max).optional(),
+    color: z.string().max(COLOR_MAX).optional(),
+    /** The user explicitly accepts storing the password unencrypted when the OS offers no encryption. */
+    allowPlaintextPassword: z.boolean().optional(),
+  })
+  .strict();
+/** A profile as the user edits it. */
+export type ProfileInput = Input<typeof profileInput>;
+
+export const profiles = {
+  list: channel({
+    effect: 'read',
+    request: none,
+    response: returns<ProfilesState>(),
+    doc: 'Every saved profile (secrets replaced by `hasPassword`), plus notices about the store.',
+  }),
+  save: channel({
+    effect: 'read',
+    request: profileInput,
+    response: returns<Profile>(),
+    doc: 'Create (no id) or update a profile; returns it as stored. Changes local settings, not the cluster.',
+  }),
+  remove: channel({
+    effect: 'read',
+    request: profileRef,
+    response: returns<void>(),
+    doc: 'Delete a profile and end its connection if any.',
+  }),
+  test: channel({
+    effect: 'read',
+    request: profileInput,
+    response: returns<TestConnectionResult>(),
+    doc: 'Try a profile without saving it. With an id and no password, the stored password is used.',
+  }),
+};
