@@ -2,6 +2,9 @@ import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { base64ToUint8, bytesEqual, fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
 import { EtcdSession } from '../../src/main/core/etcd/session';
+import { KvService } from '../../src/main/core/etcd/kv';
+import type { AppFailure } from '../../src/main/core/etcd/errors';
+import { deadEndpoint } from '../support/tcp';
 
 let etcd: EtcdCluster;
 let h: Harness;
@@ -215,5 +218,93 @@ describe('list cursor', () => {
     expect(before.items.map((i) => i.key)).toEqual([text('cur-b/1')]);
     const past = unwrap(await h.handlers['kv:list']({ profileId, prefix: text('cur-a/'), cursor: text('cur-z'), limit: 10, count: true }));
     expect(past).toMatchObject({ items: [], more: false, nextCursor: null, count: 1 });
+  });
+});
+
+describe('KvService.count', () => {
+  // Its own etcd: the empty prefix (the whole keyspace) must count exactly what we put, nothing else.
+  let own: EtcdCluster;
+  let session: EtcdSession;
+  let kv: KvService;
+  const bin = (...bytes: number[]): Buffer => Buffer.from(bytes);
+  const count = (prefix: Bytes, revision?: number) =>
+    kv.count({ profileId: 'p', prefix, ...(revision === undefined ? {} : { revision }) });
+
+  beforeAll(async () => {
+    own = await startCluster();
+    session = new EtcdSession({ endpoints: own.endpoints, deadlineMs: 3000 });
+    kv = new KvService(session);
+  });
+  afterAll(async () => {
+    session?.close();
+    await own?.close();
+  });
+
+  it('counts an empty keyspace as 0 at the current revision', async () => {
+    const r = await count(text(''));
+    expect(r.count).toBe(0);
+    expect(r.revision).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts exactly the keys under a text prefix, a binary non-UTF-8 prefix, and the whole keyspace', async () => {
+    const keys: Buffer[] = [];
+    for (let i = 0; i < 1200; i++) keys.push(Buffer.from(`cnt/${String(i).padStart(4, '0')}`));
+    keys.push(Buffer.from('cnt0'), Buffer.from('cnt'), Buffer.from('cn')); // neighbours, not under "cnt/"
+    // Under the binary prefix 0xff 0xfe: invalid UTF-8, NULs, and its neighbours 0xff 0xfd / 0xff 0xff.
+    for (let i = 0; i < 37; i++) keys.push(bin(0xff, 0xfe, i, 0x00, 0x80));
+    keys.push(bin(0xff, 0xfe), bin(0xff, 0xfd, 0x01), bin(0xff, 0xff), bin(0xff, 0xff, 0xff, 0x00));
+    keys.push(bin(0x00), bin(0x00, 0x00)); // the lowest keys exist too
+    for (let i = 0; i < keys.length; i += 100) {
+      await session.client.kv.txn({ success: keys.slice(i, i + 100).map((key) => ({ request_put: { key, value: Buffer.from('v') } })) });
+    }
+    const prefix = fromUint8(new Uint8Array([0xff, 0xfe]));
+    expect(prefix.encoding).toBe('base64');
+    expect((await count(text('cnt/'))).count).toBe(1200);
+    expect((await count(prefix)).count).toBe(38);
+    // A prefix of only 0xff bytes has no end: it counts every key from it to the end of the keyspace.
+    expect((await count(fromUint8(new Uint8Array([0xff])))).count).toBe(41);
+    expect((await count(fromUint8(new Uint8Array([0xff, 0xff])))).count).toBe(2);
+    expect((await count(text('no-such/'))).count).toBe(0);
+    const all = await count(text(''));
+    expect(all.count).toBe(keys.length);
+    // etcd itself agrees (etcdctl 3.4 has no --count-only; its JSON output carries etcd's count).
+    const ctl = await own.etcdctl(['get', '', '--prefix', '--keys-only', '-w', 'json']);
+    expect((JSON.parse(ctl.stdout) as { count: number }).count).toBe(keys.length);
+    expect(all.revision).toBe(Number((JSON.parse(ctl.stdout) as { header: { revision: number } }).header.revision));
+  });
+
+  it('counts at a pinned revision while others write and delete', async () => {
+    const before = await count(text('cnt/'));
+    await session.client.put('cnt/new').value('x');
+    await session.client.delete().key('cnt/0000');
+    await session.client.delete().key('cnt/0001');
+    expect(await count(text('cnt/'), before.revision)).toEqual({ count: before.count, revision: before.revision });
+    const now = await count(text('cnt/'));
+    expect(now.count).toBe(before.count - 1);
+    expect(now.revision).toBeGreaterThan(before.revision);
+  });
+
+  it('a compacted revision is COMPACTED; a bad revision is refused before any RPC', async () => {
+    const old = (await count(text(''))).revision;
+    await session.client.put('cnt/compact').value('x');
+    const latest = (await count(text(''))).revision;
+    expect((await own.etcdctl(['compact', String(latest)])).code).toBe(0);
+    const err = (await count(text(''), old).catch((e: unknown) => e)) as AppFailure;
+    expect(err.error.code).toBe('COMPACTED');
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(((await count(text(''), bad).catch((e: unknown) => e)) as AppFailure).error.code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('a dead cluster fails fast with UNAVAILABLE within the deadline', async () => {
+    const dead = new EtcdSession({ endpoints: [await deadEndpoint()], deadlineMs: 1500 });
+    try {
+      const t = performance.now();
+      const err = (await new KvService(dead).count({ profileId: 'p', prefix: text('') }).catch((e: unknown) => e)) as AppFailure;
+      expect(err.error.code).toBe('UNAVAILABLE');
+      expect(performance.now() - t).toBeLessThan(1500);
+    } finally {
+      dead.close();
+    }
   });
 });
