@@ -7,6 +7,7 @@ import type { ProfileInput } from '../../src/shared/contract';
 import type { ConnectionStatus } from '../../src/shared/types';
 import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
 import type { SecretCipher } from '../../src/main/core/profiles/secrets';
+import type { WritePolicy } from '../../src/main/core/write-gate';
 
 /**
  * A stand-in for safeStorage: really reversible, visibly not plaintext, and it records what it
@@ -39,13 +40,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { cipher?: SecretCipher; dir?: string } = {}): Promise<Harness> {
+export async function createHarness(opts: { cipher?: SecretCipher; dir?: string; writePolicy?: WritePolicy } = {}): Promise<Harness> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-test-')));
   const events: Harness['events'] = [];
   const handlers = createHandlers({
     profilesDir: dir,
     cipher: opts.cipher ?? testCipher(),
     emit: (event, payload) => events.push({ event, payload }),
+    ...(opts.writePolicy ? { writePolicy: opts.writePolicy } : {}),
   });
   return {
     handlers,

@@ -96,33 +96,36 @@ export class Connections {
         this.setStatus(current, { state: 'unreachable', error });
       } else {
         // Wrong password, TLS, permissions: retrying by itself will not help; drop the session.
-        this.drop(profileId, error);
+        void this.drop(profileId, error);
       }
       throw err;
     }
   }
 
   async disconnect(profileId: string): Promise<ConnectionStatus> {
-    this.drop(profileId);
+    // Not awaiting the release: a dead cluster must not hold the user's disconnect.
+    void this.drop(profileId);
     return this.status(profileId);
   }
 
-  private drop(profileId: string, error?: AppError): void {
+  /** Ends the connection now; the promise settles when its subscriptions are released. */
+  private drop(profileId: string, error?: AppError): Promise<void> {
     this.generations.set(profileId, (this.generations.get(profileId) ?? 0) + 1);
     this.pending.delete(profileId);
     const entry = this.entries.get(profileId);
-    if (!entry) return;
+    if (!entry) return Promise.resolve();
     this.entries.delete(profileId);
     entry.stop();
-    void entry.tasks.endAll(error ?? { code: 'NOT_CONNECTED', message: 'The connection was closed.' });
+    const ended = entry.tasks.endAll(error ?? { code: 'NOT_CONNECTED', message: 'The connection was closed.' });
     entry.cluster.close();
     entry.session.close();
     const status: ConnectionStatus = { profileId, state: 'disconnected', at: Date.now(), ...(error ? { error } : {}) };
     this.events.status(status);
+    return ended;
   }
 
   async closeAll(): Promise<void> {
-    for (const id of [...this.entries.keys()]) this.drop(id);
+    await Promise.all([...this.entries.keys()].map((id) => this.drop(id)));
   }
 
   private track(profileId: string, session: EtcdSession): Entry {

@@ -8,6 +8,7 @@ import { fail, ok, type Result } from '../../../shared/result';
 import { Connections } from '../connections';
 import { AppFailure } from '../etcd/errors';
 import { ProfileStore } from '../profiles/store';
+import type { ConnectionTasks } from '../tasks/connection-tasks';
 import { allowAllWrites, gateWrites } from '../write-gate';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
@@ -29,7 +30,12 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-export type AppHandlers = Handlers & { dispose(): Promise<void> };
+export type AppHandlers = Handlers & {
+  /** The jobs and subscriptions of a connected profile (features start theirs here); NOT_CONNECTED otherwise. */
+  tasksOf(profileId: string): ConnectionTasks;
+  /** Ends every connection with its jobs and subscriptions. */
+  dispose(): Promise<void>;
+};
 
 export function createHandlers(deps: HandlerDeps): AppHandlers {
   const profiles = new ProfileStore(deps.profilesDir, deps.cipher);
@@ -53,5 +59,9 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
       table[`${ns}:${op}` satisfies string as ChannelName] = (req) => guard(() => fn(req));
     }
   }
-  return { ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites), dispose: () => connections.closeAll() };
+  return {
+    ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites),
+    tasksOf: (profileId) => connections.get(profileId).tasks,
+    dispose: () => connections.closeAll(),
+  };
 }
