@@ -23,7 +23,12 @@ export default defineConfig({
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/app.ts') } } },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } } },
+    build: {
+      // A sandboxed preload can require nothing but electron: bundle its dependencies (zod, for
+      // the contract it is built from) instead of externalizing them.
+      externalizeDeps: false,
+      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } },
+    },
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),

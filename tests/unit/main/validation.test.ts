@@ -1,3 +1,4 @@
+import { sampleRequests } from '../support/sample-requests';
 import { parseRequest, isChannel } from '../../../src/main/core/validation';
 import { allChannels } from '../../../src/shared/contract';
 
@@ -6,25 +7,7 @@ const key = { encoding: 'utf8', data: 'k' };
 
 describe('IPC request validation', () => {
   it('accepts well-formed requests for every channel', () => {
-    const good: Record<string, unknown> = {
-      'profiles:list': undefined,
-      'profiles:save': { name: 'n', endpoints: ['http://127.0.0.1:2379'] },
-      'profiles:remove': ref,
-      'profiles:test': { name: 'n', endpoints: ['127.0.0.1:2379'], password: null },
-      'connection:connect': ref,
-      'connection:disconnect': ref,
-      'connection:status': ref,
-      'kv:list': { ...ref, prefix: { encoding: 'utf8', data: '' }, limit: 100, keysOnly: true, revision: 5, count: true },
-      'kv:get': { ...ref, key },
-      'kv:put': { ...ref, key, value: { encoding: 'base64', data: 'AAH/' }, expectedModRevision: 0 },
-      'kv:delete': { ...ref, key },
-      'kv:count': { ...ref, prefix: { encoding: 'base64', data: 'AP8=' }, revision: 3 },
-      'cluster:status': ref,
-      'jobs:list': ref,
-      'jobs:cancel': { ...ref, jobId: 'j' },
-      'subscriptions:list': ref,
-      'subscriptions:close': { ...ref, subscriptionId: 's' },
-    };
+    const good: Record<string, unknown> = sampleRequests;
     expect(Object.keys(good).sort()).toEqual(allChannels().sort());
     for (const [channel, req] of Object.entries(good)) {
       const r = parseRequest(channel as never, req);

@@ -3,6 +3,7 @@
  * only from the app's own frame and with a valid request; nothing thrown crosses IPC.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { sampleRequests } from '../support/sample-requests';
 import { allChannels, type ChannelName, type Handlers } from '../../../src/shared/contract';
 import { ok, type Result } from '../../../src/shared/result';
 import {
@@ -70,25 +71,7 @@ function setup() {
   return { ipcMain, handlers, unregister, call };
 }
 
-const validRequests: { [C in ChannelName]: unknown } = {
-  'profiles:list': undefined,
-  'profiles:save': { name: 'local', endpoints: ['http://127.0.0.1:2379'] },
-  'profiles:remove': { profileId: 'p1' },
-  'profiles:test': { name: 'local', endpoints: ['127.0.0.1:2379'] },
-  'connection:connect': { profileId: 'p1' },
-  'connection:disconnect': { profileId: 'p1' },
-  'connection:status': { profileId: 'p1' },
-  'kv:list': { profileId: 'p1', prefix: { encoding: 'utf8', data: 'app/' }, limit: 100 },
-  'kv:get': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' } },
-  'kv:put': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' }, value: { encoding: 'utf8', data: 'v' } },
-  'kv:delete': { profileId: 'p1', key: { encoding: 'utf8', data: 'a' } },
-  'kv:count': { profileId: 'p1', prefix: { encoding: 'utf8', data: '' } },
-  'cluster:status': { profileId: 'p1' },
-  'jobs:list': { profileId: 'p1' },
-  'jobs:cancel': { profileId: 'p1', jobId: 'j1' },
-  'subscriptions:list': { profileId: 'p1' },
-  'subscriptions:close': { profileId: 'p1', subscriptionId: 's1' },
-};
+const validRequests: { [C in ChannelName]: unknown } = sampleRequests;
 
 describe('registerIpc', () => {
   it('registers exactly the channels of the contract, and unregisters them all', () => {

@@ -1,0 +1,28 @@
+/**
+ * One valid request per channel of the contract. The type makes a new channel a compile
+ * error here until it has a sample, and the IPC and validation tests then cover it.
+ */
+import type { ChannelName, RequestOf } from '../../../src/shared/contract';
+
+const ref = { profileId: 'p1' };
+const key = { encoding: 'utf8', data: 'k' } as const;
+
+export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
+  'profiles:list': undefined,
+  'profiles:save': { name: 'local', endpoints: ['http://127.0.0.1:2379'] },
+  'profiles:remove': ref,
+  'profiles:test': { name: 'local', endpoints: ['127.0.0.1:2379'], password: null },
+  'connection:connect': ref,
+  'connection:disconnect': ref,
+  'connection:status': ref,
+  'kv:list': { ...ref, prefix: { encoding: 'utf8', data: 'app/' }, limit: 100, keysOnly: true, revision: 5, count: true },
+  'kv:get': { ...ref, key },
+  'kv:put': { ...ref, key, value: { encoding: 'base64', data: 'AAH/' }, expectedModRevision: 0 },
+  'kv:delete': { ...ref, key },
+  'kv:count': { ...ref, prefix: { encoding: 'base64', data: 'AP8=' }, revision: 3 },
+  'cluster:status': ref,
+  'jobs:list': ref,
+  'jobs:cancel': { ...ref, jobId: 'j1' },
+  'subscriptions:list': ref,
+  'subscriptions:close': { ...ref, subscriptionId: 's1' },
+};
