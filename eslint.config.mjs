@@ -22,8 +22,15 @@ import globals from 'globals';
 export const ELECTRON_FILES = ['src/main/electron/**', 'src/preload/**', 'tests/unit/wiring/**'];
 
 const electron = {
-  group: ['electron', 'electron/*'],
+  // A regex, not a gitignore-style group: 'electron/*' would also match relative paths such as
+  // './electron/binary' (a folder named electron).
+  regex: '^electron(/.*)?$',
   message: "Only src/main/electron/ and src/preload/ may import 'electron': src/main/core runs in plain Node.",
+};
+
+const coreNotElectronLayer = {
+  regex: '^(\\.\\./)+electron(/|$)|(^|/)main/electron(/|$)',
+  message: 'src/main/core never imports the Electron layer (src/main/electron); pass what it needs in as parameters.',
 };
 
 const nodeBuiltins = {
@@ -44,7 +51,7 @@ const sharedInFolder = {
 
 const rendererForbidden = [
   {
-    group: ['electron', 'electron/*', 'etcd3', 'etcd3/*'],
+    regex: '^(electron|etcd3)(/.*)?$',
     message: 'The renderer reaches etcd only through window.etcd (the preload).',
   },
   nodeBuiltins,
@@ -108,6 +115,10 @@ export default defineConfig(
   {
     files: ELECTRON_FILES,
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/main/core/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron, coreNotElectronLayer] }] },
   },
   {
     files: ['src/shared/*'],

@@ -32,6 +32,12 @@ const cases: Array<[code: string, file: string, allowed: boolean]> = [
   ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/electron/new-module/menu-actions.ts', true],
   ["import { contextBridge } from 'electron';\nexport const a = contextBridge;\n", 'src/preload/new-file.ts', true],
   ["import { app } from 'electron';\nexport const a = app;\n", 'src/renderer/src/features/keys/KeyGrid.tsx', false],
+  // a folder named electron is not the electron package
+  ["import { x } from './electron/binary';\nexport const a = x;\n", 'scripts/start.ts', true],
+  ["import { x } from '../electron/ipc';\nexport const a = x;\n", 'src/main/core/x.ts', false],
+  ["import type { X } from '../../electron/window/options';\nexport type A = X;\n", 'src/main/core/handlers/x.ts', false],
+  ["import { ok } from '../../shared/result';\nexport const a = ok;\n", 'src/main/core/x.ts', true],
+  ["import { x } from '../core/handlers';\nexport const a = x;\n", 'src/main/electron/app.ts', true],
   ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/core/etcd/x.ts', false],
   ["import { app } from 'electron';\nexport const a = app;\n", 'src/main/core/handlers.ts', false],
   ["import type { App } from 'electron';\nexport type A = App;\n", 'src/main/core/profiles/store.ts', false],
