@@ -8,6 +8,8 @@ export interface TlsSettings {
   readonly caFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** The name to verify the server certificate against, when it differs from the endpoint's host (e.g. no IP SAN). */
+  readonly serverName?: string;
 }
 
 /** What the renderer sees of a profile: never a secret. */

@@ -19,7 +19,14 @@ import { none, profileRef } from './schemas';
 const endpoint = z.string().trim().max(ENDPOINT_MAX_LENGTH).regex(ENDPOINT_PATTERN, `an endpoint looks like ${ENDPOINT_EXAMPLE}`);
 const filePath = z.string().max(FILE_PATH_MAX).optional();
 
-export const tlsSettings = z.object({ caFile: filePath, certFile: filePath, keyFile: filePath }).strict() satisfies z.ZodType<TlsSettings>;
+export const tlsSettings = z
+  .object({
+    caFile: filePath,
+    certFile: filePath,
+    keyFile: filePath,
+    serverName: z.string().trim().max(253).regex(/^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a server name is a host name such as etcd.example.internal').optional(),
+  })
+  .strict() satisfies z.ZodType<TlsSettings>;
 
 export const profileInput = z
   .object({

@@ -77,9 +77,10 @@ describe('profiles', () => {
   });
 
   it('a file with the wrong shape is also moved aside', async () => {
-    await writeFile(join(dir, PROFILES_FILE), JSON.stringify({ version: 1, profiles: [{ id: 'x', name: 'n', endpoints: 'oops' }] }));
+    await writeFile(join(dir, PROFILES_FILE), JSON.stringify({ version: 1, profiles: { id: 'x' } }));
     const state = unwrap(await handlers()['profiles:list']());
     expect(state.notices[0]).toMatch(/unexpected shape/);
+    expect((await readdir(dir)).some((f) => f.startsWith(`${PROFILES_FILE}.corrupt-`))).toBe(true);
   });
 
   it('secrets are encrypted at rest and never returned', async () => {

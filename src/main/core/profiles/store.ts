@@ -1,37 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import type { ProfileInput } from '../../../shared/contract';
+import { limits, type ProfileInput } from '../../../shared/contract';
+
+const { DEADLINE_MS } = limits;
 import type { Profile, ProfilesState } from '../../../shared/types';
 import { failure } from '../etcd/errors';
+import { CURRENT_VERSION, parseFile, serializeFile, UnreadableFile, type ParsedFile, type StoredProfile } from './file-format';
 import type { SecretCipher } from './secrets';
 
 export const PROFILES_FILE = 'profiles.json';
-export const DEFAULT_DEADLINE_MS = 5000;
-
-const storedSecret = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('encrypted'), data: z.string() }),
-  z.object({ kind: z.literal('plaintext'), data: z.string() }),
-]);
-
-const storedProfile = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  endpoints: z.array(z.string()).min(1),
-  username: z.string().optional(),
-  password: storedSecret.optional(),
-  tls: z.object({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() }).optional(),
-  deadlineMs: z.number().int().positive(),
-  color: z.string().optional(),
-});
-
-const storedFile = z.object({ version: z.literal(1), profiles: z.array(storedProfile) });
-
-export type StoredProfile = z.infer<typeof storedProfile>;
+export const DEFAULT_DEADLINE_MS = DEADLINE_MS.default;
+export type { StoredProfile } from './file-format';
 
 /** A profile with its secret decrypted: only ever used inside main to open a session. */
-export interface ResolvedProfile extends Omit<StoredProfile, 'password'> {
+export interface ResolvedProfile extends Pick<StoredProfile, 'id' | 'name' | 'endpoints' | 'username' | 'tls' | 'deadlineMs' | 'color'> {
   readonly password?: string;
 }
 
@@ -41,11 +24,18 @@ export const defaultProfiles = (): StoredProfile[] => [
 
 /**
  * Profiles in one JSON file. Writes are atomic (temp file, fsync, rename) so a crash never
- * leaves half a file; a file that cannot be read is moved aside, reported, and replaced by
- * defaults so the app still starts.
+ * leaves half a file, and temp files of a save that was killed are removed at the next start.
+ * A file that cannot be read is moved aside, reported, and replaced by defaults so the app
+ * still starts; one from a newer version is used read-only and never moved or overwritten;
+ * invalid profiles and unknown fields are kept in the file as they were.
  */
 export class ProfileStore {
   private profiles: StoredProfile[] | undefined;
+  private loading: Promise<StoredProfile[]> | undefined;
+  /** What was read but is not used, written back as it was. */
+  private kept: Pick<ParsedFile, 'invalid' | 'extras'> = { invalid: [], extras: {} };
+  /** The file came from a newer version: never write it. */
+  private newerFile: number | undefined;
   private readonly notices: string[] = [];
   private writing: Promise<void> = Promise.resolve();
 
@@ -102,12 +92,14 @@ export class ProfileStore {
       const previous = index >= 0 ? profiles[index] : undefined;
       if (previous && input.password === undefined) assertSameTarget(previous, input);
       const next: StoredProfile = {
+        // Fields a newer version stored are kept as they were.
+        ...previous,
         id: previous?.id ?? randomUUID(),
         name: input.name.trim(),
         endpoints: input.endpoints.map((e) => e.trim()),
         username: input.username?.trim() || undefined,
         password: input.password === undefined ? previous?.password : this.seal(input.password, input.allowPlaintextPassword),
-        tls: cleanTls(input.tls),
+        tls: keepUnknownTls(previous?.tls, cleanTls(input.tls)),
         deadlineMs: input.deadlineMs ?? previous?.deadlineMs ?? DEFAULT_DEADLINE_MS,
         color: input.color ?? previous?.color,
       };
@@ -139,7 +131,8 @@ export class ProfileStore {
   }
 
   private decrypt(p: StoredProfile): ResolvedProfile {
-    const { password, ...rest } = p;
+    const { password } = p;
+    const rest: ResolvedProfile = { id: p.id, name: p.name, endpoints: p.endpoints, username: p.username, tls: p.tls, deadlineMs: p.deadlineMs, color: p.color };
     if (!password) return rest;
     if (password.kind === 'plaintext') return { ...rest, password: password.data };
     try {
@@ -153,29 +146,59 @@ export class ProfileStore {
     }
   }
 
-  private async load(): Promise<StoredProfile[]> {
-    if (this.profiles) return this.profiles;
+  /** Loads once, however many callers ask at the same time. */
+  private load(): Promise<StoredProfile[]> {
+    if (this.profiles) return Promise.resolve(this.profiles);
+    this.loading ??= this.readFile().then((profiles) => (this.profiles = profiles));
+    return this.loading;
+  }
+
+  private async readFile(): Promise<StoredProfile[]> {
+    await this.removeStaleTempFiles();
     let raw: string;
     try {
       raw = await fs.readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.profiles = defaultProfiles());
-      return (this.profiles = await this.setAside(`could not be read (${(err as Error).message})`));
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaultProfiles();
+      return this.setAside(`could not be read (${(err as Error).message})`);
     }
-    let parsed: unknown;
+    let json: unknown;
     try {
-      parsed = JSON.parse(raw);
+      json = JSON.parse(raw);
     } catch (err) {
-      return (this.profiles = await this.setAside(`is not valid JSON (${(err as Error).message})`));
+      return this.setAside(`is not valid JSON (${(err as Error).message})`);
     }
-    const result = storedFile.safeParse(parsed);
-    if (!result.success) {
-      return (this.profiles = await this.setAside(`has an unexpected shape (${result.error.issues[0]?.message ?? 'invalid'})`));
+    const version = (json as { version?: unknown } | null)?.version;
+    const newer = typeof version === 'number' && version > CURRENT_VERSION ? version : undefined;
+    let parsed: ParsedFile;
+    try {
+      parsed = parseFile(json);
+    } catch (err) {
+      if (!(err instanceof UnreadableFile)) throw err;
+      if (newer === undefined) return this.setAside(`has an unexpected shape (it ${err.message})`);
+      parsed = { profiles: [], invalid: [], extras: {}, newer: true, version: newer, problems: [] };
     }
-    return (this.profiles = result.data.profiles);
+    if (newer !== undefined) {
+      this.newerFile = newer;
+      this.notices.push(
+        `Your profiles were saved by a newer version of etcd desktop (file version ${newer}; this version writes ${CURRENT_VERSION}). They are shown read-only: changes cannot be saved here, and the file is left untouched. Update the app to edit them.`,
+      );
+    }
+    this.notices.push(...parsed.problems);
+    this.kept = { invalid: parsed.invalid, extras: parsed.extras };
+    return parsed.profiles;
+  }
+
+  /** `profiles.json.<pid>.<uuid>.tmp` files are only ever left by a save that was killed. */
+  private async removeStaleTempFiles(): Promise<void> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const stale = names.filter((n) => n.startsWith(`${PROFILES_FILE}.`) && n.endsWith('.tmp'));
+    await Promise.all(stale.map((n) => fs.rm(join(this.dir, n), { force: true }).catch(() => undefined)));
   }
 
   private async setAside(why: string): Promise<StoredProfile[]> {
+    // Nothing of the old file is kept: it is moved aside whole.
+    this.kept = { invalid: [], extras: {} };
     const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {
       await fs.rename(this.file, backup);
@@ -189,8 +212,15 @@ export class ProfileStore {
   /** Serialises writes; the in-memory list changes only after the file is safely on disk. */
   private mutate<T>(change: (profiles: StoredProfile[]) => Promise<{ profiles: StoredProfile[]; result: T }>): Promise<T> {
     const run = this.writing.then(async () => {
-      const { profiles, result } = await change(await this.load());
-      await writeAtomic(this.file, `${JSON.stringify({ version: 1, profiles }, null, 2)}\n`);
+      const current = await this.load();
+      if (this.newerFile !== undefined) {
+        throw failure(
+          'READ_ONLY',
+          `Your profiles were saved by a newer version of etcd desktop (file version ${this.newerFile}): this version cannot change them without losing what it does not understand. Update the app to edit profiles.`,
+        );
+      }
+      const { profiles, result } = await change(current);
+      await writeAtomic(this.file, serializeFile(profiles, this.kept));
       this.profiles = profiles;
       return result;
     });
@@ -248,14 +278,30 @@ function cleanTls(tls: ProfileInput['tls']): StoredProfile['tls'] {
     caFile: tls.caFile?.trim() || undefined,
     certFile: tls.certFile?.trim() || undefined,
     keyFile: tls.keyFile?.trim() || undefined,
+    serverName: tls.serverName?.trim() || undefined,
   };
   return out.caFile || out.certFile || out.keyFile ? out : undefined;
 }
 
+/** TLS fields this version does not know stay as they were while TLS stays on. */
+function keepUnknownTls(previous: StoredProfile['tls'], next: StoredProfile['tls']): StoredProfile['tls'] {
+  if (!previous || !next) return next;
+  const { caFile: _c, certFile: _r, keyFile: _k, serverName: _s, ...unknown } = previous;
+  return { ...unknown, ...next };
+}
+
+/** Only the fields this version knows reach the renderer: an unknown one could be a secret of a newer version. */
 function toPublic(p: StoredProfile): Profile {
-  const { password, ...rest } = p;
+  const { password } = p;
+  const tls = p.tls && { caFile: p.tls.caFile, certFile: p.tls.certFile, keyFile: p.tls.keyFile, serverName: p.tls.serverName };
   return {
-    ...rest,
+    id: p.id,
+    name: p.name,
+    endpoints: p.endpoints,
+    deadlineMs: p.deadlineMs,
+    ...(p.username !== undefined ? { username: p.username } : {}),
+    ...(tls ? { tls: JSON.parse(JSON.stringify(tls)) as typeof tls } : {}),
+    ...(p.color !== undefined ? { color: p.color } : {}),
     hasPassword: password !== undefined,
     ...(password?.kind === 'plaintext' ? { passwordPlaintext: true } : {}),
   };
