@@ -1,5 +1,6 @@
 import type { EventMap, EventName } from '../../../shared/contract';
 import type { SecretCipher } from '../profiles/secrets';
+import type { Logger } from '../logging/logger';
 import type { WritePolicy } from '../write-gate';
 
 /** Everything the handler table needs from the outside world; no electron in here. */
@@ -11,4 +12,6 @@ export interface HandlerDeps {
   readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
   /** Decides which writes reach etcd; all of them unless given. */
   readonly writePolicy?: WritePolicy;
+  /** Where failures, connection changes and unexpected errors are written; nowhere unless given. */
+  readonly logger?: Logger;
 }

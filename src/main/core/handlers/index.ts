@@ -9,6 +9,8 @@ import { Connections } from '../connections';
 import { AppFailure } from '../etcd/errors';
 import { ProfileStore } from '../profiles/store';
 import type { ConnectionTasks } from '../tasks/connection-tasks';
+import { silentLogger, type Logger } from '../logging/logger';
+import { redact, sensitiveStrings } from '../logging/redact';
 import { allowAllWrites, gateWrites } from '../write-gate';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
@@ -20,14 +22,34 @@ import type { DomainHandlers, HandlerContext } from './types';
 
 export type { HandlerDeps } from './deps';
 
-/** Turns thrown AppFailures (and anything unexpected) into result values at the IPC edge. */
-async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
+/**
+ * Turns thrown AppFailures (and anything unexpected) into result values at the IPC edge, and
+ * logs every failure by code; raw text (a library's message, a stack) goes to the log only,
+ * with the request's own strings removed.
+ */
+async function guard<T>(channel: string, req: unknown, log: Logger, fn: () => Promise<T>): Promise<Result<T>> {
+  const started = performance.now();
+  const fields = () => ({
+    channel,
+    profileId: (req as { profileId?: string } | undefined)?.profileId,
+    ms: Math.round(performance.now() - started),
+  });
   try {
     return ok(await fn());
   } catch (err) {
-    if (err instanceof AppFailure) return { ok: false, error: err.error };
-    return fail('INTERNAL', `Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof AppFailure) {
+      const detail = err.cause === undefined ? undefined : redact(describe(err.cause), sensitiveStrings(req));
+      (err.error.code === 'INTERNAL' ? log.error : log.warn)(`${channel} failed`, { ...fields(), code: err.error.code, detail });
+      return { ok: false, error: err.error };
+    }
+    log.error(`${channel} failed unexpectedly`, { ...fields(), code: 'INTERNAL', detail: redact(describe(err, true), sensitiveStrings(req)) });
+    return fail('INTERNAL', 'Something went wrong inside the app. The details are in the log (Help → Open Log Folder).');
   }
+}
+
+function describe(err: unknown, withStack = false): string {
+  if (err instanceof Error) return withStack && err.stack ? err.stack : `${err.name}: ${err.message}`;
+  return String(err);
 }
 
 export type AppHandlers = Handlers & {
@@ -39,8 +61,13 @@ export type AppHandlers = Handlers & {
 
 export function createHandlers(deps: HandlerDeps): AppHandlers {
   const profiles = new ProfileStore(deps.profilesDir, deps.cipher);
+  const log = (deps.logger ?? silentLogger).scope('handlers');
+  const connLog = (deps.logger ?? silentLogger).scope('connections');
   const connections = new Connections(profiles, {
-    status: (status) => deps.emit('event:connection-status', status),
+    status: (status) => {
+      connLog.info(`connection ${status.state}`, { profileId: status.profileId, code: status.error?.code });
+      deps.emit('event:connection-status', status);
+    },
     job: (info) => deps.emit('event:job', info),
     subscription: (info) => deps.emit('event:subscription', info),
   });
@@ -56,7 +83,8 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};
   for (const ns of Object.keys(contract) as Namespace[]) {
     for (const [op, fn] of Object.entries(domains[ns] as Record<string, (req: unknown) => Promise<unknown>>)) {
-      table[`${ns}:${op}` satisfies string as ChannelName] = (req) => guard(() => fn(req));
+      const channel = `${ns}:${op}` as ChannelName;
+      table[channel] = (req) => guard(channel, req, log, () => fn(req));
     }
   }
   return {

@@ -1,0 +1,50 @@
+/**
+ * Removes what must never be logged from free text (raw library messages): every string the
+ * request carried (keys, values, prefixes, passwords, user names; in both their text and their
+ * base64 forms) and anything shaped like a credential.
+ */
+
+const REDACTED = '‹redacted›';
+
+/** Strings shorter than this are left alone: replacing "a" everywhere would garble the line and hide nothing. */
+const MIN_SECRET_LENGTH = 3;
+
+/** Request fields that identify app objects, not user data; logging them helps and leaks nothing. */
+const SAFE_FIELDS = new Set(['profileId', 'id', 'jobId', 'subscriptionId', 'encoding', 'endpoints', 'deadlineMs', 'color']);
+
+/** Every string leaf of a request that could be user data. */
+export function sensitiveStrings(req: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, field?: string): void => {
+    if (field && SAFE_FIELDS.has(field)) return;
+    if (typeof v === 'string') {
+      if (v.length >= MIN_SECRET_LENGTH) out.push(v);
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x) => walk(x, field));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(req);
+  return out;
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const CREDENTIAL_PATTERNS: RegExp[] = [
+  /(password|passwd|pwd|token|secret|authorization)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/g,
+  /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g,
+];
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  // Longest first, so a secret that contains another is removed whole.
+  for (const s of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
+    if (s.length < MIN_SECRET_LENGTH) continue;
+    out = out.replace(new RegExp(escape(s), 'g'), REDACTED);
+    const b64 = Buffer.from(s, 'utf8').toString('base64');
+    if (b64.length >= MIN_SECRET_LENGTH) out = out.replace(new RegExp(escape(b64), 'g'), REDACTED);
+  }
+  for (const p of CREDENTIAL_PATTERNS) out = out.replace(p, (m, name?: string, sep?: string) => (name && sep ? `${name}${sep}${REDACTED}` : REDACTED));
+  return out;
+}
