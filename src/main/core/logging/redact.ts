@@ -30,11 +30,9 @@ export function sensitiveStrings(req: unknown): string[] {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const CREDENTIAL_PATTERNS: RegExp[] = [
-  /(password|passwd|pwd|token|secret|authorization)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi,
-  /\bBearer\s+[A-Za-z0-9._~+/=-]+/g,
-  /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g,
-];
+/** Whole credentials first (a PEM block, a bearer token), then `name: value` pairs. */
+const WHOLE_CREDENTIALS: RegExp[] = [/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g];
+const NAMED_CREDENTIAL = /(password|passwd|pwd|token|secret|authorization)(["']?\s*[:=]\s*["']?)(?!‹redacted›)[^\s"',;}]+/gi;
 
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
@@ -45,6 +43,6 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     const b64 = Buffer.from(s, 'utf8').toString('base64');
     if (b64.length >= MIN_SECRET_LENGTH) out = out.replace(new RegExp(escape(b64), 'g'), REDACTED);
   }
-  for (const p of CREDENTIAL_PATTERNS) out = out.replace(p, (m, name?: string, sep?: string) => (name && sep ? `${name}${sep}${REDACTED}` : REDACTED));
-  return out;
+  for (const p of WHOLE_CREDENTIALS) out = out.replace(p, REDACTED);
+  return out.replace(NAMED_CREDENTIAL, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
 }
