@@ -12,6 +12,7 @@ import { MemberProcess } from './member';
 import { assertPortFree, freePort, reservePort } from './ports';
 import { waitMemberHealthy } from './readiness';
 import type { EtcdCluster, EtcdMember, EtcdctlOptions, EtcdctlResult, StartClusterOptions, TlsOptions } from './types';
+import { launcherWatchdog } from './watchdog';
 
 class Cluster implements EtcdCluster {
   readonly endpoints: string[];
@@ -45,13 +46,20 @@ class Cluster implements EtcdCluster {
 
   spawnMember(i: number): void {
     const m = this.member(i);
-    m.spawn(this.bin.etcd, {
+    const child = m.spawn(this.bin.etcd, {
       log: this.opts.log ?? 'buffer',
       detached: this.opts.detached ?? false,
       onUnexpectedExit: (code, signal) => {
         if (!this.closed) this.opts.onUnexpectedExit?.(i, code, signal);
       },
     });
+    const pid = child?.pid;
+    if (this.opts.dieWithLauncher && pid !== undefined) {
+      const watchdog = launcherWatchdog();
+      watchdog.watch(pid);
+      // Struck off as soon as it exits, so a recycled PID is never signalled later.
+      void m.exited.then(() => watchdog.unwatch(pid));
+    }
   }
 
   // async, so a bad index rejects instead of throwing synchronously

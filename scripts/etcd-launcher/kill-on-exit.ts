@@ -1,6 +1,7 @@
 /**
  * Children the launcher spawned are SIGKILLed when this process exits normally, so an aborted
- * test run leaves no etcd (or etcdctl) behind.
+ * test run leaves no etcd (or etcdctl) behind. A death that runs no JS (SIGKILL, a fatal signal
+ * without a handler) skips this; watchdog.ts covers that for members that ask for it.
  */
 import type { ChildProcess } from 'node:child_process';
 

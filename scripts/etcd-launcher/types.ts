@@ -42,6 +42,12 @@ export interface StartClusterOptions {
    * reaches etcd directly, which is what you want when a test process is interrupted.
    */
   detached?: boolean;
+  /**
+   * Members are SIGTERMed (then SIGKILLed) by a watchdog process when this process dies in a way
+   * that runs no cleanup code (SIGKILL, crash). Meant together with `detached`, where no terminal
+   * signal reaches the members either. Default false. See watchdog.ts.
+   */
+  dieWithLauncher?: boolean;
   /** Called when a member exits without kill/stop/close having been asked for. */
   onUnexpectedExit?: (index: number, code: number | null, signal: NodeJS.Signals | null) => void;
 }
