@@ -2,9 +2,21 @@
  * `npm run etcd`         one etcd on http://127.0.0.1:2379, data in ./.etcd-data/single
  * `npm run etcd:cluster` three members on 127.0.0.1:2379/22379/32379, data in ./.etcd-data/cluster/mN
  *
- * Options: --port N (single node: client port N, peer port N+1), --data-dir DIR, --verbose (etcd's
- * own log on the terminal). Stays in the foreground; Ctrl+C stops the members (followers first)
- * and exits 0. Data persists between runs.
+ * Options: --port N (first client port; each member takes a client and a peer port from N on),
+ * --data-dir DIR, --verbose (etcd's own log on the terminal). Stays in the foreground. Data
+ * persists between runs.
+ *
+ * However it is stopped, the members stop with it (followers first, then exit 0):
+ *  - Ctrl+C, or SIGINT/SIGTERM/SIGHUP to this process: handled below.
+ *  - SIGINT/SIGTERM to npm: npm 11 relays those two to its child, the script's shell. Debian's
+ *    dash does not exec the last command of `sh -c`, and a non-interactive shell relays nothing
+ *    and just dies, leaving us and etcd behind. Hence `exec` in the package.json scripts: npm's
+ *    child is this very process, and the relayed signal lands here. (`node --import tsx`, not
+ *    the tsx CLI: its wrapper process would be one more hop that relays no SIGHUP.)
+ *  - Anything that kills npm without a relay (SIGHUP, which npm does not relay; SIGKILL; a crash):
+ *    we notice that our parent is gone (stopRequests) and stop as for a signal.
+ *  - This process itself dying without running any JS (SIGKILL): the members are detached, so
+ *    nothing would reach them; the launcher's watchdog (dieWithLauncher) stops them instead.
  */
 import { execFile } from 'node:child_process';
 import { chmod, mkdir } from 'node:fs/promises';
@@ -18,12 +30,17 @@ import {
   type EtcdCluster,
 } from './etcd-launcher';
 
-const USAGE = `Usage: tsx scripts/etcd.ts [--cluster] [--port N] [--data-dir DIR] [--verbose]
+const USAGE = `Usage: node --import tsx scripts/etcd.ts [--cluster] [--port N] [--data-dir DIR] [--verbose]
   (no flag)     one etcd, client http://127.0.0.1:2379 (peer 2380), data ./.etcd-data/single
   --cluster     three members, clients 2379/22379/32379, peers 2380/22380/32380, data ./.etcd-data/cluster/mN
-  --port N      single node only: client port N, peer port N+1
+  --port N      client port N, peer port N+1; a cluster takes N to N+5 (client, peer per member)
   --data-dir D  where the data lives (kept between runs)
   --verbose     show etcd's own log`;
+
+/** Taken first thing: a parent that dies while tsx is still loading us must count as gone too. */
+const PARENT_AT_START = process.ppid;
+/** How often we look for a dead parent; stopping a little late is fine, not stopping is not. */
+const PARENT_POLL_MS = 250;
 
 interface Args {
   cluster: boolean;
@@ -50,7 +67,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--port': {
         const n = Number(value());
-        if (!Number.isInteger(n) || n < 1 || n > 65534) throw new UsageError('--port needs a port number (1-65534)');
+        if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError('--port needs a port number');
         out.port = n;
         break;
       }
@@ -69,7 +86,8 @@ function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown argument: ${a}`);
     }
   }
-  if (out.cluster && out.port !== undefined) throw new UsageError('--port is for a single node; the cluster uses 2379/22379/32379');
+  const highest = (out.port ?? 0) + 2 * (out.cluster ? 3 : 1) - 1;
+  if (out.port !== undefined && highest > 65535) throw new UsageError(`--port ${out.port} leaves no room for port ${highest}`);
   return out;
 }
 
@@ -106,8 +124,11 @@ async function main(): Promise<number> {
   }
 
   const members = args.cluster ? 3 : 1;
-  const clientPorts = args.cluster ? [2379, 22379, 32379] : [args.port ?? 2379];
-  const peerPorts = args.cluster ? [2380, 22380, 32380] : [(args.port ?? 2379) + 1];
+  // The well-known 2379/2380 by default (spread out for a cluster); --port packs them from N on.
+  const base = args.port;
+  const clientPorts =
+    base !== undefined ? Array.from({ length: members }, (_, k) => base + 2 * k) : args.cluster ? [2379, 22379, 32379] : [2379];
+  const peerPorts = base !== undefined || !args.cluster ? clientPorts.map((p) => p + 1) : [2380, 22380, 32380];
   const dataDir = path.resolve(args.dataDir ?? path.join('.etcd-data', args.cluster ? 'cluster' : 'single'));
 
   for (const p of [...clientPorts, ...peerPorts]) {
@@ -118,7 +139,7 @@ async function main(): Promise<number> {
         const kind = clientPorts.includes(p) ? 'client' : 'peer';
         console.error(
           `Port ${p} (${kind}) on 127.0.0.1 is already in use: probably another etcd is running ` +
-            `(check with \`pgrep -a etcd\`). Stop it${args.cluster ? '' : ', or pick another port with --port N'}.`,
+            `(check with \`pgrep -a etcd\`). Stop it, or pick other ports with --port N.`,
         );
         return 1;
       }
@@ -130,8 +151,13 @@ async function main(): Promise<number> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700).catch(() => undefined);
 
-  let cluster: EtcdCluster;
-  let stopping = false;
+  // From here on every way of being stopped leads to the same orderly stop. Installed before the
+  // members exist, so a signal during start-up waits for them instead of orphaning them.
+  const stop = stopRequests();
+  let cluster: EtcdCluster | undefined;
+  stop.onKillNow(() => {
+    void (cluster?.close() ?? Promise.resolve()).then(() => process.exit(0));
+  });
   try {
     cluster = await startCluster({
       members,
@@ -141,9 +167,11 @@ async function main(): Promise<number> {
       log: args.verbose ? 'inherit' : 'buffer',
       // Own process group: a terminal Ctrl+C reaches only this script, which stops members in order.
       detached: true,
+      // ...and since no terminal signal reaches them, they need the watchdog for our SIGKILL.
+      dieWithLauncher: true,
       onUnexpectedExit: (i, code, signal) => {
-        if (stopping) return;
-        const c = cluster as EtcdCluster | undefined;
+        if (stop.requested) return;
+        const c = cluster;
         const name = c?.members[i].name ?? `m${i + 1}`;
         console.error(`\netcd member ${name} exited unexpectedly (code ${code}, signal ${signal}).`);
         if (c && !args.verbose) console.error(c.logs(i).slice(-20).join('\n'));
@@ -162,43 +190,84 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const version = await etcdVersion(bin.etcd);
-  const what = args.cluster ? 'three-member cluster' : 'single node';
-  console.log(`etcd ${version} ${what} is up (data in ${dataDir}).`);
-  console.log('Endpoints (paste into a profile):');
-  console.log(cluster.endpoints.join(','));
-  console.log('Press Ctrl+C to stop.');
+  if (!stop.requested) {
+    const version = await etcdVersion(bin.etcd);
+    const what = args.cluster ? 'three-member cluster' : 'single node';
+    console.log(`etcd ${version} ${what} is up (data in ${dataDir}).`);
+    console.log('Endpoints (paste into a profile):');
+    console.log(cluster.endpoints.join(','));
+    console.log(`Member PIDs: ${cluster.members.map((m) => `${m.name}=${m.pid}`).join(' ')}`);
+    console.log('Press Ctrl+C to stop.');
+  }
 
-  return new Promise<number>((resolve) => {
-    let firstSignalAt = 0;
-    const onSignal = (sig: NodeJS.Signals): void => {
-      if (stopping) {
-        // One Ctrl+C under `npm run` arrives several times (terminal group, npm and tsx relay it):
-        // only a second press, a moment later, means "kill now".
-        if (Date.now() - firstSignalAt < 1000) return;
-        console.log(`\n${sig} again: killing etcd.`);
-        void cluster.close().then(() => resolve(0));
-        return;
-      }
-      stopping = true;
-      firstSignalAt = Date.now();
-      console.log(`\n${sig}: stopping etcd...`);
-      void cluster.close({ graceful: true }).then(
-        () => {
-          console.log('etcd stopped.');
-          resolve(0);
-        },
-        (err: Error) => {
-          console.error(`error while stopping etcd: ${err.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal);
-  });
+  await stop.requestedPromise;
+  try {
+    await cluster.close({ graceful: true });
+    console.log('etcd stopped.');
+    return 0;
+  } catch (err) {
+    console.error(`error while stopping etcd: ${(err as Error).message}`);
+    return 1;
+  }
 }
+
+interface StopRequests {
+  /** True once any stop was asked for. */
+  readonly requested: boolean;
+  /** Resolves on the first stop request. */
+  readonly requestedPromise: Promise<void>;
+  /** What to do on a second, deliberate signal while the orderly stop is under way. */
+  onKillNow(fn: () => void): void;
+}
+
+/** One place where signals and the loss of our parent become "stop now". */
+function stopRequests(): StopRequests {
+  let requested = false;
+  let firstAt = 0;
+  let killNow = (): void => undefined;
+  let resolve!: () => void;
+  const requestedPromise = new Promise<void>((r) => (resolve = r));
+  const request = (why: string): void => {
+    requested = true;
+    firstAt = Date.now();
+    clearInterval(parentWatch);
+    console.log(`\n${why}: stopping etcd...`);
+    resolve();
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (!requested) {
+      request(sig);
+      return;
+    }
+    // One Ctrl+C under `npm run` arrives twice (the terminal's process group, and npm's relay):
+    // only a second press, a moment later, means "kill now".
+    if (Date.now() - firstAt < 1000) return;
+    console.log(`\n${sig} again: killing etcd.`);
+    killNow();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // Node has no "parent died" event (and no prctl(PR_SET_PDEATHSIG)), but an orphan is adopted
+  // by init or a subreaper, which changes process.ppid (read afresh on every access).
+  const parentWatch = setInterval(() => {
+    if (!requested && process.ppid !== PARENT_AT_START) request(`parent process ${PARENT_AT_START} exited`);
+  }, PARENT_POLL_MS);
+  return {
+    get requested() {
+      return requested;
+    },
+    requestedPromise,
+    onKillNow(fn) {
+      killNow = fn;
+    },
+  };
+}
+
+// After a hang-up (terminal gone) or a closed pipe, writing our messages fails with EIO/EPIPE;
+// that must not crash us before the members are stopped.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 main().then(
   (code) => process.exit(code),

@@ -1,5 +1,5 @@
 /**
- * Test-facing entry to the real-etcd launcher (scripts/etcd-launcher.ts), for vitest and
+ * Test-facing entry to the real-etcd launcher (scripts/etcd-launcher/), for vitest and
  * Playwright alike: it imports neither, so either runner can use it.
  *
  *   const etcd = await startCluster({ members: 3 });      // free ports, temp data dir
