@@ -9,7 +9,8 @@ import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from '
 import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
 import { createSafeStorageCipher } from './safe-storage';
-import { buildMenuTemplate, createAppUrlMatcher, createMainWindow, DEV_CSP, withCsp } from './window';
+import { DEV_CSP, withCsp } from '../../shared/csp';
+import { buildMenuTemplate, createAppUrlMatcher, createMainWindow } from './window';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
 export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {

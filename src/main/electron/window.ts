@@ -1,6 +1,6 @@
 /**
  * The main window: hardened webPreferences, navigation and window-open policy, remembered
- * bounds, the native menu and the Content-Security-Policy. Everything except
+ * bounds and the native menu. Everything except
  * `createMainWindow` is a plain function of its arguments, testable without Electron.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,40 +16,6 @@ import {
   type WebContents,
 } from 'electron';
 import type { MenuCommand } from '../../shared/contract';
-
-// ---------- Content-Security-Policy ----------
-
-/**
- * The production policy, also the `<meta http-equiv="Content-Security-Policy">` of
- * src/renderer/index.html. Scripts only from the app itself; inline styles are allowed
- * because CodeMirror injects its theme as a `<style>` element.
- */
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; " +
-  "frame-src 'none'; worker-src 'none'; manifest-src 'none'";
-
-/**
- * The dev-server policy (sent as a header on http(s) responses in dev): Vite's React
- * refresh preamble is an inline module script and HMR needs a websocket.
- */
-export const DEV_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self' data:; connect-src 'self' ws://localhost:* ws://127.0.0.1:*; base-uri 'none'; " +
-  "form-action 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'";
-
-/** Response headers with the CSP set (any existing CSP header, whatever its case, replaced). */
-export function withCsp(
-  headers: Record<string, string | string[]> | undefined,
-  policy: string,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') out[name] = value;
-  }
-  out['Content-Security-Policy'] = [policy];
-  return out;
-}
 
 // ---------- the app's own URL ----------
 

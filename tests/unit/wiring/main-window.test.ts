@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { allChannels } from '../../../src/shared/contract';
+import { DEV_CSP } from '../../../src/shared/csp';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -375,27 +376,6 @@ describe('menu', () => {
   });
 });
 
-describe('CSP', () => {
-  it('the production policy allows no inline or remote script', () => {
-    const scriptSrc = win.CSP.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
-    expect(scriptSrc).toBe("script-src 'self'");
-    expect(win.CSP).toContain("default-src 'none'");
-    expect(win.CSP).not.toContain('unsafe-eval');
-  });
-
-  it('the page ships exactly the production policy (the only CSP a file:// page gets)', () => {
-    const html = readFileSync(resolve(__dirname, '../../../src/renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html);
-    expect(meta?.[1]).toBe(win.CSP);
-  });
-
-  it('withCsp replaces any CSP header whatever its case', () => {
-    const h = win.withCsp({ 'content-security-policy': ['x'], 'Content-Type': ['text/html'] }, win.DEV_CSP);
-    expect(h).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [win.DEV_CSP] });
-    expect(win.withCsp(undefined, 'p')).toEqual({ 'Content-Security-Policy': ['p'] });
-  });
-});
-
 describe('main()', () => {
   const start = async () => {
     indexModule.main();
@@ -486,7 +466,7 @@ describe('main()', () => {
       const callback = vi.fn();
       listener({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback);
       expect(callback).toHaveBeenCalledWith({
-        responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [win.DEV_CSP] },
+        responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [DEV_CSP] },
       });
       const nav = (url: string) => {
         const e = { preventDefault: vi.fn() };
