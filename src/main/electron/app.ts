@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 
+import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
+import { buildMenuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
-import { DEV_CSP, withCsp } from '../../shared/csp';
-import { buildMenuTemplate, createAppUrlMatcher, createMainWindow } from './window';
+import { createAppUrlMatcher } from './window/app-url';
+import { createMainWindow } from './window/create-window';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
 export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
