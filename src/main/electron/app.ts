@@ -9,7 +9,8 @@ import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from '
 import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
-import { buildMenuTemplate } from './menu/template';
+import { menuActions, withActions } from './menu/actions';
+import { menuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
@@ -128,16 +129,8 @@ export function main(): void {
         );
       }
 
-      Menu.setApplicationMenu(
-        Menu.buildFromTemplate(
-          buildMenuTemplate({
-            platform: process.platform,
-            isDev,
-            send: (command) => emit('event:menu-command', { command }),
-            openExternal: (url) => void shell.openExternal(url),
-          }),
-        ),
-      );
+      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url) });
+      Menu.setApplicationMenu(Menu.buildFromTemplate(withActions(menuTemplate({ platform: process.platform, isDev }), actions)));
 
       openWindow();
       app.on('activate', () => {

@@ -1,35 +1,45 @@
-/** The native app menu. */
+/**
+ * The app menu's structure, as data: labels, accelerators, roles, and which command an item
+ * sends or which page it opens. What a click does is decided once, in ./actions.ts, so the
+ * structure stays a plain function of platform and mode, readable and testable on its own.
+ */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../../shared/contract';
 
-export interface MenuOptions {
+type Role = NonNullable<MenuItemConstructorOptions['role']>;
+
+export type MenuEntry =
+  /** Sends `command` to the renderer. */
+  | { readonly label: string; readonly command: MenuCommand; readonly accelerator?: string }
+  /** Opens `url` in the user's browser. */
+  | { readonly label: string; readonly url: string }
+  /** Electron does the work. */
+  | { readonly role: Role; readonly submenu?: readonly MenuEntry[] }
+  | { readonly label: string; readonly submenu: readonly MenuEntry[] }
+  | { readonly type: 'separator' };
+
+export interface MenuTemplateOptions {
   readonly platform: NodeJS.Platform;
   readonly isDev: boolean;
-  /** Sends the command to the renderer. */
-  readonly send: (command: MenuCommand) => void;
-  readonly openExternal: (url: string) => void;
 }
 
-export function buildMenuTemplate({ platform, isDev, send, openExternal }: MenuOptions): MenuItemConstructorOptions[] {
+const separator: MenuEntry = { type: 'separator' };
+
+export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntry[] {
   const isMac = platform === 'darwin';
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
-    label,
-    ...(accelerator ? { accelerator } : {}),
-    click: () => send(command),
-  });
-  const template: MenuItemConstructorOptions[] = [];
-  if (isMac) template.push({ role: 'appMenu' });
-  template.push(
+  return [
+    ...(isMac ? [{ role: 'appMenu' } as const] : []),
     {
       label: '&File',
       submenu: [
-        item('New Key…', 'new-key', 'CmdOrCtrl+N'),
-        item('Save', 'save', 'CmdOrCtrl+S'),
+        { label: 'New Key…', command: 'new-key', accelerator: 'CmdOrCtrl+N' },
+        { label: 'Save', command: 'save', accelerator: 'CmdOrCtrl+S' },
         // No accelerator: a plain Delete accelerator would swallow the key in text fields.
-        item('Delete Key…', 'delete'),
-        { type: 'separator' },
-        item('Reload', 'reload', 'CmdOrCtrl+R'),
-        { type: 'separator' },
+        { label: 'Delete Key…', command: 'delete' },
+        separator,
+        { label: 'Reload', command: 'reload', accelerator: 'CmdOrCtrl+R' },
+        separator,
+        // On macOS quitting lives in the app menu; File closes the window.
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
@@ -38,39 +48,37 @@ export function buildMenuTemplate({ platform, isDev, send, openExternal }: MenuO
       submenu: [
         { role: 'undo' },
         { role: 'redo' },
-        { type: 'separator' },
+        separator,
         { role: 'cut' },
         { role: 'copy' },
         { role: 'paste' },
         { role: 'delete' },
-        { type: 'separator' },
+        separator,
         { role: 'selectAll' },
       ],
     },
     {
       label: '&View',
       submenu: [
-        item('Find / Filter Keys', 'focus-filter', 'CmdOrCtrl+F'),
-        item('Cluster Status', 'cluster-view'),
-        { type: 'separator' },
+        { label: 'Find / Filter Keys', command: 'focus-filter', accelerator: 'CmdOrCtrl+F' },
+        { label: 'Cluster Status', command: 'cluster-view' },
+        separator,
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },
-        { type: 'separator' },
+        separator,
         { role: 'togglefullscreen' },
-        ...(isDev
-          ? ([{ type: 'separator' }, { role: 'toggleDevTools' }, { role: 'forceReload' }] as MenuItemConstructorOptions[])
-          : []),
+        ...(isDev ? [separator, { role: 'toggleDevTools' } as const, { role: 'forceReload' } as const] : []),
       ],
     },
     { role: 'windowMenu' },
     {
       role: 'help',
       submenu: [
-        { label: 'etcd Documentation', click: () => openExternal('https://etcd.io/docs/') },
-        ...(isMac ? [] : ([{ type: 'separator' }, { role: 'about' }] as MenuItemConstructorOptions[])),
+        { label: 'etcd Documentation', url: 'https://etcd.io/docs/' },
+        // macOS puts About in the app menu.
+        ...(isMac ? [] : [separator, { role: 'about' } as const]),
       ],
     },
-  );
-  return template;
+  ];
 }
