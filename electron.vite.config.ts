@@ -2,21 +2,24 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CSP, DEV_CSP, setCspMeta } from './src/shared/csp';
 
 /**
- * The page ships a strict CSP meta. In dev, Vite's React refresh injects an inline module
- * script and talks to its websocket, so the dev server swaps in a looser policy; built files
- * keep the strict one. (Kept in sync with DEV_CSP in src/main/window.ts, which cannot be
- * imported here because it loads electron.)
+ * index.html holds a deny-all CSP <meta> as a placeholder; this puts the real policy into it:
+ * the strict one in the build, the dev one on the dev server (React refresh needs an inline
+ * script and a websocket). A build without this plugin fails closed (nothing loads), and
+ * setCspMeta throws if the placeholder goes missing.
  */
-const DEV_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws://localhost:* ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'";
-
-const devCsp = (): Plugin => ({
-  name: 'dev-csp',
-  apply: 'serve',
-  transformIndexHtml: (html: string) => html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*/, `$1${DEV_CSP}`),
-});
+const csp = (): Plugin => {
+  let policy = CSP;
+  return {
+    name: 'etcd-desktop:csp',
+    configResolved: (config) => {
+      policy = config.command === 'serve' ? DEV_CSP : CSP;
+    },
+    transformIndexHtml: (html: string) => setCspMeta(html, policy),
+  };
+};
 
 export default defineConfig({
   main: {
@@ -33,6 +36,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [react(), devCsp()],
+    plugins: [react(), csp()],
   },
 });

@@ -6,10 +6,14 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 
+import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
+import { menuActions, withActions } from './menu/actions';
+import { menuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
-import { buildMenuTemplate, createAppUrlMatcher, createMainWindow, DEV_CSP, withCsp } from './window';
+import { createAppUrlMatcher } from './window/app-url';
+import { createMainWindow } from './window/create-window';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
 export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
@@ -125,16 +129,8 @@ export function main(): void {
         );
       }
 
-      Menu.setApplicationMenu(
-        Menu.buildFromTemplate(
-          buildMenuTemplate({
-            platform: process.platform,
-            isDev,
-            send: (command) => emit('event:menu-command', { command }),
-            openExternal: (url) => void shell.openExternal(url),
-          }),
-        ),
-      );
+      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url) });
+      Menu.setApplicationMenu(Menu.buildFromTemplate(withActions(menuTemplate({ platform: process.platform, isDev }), actions)));
 
       openWindow();
       app.on('activate', () => {

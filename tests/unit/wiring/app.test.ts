@@ -1,0 +1,172 @@
+/**
+ * The app lifecycle against a fake 'electron': nothing starts on import, the hardened
+ * window, IPC registration for the app frame only, the menu's push events, the dev CSP
+ * header, single instance and shutdown.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import { allChannels } from '../../../src/shared/contract';
+import { DEV_CSP } from '../../../src/shared/csp';
+import { FakeBrowserWindow, electron, type Fn } from './fake-electron';
+
+vi.mock('electron', async () => (await import('./fake-electron')).electron);
+
+const { app, ipcMain, Menu, session } = electron;
+
+const indexModule = await import('../../../src/main/electron/app');
+
+const tmp = mkdtempSync(join(tmpdir(), 'etcd-desktop-wiring-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  FakeBrowserWindow.instances = [];
+  app.listeners.clear();
+  app.isPackaged = true;
+  app.userData = mkdtempSync(join(tmp, 'userData-'));
+  delete process.env.ELECTRON_RENDERER_URL;
+});
+
+describe('importing src/main/index.ts', () => {
+  it('does not start the app', () => {
+    // the module was imported above; main() must not have run
+    expect(typeof indexModule.main).toBe('function');
+    expect(app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('points at the files electron-vite emits (CommonJS: out/preload/index.js)', () => {
+    const p = indexModule.builtPaths(resolve('/x/out/main'));
+    expect(p.preload).toBe(resolve('/x/out/preload/index.js'));
+    expect(p.indexHtml).toBe(resolve('/x/out/renderer/index.html'));
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8'));
+    // With "type": "module" the preload would be index.mjs and the path above wrong.
+    expect(pkg.type).not.toBe('module');
+  });
+});
+
+describe('main()', () => {
+  const start = async () => {
+    indexModule.main();
+    await flush();
+    await flush();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    return FakeBrowserWindow.instances[0];
+  };
+  const registered = () => new Map(ipcMain.handle.mock.calls.map(([c, fn]) => [c as string, fn as Fn]));
+
+  it('quits when another instance holds the lock', async () => {
+    app.requestSingleInstanceLock.mockReturnValueOnce(false);
+    indexModule.main();
+    await flush();
+    expect(app.quit).toHaveBeenCalled();
+    expect(app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('opens the built page in a hardened window and registers every channel', async () => {
+    const w = await start();
+    expect(app.enableSandbox).toHaveBeenCalled();
+    const srcMain = resolve(__dirname, '../../../src/main/electron');
+    expect(w.options.webPreferences.preload).toBe(indexModule.builtPaths(srcMain).preload);
+    expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(w.loadFile).toHaveBeenCalledWith(indexModule.builtPaths(srcMain).indexHtml);
+    expect(w.loadURL).not.toHaveBeenCalled();
+    expect([...registered().keys()].sort()).toEqual([...allChannels()].sort());
+    expect(session.defaultSession.webRequest.onHeadersReceived).not.toHaveBeenCalled();
+    expect(Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
+    // permissions: only clipboard writes
+    const [check] = session.defaultSession.setPermissionCheckHandler.mock.calls[0] as [Fn];
+    expect(check(null, 'media')).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write')).toBe(true);
+  });
+
+  it('serves real handlers to the app frame only', async () => {
+    const w = await start();
+    const list = registered().get('profiles:list')!;
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
+    const res = await list({ senderFrame: appFrame }, undefined);
+    expect(res).toMatchObject({ ok: true, value: { secretStorage: 'unavailable' } });
+    const foreign = await list({ senderFrame: { ...appFrame, url: 'https://evil.example/' } }, undefined);
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('turns menu clicks into menu-command push events', async () => {
+    const w = await start();
+    const [menu] = Menu.buildFromTemplate.mock.calls[0] as [MenuItemConstructorOptions[]];
+    const items = menu.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : []));
+    (items.find((i) => i.accelerator === 'CmdOrCtrl+S')!.click as Fn)();
+    expect(w.webContents.send).toHaveBeenCalledWith('event:menu-command', { command: 'save' });
+  });
+
+  it('on quit: waits for dispose, unregisters IPC, then quits for real', async () => {
+    await start();
+    const [beforeQuit] = app.listeners.get('before-quit')!;
+    const event = { preventDefault: vi.fn() };
+    beforeQuit(event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(ipcMain.removeHandler).toHaveBeenCalledTimes(allChannels().length);
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    const again = { preventDefault: vi.fn() };
+    beforeQuit(again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('on window-all-closed: disposes, then quits (not on macOS)', async () => {
+    await start();
+    const [allClosed] = app.listeners.get('window-all-closed')!;
+    allClosed();
+    expect(ipcMain.removeHandler).toHaveBeenCalledTimes(allChannels().length);
+    if (process.platform !== 'darwin') await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+  });
+
+  it('in dev: loads the dev server, sets the CSP header on http(s), allows dev-server navigation only', async () => {
+    app.isPackaged = false;
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173';
+    try {
+      const w = await start();
+      expect(w.loadURL).toHaveBeenCalledWith('http://localhost:5173');
+      expect(w.options.webPreferences.devTools).toBe(true);
+      const [filter, listener] = session.defaultSession.webRequest.onHeadersReceived.mock.calls[0] as [
+        { urls: string[] },
+        Fn,
+      ];
+      expect(filter.urls).toEqual(['http://*/*', 'https://*/*']);
+      const callback = vi.fn();
+      listener({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback);
+      expect(callback).toHaveBeenCalledWith({
+        responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [DEV_CSP] },
+      });
+      const nav = (url: string) => {
+        const e = { preventDefault: vi.fn() };
+        w.webContents.emit('will-navigate', e, url);
+        return e.preventDefault.mock.calls.length > 0;
+      };
+      expect(nav('http://localhost:5173/')).toBe(false);
+      expect(nav('https://evil.example/')).toBe(true);
+    } finally {
+      delete process.env.ELECTRON_RENDERER_URL;
+    }
+  });
+
+  it('a second instance focuses the existing window', async () => {
+    const w = await start();
+    for (const fn of app.listeners.get('second-instance')!) fn();
+    expect(w.focus).toHaveBeenCalled();
+  });
+});
+
+it('the state file lives in userData', async () => {
+  indexModule.main();
+  await flush();
+  const w = FakeBrowserWindow.instances[0];
+  w.emit('close', {});
+  expect(existsSync(join(app.userData, 'window-state.json'))).toBe(true);
+  expect(dirname(join(app.userData, 'window-state.json'))).toBe(app.userData);
+});
