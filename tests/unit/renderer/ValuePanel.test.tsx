@@ -3,7 +3,8 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfirmDialog } from '../../../src/renderer/src/app/ConfirmDialog';
 import { ValuePanel } from '../../../src/renderer/src/features/editor/ValuePanel';
-import { StoreProvider, type AppStore } from '../../../src/renderer/src/app/create-app-store';
+import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text, toUint8, uint8ToBase64 } from '../../../src/shared/bytes';
 import { flush, memoryEtcd, useMemoryEtcd } from './fake-api';
 import { setupStore } from './helpers';

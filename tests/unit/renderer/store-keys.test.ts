@@ -92,7 +92,7 @@ describe('key listing', () => {
 
   it('quick filter works on loaded keys only and does not call etcd', async () => {
     const { store, fake } = await setupStore();
-    const { filterEntries } = await import('../../../src/renderer/src/features/keys/keys-slice');
+    const { filterEntries } = await import('../../../src/renderer/src/features/keys/rows');
     void store.getState().switchProfile('a');
     await flush();
     fake.ep['kv:list'].next().resolve(okR(page([entry('app/a'), entry('app/B'), entry('db/c')], { count: 3 })));

@@ -11,7 +11,7 @@ import { Toasts } from '../features/notifications/Toasts';
 import { Toolbar } from './Toolbar';
 import { ValuePanel } from '../features/editor/ValuePanel';
 import { useColorScheme } from './use-color-scheme';
-import { useAppStore, useAppStoreApi } from './create-app-store';
+import { useAppStore, useAppStoreApi } from './store-context';
 
 export function App() {
   const store = useAppStoreApi();

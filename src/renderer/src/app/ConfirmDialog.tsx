@@ -1,4 +1,4 @@
-import { useAppStore } from './create-app-store';
+import { useAppStore } from './store-context';
 import { Dialog } from '../ui/Dialog';
 
 /** The one confirmation dialog, driven by `confirm` in the store. */

@@ -1,5 +1,5 @@
 import { formatCount } from '../ui/format';
-import { useAppStore } from './create-app-store';
+import { useAppStore } from './store-context';
 import { ConnectionDot, connectionLabel } from '../features/connections/ConnectionDot';
 import { Icon } from '../ui/Icon';
 

@@ -1,6 +1,6 @@
 import type { Command } from './commands';
 import { COMMAND_LABELS, shortcutText } from './commands';
-import { useAppStore } from './create-app-store';
+import { useAppStore } from './store-context';
 import type { ThemeChoice } from './shell-slice';
 
 function ToolButton({ command, onCommand, disabled, pressed }: { command: Command; onCommand: (c: Command) => void; disabled?: boolean; pressed?: boolean }) {

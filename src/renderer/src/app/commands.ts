@@ -38,11 +38,10 @@ export function runCommand(store: AppStore, command: Command): void {
       s.requestDelete();
       return;
     case 'reload':
-      void s.reloadKeys();
-      if (s.selectedKey && !s.dirty) void s.selectKey(s.selectedKey, { reread: true });
+      s.reload();
       return;
     case 'focus-filter':
-      s.focusFilter();
+      s.goToFilter();
       return;
     case 'cluster-view':
       s.toggleClusterView();

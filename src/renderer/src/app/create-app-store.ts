@@ -1,49 +1,50 @@
 /**
- * The one application store: a vanilla zustand store built from slices, created with the
- * `EtcdApi` it talks to (the preload bridge in the app, a fake in tests).
+ * The one application store: a vanilla zustand store assembled from the features' slices,
+ * created with the `EtcdApi` it talks to (the preload bridge in the app, a fake in tests).
+ * It needs no React; app/store-context.ts hands it to components.
  */
-import { createContext, createElement, useContext, type ReactNode } from 'react';
-import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
-import { createClusterSlice } from '../features/cluster-status/cluster-slice';
-import { createEditorSlice } from '../features/editor/editor-slice';
-import { createKeysSlice } from '../features/keys/keys-slice';
-import { createNotificationsSlice } from '../features/notifications/notifications-slice';
-import { createProfilesSlice } from '../features/connections/connections-slice';
-import type { AppState, SliceDeps } from './slice';
-import { createUiSlice } from './shell-slice';
+import { createClusterSlice, type ClusterSlice } from '../features/cluster-status/cluster-slice';
+import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
+import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
+import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
+import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
+import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
+import { createConnectionScope, type ScopeState } from './scope';
+import { createShellSlice, type ShellSlice } from './shell-slice';
+import type { SliceDeps } from './slice';
+import { createWorkflows, type Workflows } from './workflows';
 
-export type { AppState } from './slice';
+export type AppState = ScopeState &
+  ShellSlice &
+  NotificationsSlice &
+  ConnectionsSlice &
+  KeysSlice &
+  NewKeySlice &
+  EditorSlice &
+  ClusterSlice &
+  Workflows;
+
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}): AppStore {
-  const deps: SliceDeps = { client: createEtcdClient(api), now: opts.now ?? (() => Date.now()) };
-  return createStore<AppState>()((set, get) => ({
-    ...createNotificationsSlice(set, get, deps),
-    ...createUiSlice(set, get, deps),
-    ...createProfilesSlice(set, get, deps),
-    ...createKeysSlice(set, get, deps),
-    ...createEditorSlice(set, get, deps),
-    ...createClusterSlice(set, get, deps),
-  }));
-}
-
-const StoreContext = createContext<AppStore | null>(null);
-
-export function StoreProvider({ store, children }: { store: AppStore; children?: ReactNode }) {
-  return createElement(StoreContext.Provider, { value: store }, children);
-}
-
-/** The store instance (for actions in event handlers without subscribing). */
-export function useAppStoreApi(): AppStore {
-  const store = useContext(StoreContext);
-  if (!store) throw new Error('useAppStore must be used inside <StoreProvider>');
-  return store;
-}
-
-/** Subscribe to a slice of the state. Select primitives or stable references. */
-export function useAppStore<T>(selector: (state: AppState) => T): T {
-  return useStore(useAppStoreApi(), selector);
+  const client = createEtcdClient(api);
+  const now = opts.now ?? (() => Date.now());
+  return createStore<AppState>()((set, get) => {
+    const scope = createConnectionScope({ get, set: (state) => set(state) });
+    const deps: SliceDeps = { client, now, scope };
+    return {
+      activeProfileId: null,
+      ...createShellSlice(set, get, deps),
+      ...createNotificationsSlice(set, get, deps),
+      ...createConnectionsSlice(set, get, deps),
+      ...createKeysSlice(set, get, deps),
+      ...createNewKeySlice(set, get, deps),
+      ...createEditorSlice(set, get, deps),
+      ...createClusterSlice(set, get, deps),
+      ...createWorkflows(set, get, deps),
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppStore } from './create-app-store';
+import { useAppStore } from './store-context';
 
 const query = '(prefers-color-scheme: dark)';
 

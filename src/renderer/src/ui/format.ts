@@ -32,11 +32,3 @@ export function formatLease(lease: string): string {
     return lease;
   }
 }
-
-/** Split a list of endpoints typed by people: commas, spaces or newlines. */
-export function parseEndpoints(s: string): string[] {
-  return s
-    .split(/[\s,]+/)
-    .map((e) => e.trim())
-    .filter((e) => e.length > 0);
-}

@@ -31,6 +31,9 @@ export interface ErrorContext {
 /** A follow-up the UI can offer next to the message. */
 export type ErrorAction = 'retry' | 'reread' | 'reload' | 'edit-profile' | 'reconnect';
 
+/** What each follow-up of an error message does; absent entries are simply not offered. */
+export type ErrorActionHandlers = Partial<Record<ErrorAction, () => void>>;
+
 export interface ErrorDescription {
   /** One sentence, specific to the code. */
   readonly title: string;

@@ -1,5 +1,5 @@
 import type { Profile } from '../../../../shared/types';
-import { useAppStore } from '../../app/create-app-store';
+import { useAppStore } from '../../app/store-context';
 import { ConnectionDot, connectionLabel } from './ConnectionDot';
 import { Icon } from '../../ui/Icon';
 

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { lineEndings, type EditorMode } from './value-mode';
 import { describeError } from '../../ui/messages';
-import { useAppStore } from '../../app/create-app-store';
+import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';

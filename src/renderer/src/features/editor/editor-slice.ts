@@ -4,22 +4,15 @@
  * state with the current server value, and nothing is overwritten without an explicit choice.
  */
 import type { Bytes } from '../../../../shared/bytes';
-import { base64ToUint8, byteLength, bytesEqual, fromUint8, isText, text, toUint8, uint8ToBase64 } from '../../../../shared/bytes';
+import { byteLength, bytesEqual, isText } from '../../../../shared/bytes';
 import type { AppError } from '../../../../shared/result';
-import type { KeyValue } from '../../../../shared/types';
+import type { KeyValue, Profile } from '../../../../shared/types';
+import type { ScopeGuard } from '../../app/scope';
+import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
+import { sameKey } from '../../ui/key-order';
+import { base64Of, computeDirty, draftValue, type DraftKind } from './draft';
 import { detectMode, type EditorMode } from './value-mode';
-import { sameKey } from '../keys/keys-slice';
-import type { Slice } from '../../app/slice';
-
-export type { EditorMode } from './value-mode';
-
-/**
- * text: a UTF-8 value edited in the text editor.
- * binary: a non-UTF-8 value, shown read-only (hex + base64).
- * base64: a non-UTF-8 value edited as base64; saving writes exactly the decoded bytes.
- */
-export type DraftKind = 'text' | 'binary' | 'base64';
 
 export type EditorStatus = 'empty' | 'loading' | 'ready' | 'missing' | 'error';
 
@@ -43,8 +36,6 @@ export interface EditorSlice {
   dirty: boolean;
   saving: boolean;
   conflict: ConflictState | null;
-  /** Selection token: answers for a previously selected key are dropped. */
-  selectGen: number;
 
   selectKey(key: Bytes, opts?: { force?: boolean; reread?: boolean }): Promise<void>;
   setDraft(draft: string): void;
@@ -59,7 +50,17 @@ export interface EditorSlice {
   clearEditor(): void;
 }
 
-export const initialEditor = () => ({
+interface EditorNeeds extends Notify, Confirm {
+  /** The grid shows what a save or a read found. */
+  upsertRow(kv: KeyValue): void;
+  removeRow(key: Bytes): void;
+  readonly listError: AppError | null;
+  reloadKeys(): Promise<void>;
+  reconnect(): Promise<void>;
+  activeProfile(): Pick<Profile, 'username' | 'deadlineMs'> | undefined;
+}
+
+const initialEditor = () => ({
   selectedKey: null,
   loaded: null,
   editorStatus: 'empty' as EditorStatus,
@@ -71,36 +72,6 @@ export const initialEditor = () => ({
   saving: false,
   conflict: null,
 });
-
-const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-export function normalizeBase64(s: string): string | null {
-  const compact = s.replace(/\s+/g, '');
-  return B64.test(compact) ? compact : null;
-}
-
-/** The value the draft stands for, or an error message. */
-function draftValue(draft: string, kind: DraftKind): { value: Bytes } | { error: string } {
-  if (kind === 'base64') {
-    const b64 = normalizeBase64(draft);
-    if (b64 === null) return { error: 'The draft is not valid base64 (A–Z, a–z, 0–9, +, / and = padding).' };
-    // Exactly the decoded bytes; sent as text when they happen to be UTF-8.
-    return { value: fromUint8(base64ToUint8(b64)) };
-  }
-  return { value: text(draft) };
-}
-
-/** The exact bytes of a value as base64. */
-function base64Of(value: Bytes): string {
-  return value.encoding === 'base64' ? value.data : uint8ToBase64(toUint8(value));
-}
-
-function computeDirty(loaded: KeyValue | null, draft: string, kind: DraftKind): boolean {
-  if (kind === 'binary') return false;
-  if (!loaded) return draft.length > 0;
-  if (kind === 'base64') return (normalizeBase64(draft) ?? draft) !== base64Of(loaded.value);
-  return loaded.value.encoding !== 'utf8' || draft !== loaded.value.data;
-}
 
 /** Editor state showing `kv` with no pending edits. */
 function showValue(kv: KeyValue) {
@@ -117,16 +88,18 @@ function showValue(kv: KeyValue) {
   };
 }
 
-export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
+export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, get, { client, scope }) => {
+  scope.own({ reset: () => set(initialEditor()) });
+  // Selecting another key (or clearing the editor) drops answers for the previous selection.
+  const selection = scope.sequence();
+
   /** Put `value` with compare-and-swap on `expected`; shared by save and "overwrite". */
-  const putDraft = async (value: Bytes, expected: number, session: number, base: KeyValue | null): Promise<void> => {
-    const s = get();
-    const key = s.selectedKey;
-    const profileId = s.activeProfileId;
-    if (!key || !profileId) return;
+  const putDraft = async (value: Bytes, expected: number, guard: ScopeGuard, base: KeyValue | null): Promise<void> => {
+    const key = get().selectedKey;
+    if (!key) return;
     set({ saving: true });
-    const r = await client.kv.put({ profileId, key, value, expectedModRevision: expected });
-    if (get().session !== session) return;
+    const r = await guard.wait(client.kv.put({ profileId: guard.profileId, key, value, expectedModRevision: expected }));
+    if (!r) return;
     set({ saving: false });
     const stillShown = sameKey(get().selectedKey, key);
     const label = keyLabel(key);
@@ -136,7 +109,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
         return;
       }
       if (r.error.code === 'CONFLICT') {
-        await enterConflict('conflict', key, session);
+        await enterConflict('conflict', key, guard);
         return;
       }
       const c = get().conflict;
@@ -179,12 +152,10 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
   };
 
   /** Fetch the current value and show it beside the draft. */
-  const enterConflict = async (reason: ConflictState['reason'], key: Bytes, session: number): Promise<void> => {
+  const enterConflict = async (reason: ConflictState['reason'], key: Bytes, guard: ScopeGuard): Promise<void> => {
     set({ conflict: { reason, current: undefined, busy: true, error: null } });
-    const profileId = get().activeProfileId;
-    if (!profileId) return;
-    const g = await client.kv.get({ profileId, key });
-    if (get().session !== session || !sameKey(get().selectedKey, key)) return;
+    const g = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
+    if (!g || !sameKey(get().selectedKey, key)) return;
     if (g.ok) set({ conflict: { reason, current: g.value, busy: false, error: null } });
     else if (g.error.code === 'NOT_FOUND') set({ conflict: { reason, current: null, busy: false, error: null } });
     else set({ conflict: { reason, current: undefined, busy: false, error: g.error } });
@@ -192,12 +163,10 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
 
   return {
     ...initialEditor(),
-    selectGen: 0,
 
     async selectKey(key, opts = {}) {
       const s = get();
-      const profileId = s.activeProfileId;
-      if (!profileId) return;
+      if (!scope.profileId) return;
       const same = sameKey(s.selectedKey, key);
       if (same && !opts.reread && s.editorStatus !== 'error' && s.editorStatus !== 'missing') return;
       if (!same && s.dirty && !opts.force) {
@@ -216,11 +185,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
         await get().rereadKey();
         return;
       }
-      const session = s.session;
-      const gen = s.selectGen + 1;
-      set({ ...initialEditor(), selectGen: gen, selectedKey: key, editorStatus: 'loading' });
-      const r = await client.kv.get({ profileId, key });
-      if (get().session !== session || get().selectGen !== gen) return;
+      const guard = selection.begin();
+      if (!guard) return;
+      set({ ...initialEditor(), selectedKey: key, editorStatus: 'loading' });
+      const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
+      if (!r) return;
       if (r.ok) {
         set(showValue(r.value));
         return;
@@ -272,7 +241,8 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
 
     async save(opts = {}) {
       const s = get();
-      if (!s.selectedKey || !s.activeProfileId || s.saving || s.conflict) return;
+      const guard = scope.capture();
+      if (!s.selectedKey || !guard || s.saving || s.conflict) return;
       if (s.draftKind === 'binary') return;
       if (s.editorStatus !== 'ready' && s.editorStatus !== 'missing') return;
       if (s.editorStatus === 'ready' && !s.dirty) return;
@@ -300,21 +270,20 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       }
       // No loaded value (deleted meanwhile): re-create only if it still does not exist.
       const expected = s.loaded ? s.loaded.modRevision : 0;
-      await putDraft(v.value, expected, s.session, s.loaded);
+      await putDraft(v.value, expected, guard, s.loaded);
     },
 
     async rereadKey(reason = 'conflict') {
       const s = get();
       const key = s.selectedKey;
-      const profileId = s.activeProfileId;
-      if (!key || !profileId) return;
+      const guard = scope.capture();
+      if (!key || !guard) return;
       if (!s.dirty) {
         await get().selectKey(key, { reread: true, force: true });
         return;
       }
-      const session = s.session;
-      const r = await client.kv.get({ profileId, key });
-      if (get().session !== session || !sameKey(get().selectedKey, key)) return;
+      const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
+      if (!r || !sameKey(get().selectedKey, key)) return;
       const label = keyLabel(key);
       if (!r.ok && r.error.code !== 'NOT_FOUND') {
         get().notifyError(r.error, { op: 'get', key: label }, { retry: () => void get().rereadKey(reason) });
@@ -350,7 +319,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       if (choice === 'discard') {
         if (c.current === undefined) return;
         if (c.current === null) {
-          set({ ...initialEditor(), selectGen: s.selectGen, selectedKey: s.selectedKey, editorStatus: 'missing' });
+          set({ ...initialEditor(), selectedKey: s.selectedKey, editorStatus: 'missing' });
           if (s.selectedKey) get().removeRow(s.selectedKey);
           return;
         }
@@ -360,6 +329,8 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       }
       // overwrite: compare-and-swap against the value the user just saw.
       if (c.current === undefined) return;
+      const guard = scope.capture();
+      if (!guard) return;
       const v = draftValue(s.draft, s.draftKind);
       if ('error' in v) {
         s.setStatus('error', v.error);
@@ -367,15 +338,15 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get, { client }) => {
       }
       const expected = c.current === null ? 0 : c.current.modRevision;
       set({ conflict: { ...c, busy: true, error: null } });
-      const session = s.session;
-      await putDraft(v.value, expected, session, c.current);
-      if (get().session !== session) return;
+      await putDraft(v.value, expected, guard, c.current);
+      if (!guard.current()) return;
       const after = get().conflict;
       if (after && after.busy) set({ conflict: { ...after, busy: false } });
     },
 
     clearEditor() {
-      set({ ...initialEditor(), selectGen: get().selectGen + 1 });
+      selection.cancel();
+      set(initialEditor());
     },
   };
 };

@@ -3,8 +3,10 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type Keyb
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../../shared/types';
 import { formatCount, formatSize } from '../../ui/format';
-import { useAppStore } from '../../app/create-app-store';
-import { filterEntries, PAGE_SIZE, sameKey } from './keys-slice';
+import { useAppStore } from '../../app/store-context';
+import { sameKey } from '../../ui/key-order';
+import { PAGE_SIZE } from './keys-slice';
+import { filterEntries } from './rows';
 import { BytesText } from '../../ui/BytesText';
 
 export const ROW_HEIGHT = 28;

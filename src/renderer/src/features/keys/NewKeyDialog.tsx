@@ -1,5 +1,5 @@
 import { describeError } from '../../ui/messages';
-import { useAppStore } from '../../app/create-app-store';
+import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
 
 /** Create a key; if it turns out to exist, ask before overwriting. */

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useAppStore } from '../../app/create-app-store';
+import { useAppStore } from '../../app/store-context';
 import type { Toast } from './notifications-slice';
 import { Icon } from '../../ui/Icon';
 
