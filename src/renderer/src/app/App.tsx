@@ -1,17 +1,17 @@
 import { useEffect, useMemo } from 'react';
-import { commandForKey, createCommandDispatcher } from './commands';
 import { ClusterView } from '../features/cluster-status/ClusterView';
-import { ConfirmDialog } from './ConfirmDialog';
-import { KeyGrid } from '../features/keys/KeyGrid';
-import { NewKeyDialog } from '../features/keys/NewKeyDialog';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
-import { StatusBar } from './StatusBar';
-import { Toasts } from '../features/notifications/Toasts';
-import { Toolbar } from './Toolbar';
 import { ValuePanel } from '../features/editor/ValuePanel';
-import { useColorScheme } from './use-color-scheme';
+import { KeyGrid } from '../features/keys/KeyGrid';
+import { NewKeyDialog } from '../features/keys/NewKeyDialog';
+import { Toasts } from '../features/notifications/Toasts';
+import { commandForKey, createCommandDispatcher } from './commands';
+import { ConfirmDialog } from './ConfirmDialog';
+import { StatusBar } from './StatusBar';
 import { useAppStore, useAppStoreApi } from './store-context';
+import { Toolbar } from './Toolbar';
+import { useColorScheme } from './use-color-scheme';
 
 export function App() {
   const store = useAppStoreApi();

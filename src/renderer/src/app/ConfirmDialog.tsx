@@ -1,5 +1,5 @@
-import { useAppStore } from './store-context';
 import { Dialog } from '../ui/Dialog';
+import { useAppStore } from './store-context';
 
 /** The one confirmation dialog, driven by `confirm` in the store. */
 export function ConfirmDialog() {

@@ -1,7 +1,7 @@
-import { formatCount } from '../ui/format';
-import { useAppStore } from './store-context';
 import { ConnectionDot, connectionLabel } from '../features/connections/ConnectionDot';
+import { formatCount } from '../ui/format';
 import { Icon } from '../ui/Icon';
+import { useAppStore } from './store-context';
 
 /** Bottom line: connection, endpoint, revision, loaded/total, and the latest message with its action. */
 export function StatusBar() {

@@ -1,7 +1,7 @@
 import type { Command } from './commands';
 import { COMMAND_LABELS, shortcutText } from './commands';
-import { useAppStore } from './store-context';
 import type { ThemeChoice } from './shell-slice';
+import { useAppStore } from './store-context';
 
 function ToolButton({ command, onCommand, disabled, pressed }: { command: Command; onCommand: (c: Command) => void; disabled?: boolean; pressed?: boolean }) {
   const { label, shortcut } = COMMAND_LABELS[command];

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import type { ClusterStatus } from '../../../../shared/types';
+import { useAppStore } from '../../app/store-context';
 import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
-import { useAppStore } from '../../app/store-context';
 
 /** How often the open cluster view reads the status again. */
 export const CLUSTER_REFRESH_MS = 2000;

@@ -1,7 +1,7 @@
 import type { Profile } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
-import { ConnectionDot, connectionLabel } from './ConnectionDot';
 import { Icon } from '../../ui/Icon';
+import { ConnectionDot, connectionLabel } from './ConnectionDot';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
 export function Sidebar() {

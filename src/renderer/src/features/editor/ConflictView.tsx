@@ -1,7 +1,7 @@
 import { displayBytes, isText } from '../../../../shared/bytes';
 import type { KeyValue } from '../../../../shared/types';
-import { describeError } from '../../ui/messages';
 import { useAppStore } from '../../app/store-context';
+import { describeError } from '../../ui/messages';
 
 function valueText(kv: KeyValue): string {
   return isText(kv.value) ? kv.value.data : `(binary, ${kv.size} bytes)\n${displayBytes(kv.value, 3000)}`;

@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
-import { formatLease, formatSize, keyLabel } from '../../ui/format';
-import { lineEndings, type EditorMode } from './value-mode';
-import { describeError } from '../../ui/messages';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
+import { formatLease, formatSize, keyLabel } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { describeError } from '../../ui/messages';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
-import { Icon } from '../../ui/Icon';
+import { lineEndings, type EditorMode } from './value-mode';
 import { ValueEditor } from './ValueEditor';
 
 const MODES: readonly { value: EditorMode; label: string }[] = [

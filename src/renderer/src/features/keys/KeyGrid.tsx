@@ -2,12 +2,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../../shared/types';
-import { formatCount, formatSize } from '../../ui/format';
 import { useAppStore } from '../../app/store-context';
+import { BytesText } from '../../ui/BytesText';
+import { formatCount, formatSize } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
 import { PAGE_SIZE } from './keys-slice';
 import { filterEntries } from './rows';
-import { BytesText } from '../../ui/BytesText';
 
 export const ROW_HEIGHT = 28;
 export const OVERSCAN = 10;

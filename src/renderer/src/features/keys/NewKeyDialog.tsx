@@ -1,6 +1,6 @@
-import { describeError } from '../../ui/messages';
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
+import { describeError } from '../../ui/messages';
 
 /** Create a key; if it turns out to exist, ask before overwriting. */
 export function NewKeyDialog() {

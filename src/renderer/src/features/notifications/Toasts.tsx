@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../../app/store-context';
-import type { Toast } from './notifications-slice';
 import { Icon } from '../../ui/Icon';
+import type { Toast } from './notifications-slice';
 
 const LIFETIME_MS: Record<Toast['kind'], number> = { success: 3500, info: 5000, warning: 8000, error: 8000 };
 
