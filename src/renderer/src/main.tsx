@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createMissingApi, getWindowApi } from './api/etcd-client';
-import { App } from './App';
-import { createAppStore, StoreProvider } from './store';
+import { App } from './app/App';
+import { createAppStore } from './app/create-app-store';
+import { StoreProvider } from './app/store-context';
 import './styles/app.css';
 
 const api = getWindowApi();

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/App';
-import { commandForKey, createCommandDispatcher } from '../../../src/renderer/src/commands';
-import { createAppStore, StoreProvider } from '../../../src/renderer/src/store';
+import { App } from '../../../src/renderer/src/app/App';
+import { commandForKey, createCommandDispatcher } from '../../../src/renderer/src/app/commands';
+import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
 import { createFakeApi, flush, memoryEtcd, okR, profile, useMemoryEtcd } from './fake-api';
 

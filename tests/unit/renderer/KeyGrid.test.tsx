@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KeyGrid, LOAD_AHEAD_ROWS, shouldLoadMore } from '../../../src/renderer/src/components/KeyGrid';
-import { StoreProvider, type AppStore } from '../../../src/renderer/src/store';
+import { KeyGrid, LOAD_AHEAD_ROWS, shouldLoadMore } from '../../../src/renderer/src/features/keys/KeyGrid';
+import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
 import { entry, flush, okR, page } from './fake-api';
 import { setupStore } from './helpers';

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProfileForm } from '../../../src/renderer/src/components/ProfileForm';
-import { createAppStore, StoreProvider } from '../../../src/renderer/src/store';
+import { ProfileForm } from '../../../src/renderer/src/features/connections/ProfileForm';
+import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import type { ProfileInput } from '../../../src/shared/contract';
 import { createFakeApi, errR, flush, okR, profile } from './fake-api';
 

@@ -2,8 +2,9 @@
 import { EditorView } from '@codemirror/view';
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ValueEditor } from '../../../src/renderer/src/components/ValueEditor';
-import { createAppStore, StoreProvider } from '../../../src/renderer/src/store';
+import { ValueEditor } from '../../../src/renderer/src/features/editor/ValueEditor';
+import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { createFakeApi } from './fake-api';
 
 afterEach(cleanup);

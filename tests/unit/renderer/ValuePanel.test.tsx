@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfirmDialog } from '../../../src/renderer/src/components/ConfirmDialog';
-import { ValuePanel } from '../../../src/renderer/src/components/ValuePanel';
-import { StoreProvider, type AppStore } from '../../../src/renderer/src/store';
+import { ConfirmDialog } from '../../../src/renderer/src/app/ConfirmDialog';
+import { ValuePanel } from '../../../src/renderer/src/features/editor/ValuePanel';
+import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
+import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text, toUint8, uint8ToBase64 } from '../../../src/shared/bytes';
 import { flush, memoryEtcd, useMemoryEtcd } from './fake-api';
 import { setupStore } from './helpers';
@@ -119,7 +120,7 @@ describe('ValuePanel', () => {
 
 describe('ValuePanel: line endings', () => {
   it('keeps CRLF values intact and locks values with mixed line endings', async () => {
-    const { lineEndings } = await import('../../../src/renderer/src/lib/value-mode');
+    const { lineEndings } = await import('../../../src/renderer/src/features/editor/value-mode');
     expect(lineEndings('a\nb')).toBe('lf');
     expect(lineEndings('a\r\nb\r\n')).toBe('crlf');
     expect(lineEndings('a\r\nb\nc')).toBe('mixed');

@@ -1,4 +1,4 @@
-import { createAppStore, type AppStore } from '../../../src/renderer/src/store';
+import { createAppStore, type AppStore } from '../../../src/renderer/src/app/create-app-store';
 import { createFakeApi, flush, okR, profile, type FakeApi } from './fake-api';
 
 /** A store with profiles "a" and "b" loaded, not connected. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../../src/renderer/src/messages';
+import { describeError } from '../../../src/renderer/src/ui/messages';
 import { ErrorCodes, type AppError, type ErrorCode } from '../../../src/shared/result';
 
 const err = (code: ErrorCode, details?: AppError['details'], message = 'raw server text'): AppError => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { text } from '../../../src/shared/bytes';
-import { PAGE_SIZE } from '../../../src/renderer/src/store/keys-slice';
+import { PAGE_SIZE } from '../../../src/renderer/src/features/keys/keys-slice';
 import { entry, errR, flush, memoryEtcd, okR, page, useMemoryEtcd } from './fake-api';
 import { setupStore } from './helpers';
 
@@ -92,7 +92,7 @@ describe('key listing', () => {
 
   it('quick filter works on loaded keys only and does not call etcd', async () => {
     const { store, fake } = await setupStore();
-    const { filterEntries } = await import('../../../src/renderer/src/store/keys-slice');
+    const { filterEntries } = await import('../../../src/renderer/src/features/keys/rows');
     void store.getState().switchProfile('a');
     await flush();
     fake.ep['kv:list'].next().resolve(okR(page([entry('app/a'), entry('app/B'), entry('db/c')], { count: 3 })));

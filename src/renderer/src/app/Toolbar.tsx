@@ -1,0 +1,55 @@
+import type { Command } from './commands';
+import { COMMAND_LABELS, shortcutText } from './commands';
+import type { ThemeChoice } from './shell-slice';
+import { useAppStore } from './store-context';
+
+function ToolButton({ command, onCommand, disabled, pressed }: { command: Command; onCommand: (c: Command) => void; disabled?: boolean; pressed?: boolean }) {
+  const { label, shortcut } = COMMAND_LABELS[command];
+  const keys = shortcutText(shortcut);
+  return (
+    <button
+      type="button"
+      className={`tool-button${pressed ? ' pressed' : ''}`}
+      onClick={() => onCommand(command)}
+      disabled={disabled}
+      title={keys ? `${label} (${keys})` : label}
+      aria-keyshortcuts={shortcut ? shortcut.replace('Mod', 'Control').replace('Del', 'Delete') : undefined}
+      aria-pressed={pressed}
+      data-testid={`tool-${command}`}
+    >
+      <span>{label}</span>
+      {keys ? <kbd>{keys}</kbd> : null}
+    </button>
+  );
+}
+
+/** Commands for the current key and listing. */
+export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
+  const connected = useAppStore((s) => s.activeProfileId !== null);
+  const hasKey = useAppStore((s) => s.selectedKey !== null && s.editorStatus !== 'missing');
+  const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing') && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
+  const clusterOpen = useAppStore((s) => s.clusterViewOpen);
+  const theme = useAppStore((s) => s.theme);
+  const setTheme = useAppStore((s) => s.setTheme);
+
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Actions">
+      <span className="app-title">etcd desktop</span>
+      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected} />
+      <ToolButton command="save" onCommand={onCommand} disabled={!canSave} />
+      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey} />
+      <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
+      <span className="toolbar-sep" />
+      <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />
+      <span className="spacer" />
+      <label className="control theme-control" title="Theme (follows the OS by default)">
+        <span className="control-label">Theme</span>
+        <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)} aria-label="Theme">
+          <option value="system">Follow OS</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+    </header>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The app's commands, one entry point for keyboard shortcuts, toolbar buttons and the
+ * native menu (`event:menu-command`).
+ */
+import type { MenuCommand } from '../api/etcd-client';
+import type { AppStore } from './create-app-store';
+
+export type Command = MenuCommand;
+
+export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }> = {
+  'new-key': { label: 'New key', shortcut: 'Mod+N' },
+  save: { label: 'Save', shortcut: 'Mod+S' },
+  delete: { label: 'Delete', shortcut: 'Del' },
+  reload: { label: 'Reload', shortcut: 'Mod+R' },
+  'focus-filter': { label: 'Filter', shortcut: 'Mod+F' },
+  'cluster-view': { label: 'Cluster', shortcut: '' },
+};
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+/** "Mod+S" -> "⌘S" on macOS, "Ctrl+S" elsewhere. */
+export function shortcutText(shortcut: string): string {
+  if (!shortcut) return '';
+  return isMac ? shortcut.replace('Mod+', '⌘').replace('Del', '⌫') : shortcut.replace('Mod+', 'Ctrl+');
+}
+
+export function runCommand(store: AppStore, command: Command): void {
+  const s = store.getState();
+  if (s.isModalOpen()) return; // a dialog is up: its own buttons and keys apply
+  switch (command) {
+    case 'new-key':
+      s.openNewKey();
+      return;
+    case 'save':
+      void s.save();
+      return;
+    case 'delete':
+      s.requestDelete();
+      return;
+    case 'reload':
+      s.reload();
+      return;
+    case 'focus-filter':
+      s.goToFilter();
+      return;
+    case 'cluster-view':
+      s.toggleClusterView();
+      return;
+    default: {
+      const unknown: never = command;
+      void unknown;
+    }
+  }
+}
+
+function isTextInput(el: Element | null): boolean {
+  if (!el) return false;
+  if (el instanceof HTMLElement && el.isContentEditable) return true;
+  if (el.closest('.cm-editor')) return true;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (el as HTMLInputElement).type;
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'color'].includes(type);
+  }
+  return false;
+}
+
+/** Map a keydown to a command, or null. */
+export function commandForKey(e: KeyboardEvent, activeElement: Element | null): Command | null {
+  const mod = isMac ? e.metaKey : e.ctrlKey;
+  // Delete (or ⌘⌫ on macOS) deletes the selected key, unless the user is typing.
+  const plainDelete = e.key === 'Delete' && !e.ctrlKey && !e.metaKey && !e.altKey;
+  const macDelete = isMac && e.key === 'Backspace' && e.metaKey && !e.altKey;
+  if (plainDelete || macDelete) return isTextInput(activeElement) ? null : 'delete';
+  if (mod && !e.altKey && !e.shiftKey) {
+    switch (e.key.toLowerCase()) {
+      case 's':
+        return 'save';
+      case 'n':
+        return 'new-key';
+      case 'r':
+        return 'reload';
+      case 'f':
+        // Inside the value editor Mod+F searches the value (CodeMirror).
+        return activeElement?.closest('.cm-editor') ? null : 'focus-filter';
+    }
+  }
+  return null;
+}
+
+/**
+ * The same command can arrive twice: from our keydown handler and from the menu accelerator.
+ * Drop a repeat of the same command from the other source within a short window.
+ */
+export function createCommandDispatcher(store: AppStore, windowMs = 300, now = () => Date.now()) {
+  const last = new Map<Command, { at: number; source: 'keyboard' | 'menu' | 'ui' }>();
+  return (command: Command, source: 'keyboard' | 'menu' | 'ui') => {
+    const prev = last.get(command);
+    const t = now();
+    if (prev && prev.source !== source && source !== 'ui' && prev.source !== 'ui' && t - prev.at < windowMs) return;
+    last.set(command, { at: t, source });
+    runCommand(store, command);
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The one application store: a vanilla zustand store assembled from the features' slices,
+ * created with the `EtcdApi` it talks to (the preload bridge in the app, a fake in tests).
+ * It needs no React; app/store-context.ts hands it to components.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EtcdApi } from '../../../shared/contract';
+import { createEtcdClient } from '../api/etcd-client';
+import { createClusterSlice, type ClusterSlice } from '../features/cluster-status/cluster-slice';
+import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
+import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
+import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
+import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
+import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
+import { createConnectionScope, type ScopeState } from './scope';
+import { createShellSlice, type ShellSlice } from './shell-slice';
+import type { SliceDeps } from './slice';
+import { createWorkflows, type Workflows } from './workflows';
+
+export type AppState = ScopeState &
+  ShellSlice &
+  NotificationsSlice &
+  ConnectionsSlice &
+  KeysSlice &
+  NewKeySlice &
+  EditorSlice &
+  ClusterSlice &
+  Workflows;
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}): AppStore {
+  const client = createEtcdClient(api);
+  const now = opts.now ?? (() => Date.now());
+  return createStore<AppState>()((set, get) => {
+    const scope = createConnectionScope({ get, set: (state) => set(state) });
+    const deps: SliceDeps = { client, now, scope };
+    return {
+      activeProfileId: null,
+      ...createShellSlice(set, get, deps),
+      ...createNotificationsSlice(set, get, deps),
+      ...createConnectionsSlice(set, get, deps),
+      ...createKeysSlice(set, get, deps),
+      ...createNewKeySlice(set, get, deps),
+      ...createEditorSlice(set, get, deps),
+      ...createClusterSlice(set, get, deps),
+      ...createWorkflows(set, get, deps),
+    };
+  });
+}

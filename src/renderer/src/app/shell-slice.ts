@@ -1,0 +1,53 @@
+/** The window around the features: the confirmation dialog, the theme, the native menu. */
+import type { MenuCommand } from '../api/etcd-client';
+import type { Confirm, ConfirmRequest, SliceCreator } from './slice';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface ShellSlice extends Confirm {
+  confirm: ConfirmRequest | null;
+  theme: ThemeChoice;
+
+  resolveConfirm(confirmed: boolean): void;
+  setTheme(theme: ThemeChoice): void;
+  /** True while a modal dialog is up (shortcuts stay out of its way). */
+  isModalOpen(): boolean;
+  /** Subscribe to the native menu's commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+}
+
+/** The features' own dialogs, open when not null. */
+interface ShellNeeds {
+  readonly profileForm: object | null;
+  readonly newKey: object | null;
+}
+
+export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
+  confirm: null,
+  theme: 'system',
+
+  askConfirm(req) {
+    set({ confirm: req });
+  },
+
+  resolveConfirm(confirmed) {
+    const req = get().confirm;
+    if (!req) return;
+    set({ confirm: null });
+    if (confirmed) req.onConfirm();
+    else req.onCancel?.();
+  },
+
+  setTheme(theme) {
+    set({ theme });
+  },
+
+  isModalOpen() {
+    const s = get();
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null;
+  },
+
+  onMenuCommand(listener) {
+    return client.on('event:menu-command', ({ command }) => listener(command));
+  },
+});

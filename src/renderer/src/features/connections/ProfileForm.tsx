@@ -1,0 +1,211 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { Profile, TestConnectionResult } from '../../../../shared/types';
+import { useAppStore } from '../../app/store-context';
+import { Dialog } from '../../ui/Dialog';
+import { describeError } from '../../ui/messages';
+import type { ProfileFormMode } from './connections-slice';
+import { PROFILE_COLORS } from './profile-colors';
+import { fieldOf, initialDraft, toInput, validate, type Draft, type FieldErrors } from './profile-draft';
+
+export function ProfileForm() {
+  const form = useAppStore((s) => s.profileForm);
+  if (!form) return null;
+  // Re-mount per opened profile so the draft starts fresh.
+  return <ProfileFormDialog key={`${form.mode}:${form.profile?.id ?? 'new'}`} mode={form.mode} profile={form.profile} />;
+}
+
+function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?: Profile }) {
+  const close = useAppStore((s) => s.closeProfileForm);
+  const saveProfile = useAppStore((s) => s.saveProfile);
+  const testProfile = useAppStore((s) => s.testProfile);
+  const secretStorage = useAppStore((s) => s.secretStorage);
+
+  const [d, setD] = useState<Draft>(() => initialDraft(mode, profile));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'save' | 'test' | null>(null);
+  const [testResult, setTestResult] = useState<{ ok: true; value: TestConnectionResult } | { ok: false; text: string } | null>(null);
+  const [secretProblem, setSecretProblem] = useState(false);
+  const plaintextRef = useRef<HTMLInputElement>(null);
+
+  const update = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setD((cur) => ({ ...cur, [k]: v }));
+    setErrors((cur) => ({ ...cur, [k === 'caFile' || k === 'certFile' || k === 'keyFile' ? 'tls' : k]: undefined }));
+    setFormError(null);
+  };
+
+  const hasSavedPassword = mode === 'edit' && profile?.hasPassword === true;
+  const showPlaintextChoice = (secretStorage === 'unavailable' && d.password !== '') || secretProblem;
+
+  const onTest = async () => {
+    const v = validate(d);
+    setErrors(v);
+    if (Object.keys(v).length) return;
+    setBusy('test');
+    setTestResult(null);
+    // Testing an edited profile without a new password uses the stored one (the id tells main which).
+    const r = await testProfile(toInput(d, mode, profile));
+    setBusy(null);
+    if (r.ok) setTestResult({ ok: true, value: r.value });
+    else {
+      const desc = describeError(r.error, { op: 'test', profileName: d.name, username: d.username, deadlineMs: Number(d.deadlineMs) });
+      setTestResult({ ok: false, text: desc.detail ? `${desc.title} (${desc.detail})` : desc.title });
+    }
+  };
+
+  const onSubmit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    const v = validate(d);
+    setErrors(v);
+    if (Object.keys(v).length) return;
+    setBusy('save');
+    const r = await saveProfile(toInput(d, mode, profile));
+    setBusy(null);
+    if (r.ok) {
+      close();
+      return;
+    }
+    const desc = describeError(r.error, { op: 'profile-save', profileName: d.name });
+    if (r.error.code === 'SECRET_STORAGE_UNAVAILABLE') {
+      setSecretProblem(true);
+      setFormError(desc.title);
+      requestAnimationFrame(() => plaintextRef.current?.focus());
+      return;
+    }
+    const field = r.error.code === 'INVALID_ARGUMENT' ? fieldOf(r.error) : null;
+    if (field) setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+    setFormError(desc.detail ? `${desc.title} (${desc.detail})` : desc.title);
+  };
+
+  const title = mode === 'add' ? 'Add connection' : mode === 'edit' ? `Edit “${profile?.name ?? ''}”` : `Duplicate “${profile?.name ?? ''}”`;
+
+  return (
+    <Dialog
+      title={title}
+      onClose={close}
+      testId="profile-form"
+      width={520}
+      busy={busy === 'save'}
+      footer={
+        <>
+          <button type="button" onClick={() => void onTest()} disabled={busy !== null} data-testid="profile-test">
+            {busy === 'test' ? 'Testing…' : 'Test connection'}
+          </button>
+          <span className="spacer" />
+          <button type="button" onClick={close} disabled={busy === 'save'}>
+            Cancel
+          </button>
+          <button type="submit" form="profile-form" className="primary" disabled={busy !== null} data-testid="profile-save">
+            {busy === 'save' ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <form id="profile-form" className="form-grid" onSubmit={(e) => void onSubmit(e)} noValidate>
+        <Field label="Name" error={errors.name} htmlFor="pf-name">
+          <input id="pf-name" value={d.name} onChange={(e) => update('name', e.target.value)} aria-invalid={!!errors.name} data-autofocus placeholder="production (eu-west)" />
+        </Field>
+        <Field label="Endpoints" error={errors.endpoints} htmlFor="pf-endpoints" hint="One per line, or separated by commas.">
+          <textarea
+            id="pf-endpoints"
+            rows={3}
+            value={d.endpoints}
+            onChange={(e) => update('endpoints', e.target.value)}
+            aria-invalid={!!errors.endpoints}
+            spellCheck={false}
+          />
+        </Field>
+        <Field label="Username" error={errors.username} htmlFor="pf-username">
+          <input id="pf-username" value={d.username} onChange={(e) => update('username', e.target.value)} autoComplete="off" spellCheck={false} />
+        </Field>
+        <Field label="Password" error={errors.password} htmlFor="pf-password" hint={mode === 'duplicate' && profile?.hasPassword ? 'The saved password is not copied.' : undefined}>
+          <input
+            id="pf-password"
+            type="password"
+            value={d.password}
+            disabled={d.clearPassword}
+            placeholder={hasSavedPassword && !d.clearPassword ? '•••••• (saved)' : ''}
+            onChange={(e) => update('password', e.target.value)}
+            autoComplete="new-password"
+          />
+          {hasSavedPassword ? (
+            <label className="check">
+              <input type="checkbox" checked={d.clearPassword} onChange={(e) => update('clearPassword', e.target.checked)} data-testid="clear-password" />
+              Clear saved password
+            </label>
+          ) : null}
+          {hasSavedPassword && !d.clearPassword && d.password === '' ? <span className="field-hint">Leave empty to keep the saved password.</span> : null}
+          {showPlaintextChoice ? (
+            <label className={`check${secretProblem && !d.allowPlaintext ? ' attention' : ''}`}>
+              <input
+                ref={plaintextRef}
+                type="checkbox"
+                checked={d.allowPlaintext}
+                onChange={(e) => {
+                  update('allowPlaintext', e.target.checked);
+                  setSecretProblem(false);
+                }}
+                data-testid="allow-plaintext"
+              />
+              Store password unencrypted on this machine
+            </label>
+          ) : null}
+        </Field>
+        <Field label="TLS" error={errors.tls} htmlFor="pf-ca" hint="Paths to PEM files on this machine.">
+          <input id="pf-ca" value={d.caFile} onChange={(e) => update('caFile', e.target.value)} placeholder="CA certificate (ca.pem)" aria-label="TLS CA file" spellCheck={false} />
+          <input value={d.certFile} onChange={(e) => update('certFile', e.target.value)} placeholder="Client certificate (client.pem)" aria-label="TLS client certificate file" spellCheck={false} />
+          <input value={d.keyFile} onChange={(e) => update('keyFile', e.target.value)} placeholder="Client key (client-key.pem)" aria-label="TLS client key file" spellCheck={false} />
+        </Field>
+        <Field label="Deadline" error={errors.deadlineMs} htmlFor="pf-deadline" hint="Milliseconds each call may take.">
+          <input id="pf-deadline" type="number" min={100} step={100} value={d.deadlineMs} onChange={(e) => update('deadlineMs', e.target.value)} className="narrow" />
+        </Field>
+        <Field label="Colour" htmlFor="pf-color-none">
+          <div className="swatches" role="radiogroup" aria-label="Colour tag">
+            <button type="button" id="pf-color-none" role="radio" aria-checked={d.color === ''} className={`swatch none${d.color === '' ? ' selected' : ''}`} onClick={() => update('color', '')} aria-label="No colour" />
+            {PROFILE_COLORS.map((c) => (
+              <button
+                type="button"
+                key={c.value}
+                role="radio"
+                aria-checked={d.color === c.value}
+                aria-label={c.name}
+                title={c.name}
+                className={`swatch${d.color === c.value ? ' selected' : ''}`}
+                style={{ background: c.value }}
+                onClick={() => update('color', c.value)}
+              />
+            ))}
+          </div>
+        </Field>
+        {testResult ? (
+          <div className={`test-result ${testResult.ok ? 'ok' : 'fail'}`} role="status" data-testid="profile-test-result">
+            {testResult.ok
+              ? `Connected to etcd ${testResult.value.version} at ${testResult.value.endpoint.split(',').join(', ')} in ${Math.round(testResult.value.latencyMs)} ms (cluster ${testResult.value.clusterId}).`
+              : testResult.text}
+          </div>
+        ) : null}
+        {formError ? (
+          <div className="form-error" role="alert">
+            {formError}
+          </div>
+        ) : null}
+        {/* Enter in a text field submits */}
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </form>
+    </Dialog>
+  );
+}
+
+function Field({ label, htmlFor, error, hint, children }: { label: string; htmlFor: string; error?: string; hint?: string; children: React.ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={htmlFor} className="field-label">
+        {label}
+      </label>
+      <div className="field-control">
+        {children}
+        {error ? <span className="field-error">{error}</span> : hint ? <span className="field-hint">{hint}</span> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+/** The profile form's draft: what people type, how it is checked, and the ProfileInput it becomes. */
+import type { ProfileInput } from '../../../../shared/contract';
+import type { AppError } from '../../../../shared/result';
+import type { Profile } from '../../../../shared/types';
+import type { ProfileFormMode } from './connections-slice';
+
+export interface Draft {
+  name: string;
+  endpoints: string;
+  username: string;
+  password: string;
+  clearPassword: boolean;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  deadlineMs: string;
+  color: string;
+  allowPlaintext: boolean;
+}
+
+const DEFAULT_DEADLINE_MS = 5000;
+
+export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
+  return {
+    name: p ? (mode === 'duplicate' ? `${p.name} copy` : p.name) : '',
+    endpoints: p ? p.endpoints.join('\n') : 'http://127.0.0.1:2379',
+    username: p?.username ?? '',
+    password: '',
+    clearPassword: false,
+    caFile: p?.tls?.caFile ?? '',
+    certFile: p?.tls?.certFile ?? '',
+    keyFile: p?.tls?.keyFile ?? '',
+    deadlineMs: String(p?.deadlineMs ?? DEFAULT_DEADLINE_MS),
+    color: p?.color ?? '',
+    allowPlaintext: false,
+  };
+}
+
+export type FieldErrors = Partial<Record<'name' | 'endpoints' | 'deadlineMs' | 'username' | 'password' | 'tls', string>>;
+
+export function validate(d: Draft): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!d.name.trim()) errors.name = 'Give the profile a name.';
+  if (parseEndpoints(d.endpoints).length === 0) errors.endpoints = 'Add at least one endpoint, e.g. https://10.0.0.1:2379.';
+  const ms = Number(d.deadlineMs);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) errors.deadlineMs = 'A whole number of milliseconds between 100 and 600000.';
+  if (d.password && !d.username.trim()) errors.username = 'A password needs a username.';
+  return errors;
+}
+
+export function toInput(d: Draft, mode: ProfileFormMode, profile?: Profile): ProfileInput {
+  const tls = {
+    ...(d.caFile.trim() ? { caFile: d.caFile.trim() } : {}),
+    ...(d.certFile.trim() ? { certFile: d.certFile.trim() } : {}),
+    ...(d.keyFile.trim() ? { keyFile: d.keyFile.trim() } : {}),
+  };
+  // string: set; null: remove the stored one; absent: keep what is stored.
+  const password = d.clearPassword ? null : d.password !== '' ? d.password : undefined;
+  return {
+    ...(mode === 'edit' && profile ? { id: profile.id } : {}),
+    name: d.name.trim(),
+    endpoints: parseEndpoints(d.endpoints),
+    ...(d.username.trim() ? { username: d.username.trim() } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(Object.keys(tls).length ? { tls } : {}),
+    deadlineMs: Number(d.deadlineMs),
+    ...(d.color ? { color: d.color } : {}),
+    ...(d.allowPlaintext ? { allowPlaintextPassword: true } : {}),
+  };
+}
+
+/** Maps a server-side INVALID_ARGUMENT field to the form field that shows it. */
+export function fieldOf(error: AppError): keyof FieldErrors | null {
+  const f = error.details?.field ?? '';
+  if (f.startsWith('tls')) return 'tls';
+  if (f === 'name' || f === 'endpoints' || f === 'deadlineMs' || f === 'username' || f === 'password') return f;
+  if (f.startsWith('endpoints')) return 'endpoints';
+  return null;
+}
+
+/** Split a list of endpoints typed by people: commas, spaces or newlines. */
+export function parseEndpoints(s: string): string[] {
+  return s
+    .split(/[\s,]+/)
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+}

@@ -1,0 +1,228 @@
+import { useMemo, useState } from 'react';
+import { useAppStore } from '../../app/store-context';
+import { BytesText } from '../../ui/BytesText';
+import { formatLease, formatSize, keyLabel } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { describeError } from '../../ui/messages';
+import { ConflictView } from './ConflictView';
+import { HexView } from './HexView';
+import { lineEndings, type EditorMode } from './value-mode';
+import { ValueEditor } from './ValueEditor';
+
+const MODES: readonly { value: EditorMode; label: string }[] = [
+  { value: 'plain', label: 'Plain text' },
+  { value: 'json', label: 'JSON' },
+  { value: 'yaml', label: 'YAML' },
+];
+
+/** The selected key: metadata, the value (editor, or hex for binary), save and conflicts. */
+export function ValuePanel() {
+  const selectedKey = useAppStore((s) => s.selectedKey);
+  const status = useAppStore((s) => s.editorStatus);
+  const editorError = useAppStore((s) => s.editorError);
+  const conflict = useAppStore((s) => s.conflict);
+  const selectKey = useAppStore((s) => s.selectKey);
+
+  if (!selectedKey) {
+    return (
+      <section className="value-pane empty" aria-label="Value">
+        <p className="muted">Select a key to see its value.</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="value-pane" aria-label="Value" data-testid="value-panel">
+      <div className="value-key">
+        <BytesText value={selectedKey} max={1000} className="value-key-text" />
+        <button
+          type="button"
+          className="icon-button"
+          title="Copy key"
+          aria-label="Copy key"
+          onClick={() => void navigator.clipboard?.writeText(selectedKey.encoding === 'utf8' ? selectedKey.data : keyLabel(selectedKey, Infinity))}
+        >
+          <Icon name="copy" />
+        </button>
+      </div>
+      <Metadata />
+      {status === 'loading' ? <p className="muted pad">Loading…</p> : null}
+      {status === 'error' && editorError ? (
+        <div className="pad">
+          <p className="form-error" role="alert">
+            {describeError(editorError, { op: 'get', key: keyLabel(selectedKey) }).title}
+          </p>
+          <button type="button" onClick={() => void selectKey(selectedKey, { reread: true })}>
+            Retry
+          </button>
+        </div>
+      ) : null}
+      {status === 'missing' ? (
+        <p className="notice pad" role="status">
+          Key “{keyLabel(selectedKey)}” no longer exists. Saving the text below creates it again.
+        </p>
+      ) : null}
+      {conflict ? <ConflictView /> : status === 'ready' || status === 'missing' ? <ValueBody /> : null}
+    </section>
+  );
+}
+
+function Metadata() {
+  const loaded = useAppStore((s) => s.loaded);
+  if (!loaded) return null;
+  return (
+    <dl className="meta" data-testid="value-meta">
+      <div>
+        <dt>Create rev</dt>
+        <dd>{loaded.createRevision}</dd>
+      </div>
+      <div>
+        <dt>Mod rev</dt>
+        <dd>{loaded.modRevision}</dd>
+      </div>
+      <div>
+        <dt>Version</dt>
+        <dd>{loaded.version}</dd>
+      </div>
+      <div>
+        <dt>Lease</dt>
+        <dd>{formatLease(loaded.lease)}</dd>
+      </div>
+      <div>
+        <dt>Size</dt>
+        <dd>{formatSize(loaded.size)}</dd>
+      </div>
+      <div>
+        <dt>Encoding</dt>
+        <dd>{loaded.value.encoding === 'utf8' ? 'UTF-8 text' : 'binary'}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function ValueBody() {
+  const draftKind = useAppStore((s) => s.draftKind);
+  const loaded = useAppStore((s) => s.loaded);
+  const selectedKey = useAppStore((s) => s.selectedKey);
+
+  return (
+    <>
+      <EditorBar />
+      {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
+      {draftKind === 'base64' ? <Base64Editor /> : null}
+      {/* Keyed by key: a fresh editor (and undo history) per key, so Undo never brings back another key's text. */}
+      {draftKind === 'text' ? <TextEditor key={selectedKey ? `${selectedKey.encoding}:${selectedKey.data}` : ''} /> : null}
+    </>
+  );
+}
+
+function TextEditor() {
+  const draft = useAppStore((s) => s.draft);
+  const mode = useAppStore((s) => s.mode);
+  const setDraft = useAppStore((s) => s.setDraft);
+  const original = useAppStore((s) => (s.loaded?.value.encoding === 'utf8' ? s.loaded.value.data : ''));
+  const endings = useMemo(() => lineEndings(original), [original]);
+  const [normalize, setNormalize] = useState(false);
+  // Mixed line endings cannot round-trip through the editor (it joins lines with one separator).
+  const locked = endings === 'mixed' && !normalize;
+  return (
+    <>
+      {endings === 'mixed' ? (
+        <p className="notice pad-x" role="note" data-testid="mixed-line-endings">
+          This value mixes line endings (\r\n, \n, \r). The text editor would unify them, so it is read-only: use “Edit as base64” to keep the
+          bytes exact{normalize ? '.' : ', or '}
+          {normalize ? null : (
+            <button type="button" className="link" onClick={() => setNormalize(true)}>
+              edit anyway (line endings become \n)
+            </button>
+          )}
+        </p>
+      ) : null}
+      <ValueEditor value={draft} mode={mode} onChange={setDraft} readOnly={locked} crlf={endings === 'crlf'} />
+    </>
+  );
+}
+
+function Base64Editor() {
+  const draft = useAppStore((s) => s.draft);
+  const setDraft = useAppStore((s) => s.setDraft);
+  return (
+    <div className="base64-edit">
+      <div className="section-label">
+        Base64 <span className="muted">— saving writes exactly the decoded bytes</span>
+      </div>
+      <textarea className="base64-text editable" value={draft} onChange={(e) => setDraft(e.target.value)} aria-label="Value as base64 (editable)" data-testid="base64-editor" spellCheck={false} />
+    </div>
+  );
+}
+
+function EditorBar() {
+  const draftKind = useAppStore((s) => s.draftKind);
+  const mode = useAppStore((s) => s.mode);
+  const dirty = useAppStore((s) => s.dirty);
+  const saving = useAppStore((s) => s.saving);
+  const status = useAppStore((s) => s.editorStatus);
+  const draft = useAppStore((s) => s.draft);
+  const setMode = useAppStore((s) => s.setMode);
+  const setDraft = useAppStore((s) => s.setDraft);
+  const save = useAppStore((s) => s.save);
+  const revert = useAppStore((s) => s.revertDraft);
+  const editAsBase64 = useAppStore((s) => s.editAsBase64);
+  const cancelBase64 = useAppStore((s) => s.cancelBase64);
+
+  const formatJson = () => {
+    try {
+      setDraft(JSON.stringify(JSON.parse(draft), null, 2));
+    } catch {
+      // invalid JSON: leave it; saving will ask
+    }
+  };
+
+  const canSave = !saving && (dirty || (status === 'missing' && draftKind !== 'binary'));
+
+  return (
+    <div className="editor-bar">
+      {draftKind === 'text' ? (
+        <>
+          <label className="control">
+            <span className="control-label">Mode</span>
+            <select value={mode} onChange={(e) => setMode(e.target.value as EditorMode)} aria-label="Editor mode" data-testid="mode-select">
+              {MODES.map((m) => (
+                <option key={m.value} value={m.value}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {mode === 'json' ? (
+            <button type="button" onClick={formatJson} title="Pretty-print the JSON draft">
+              Format
+            </button>
+          ) : null}
+        </>
+      ) : null}
+      {draftKind === 'binary' || (draftKind === 'text' && !dirty && status === 'ready') ? (
+        <button type="button" onClick={editAsBase64} data-testid="edit-base64" title="Edit the exact bytes as base64">
+          Edit as base64
+        </button>
+      ) : null}
+      {draftKind === 'base64' ? (
+        <button type="button" onClick={cancelBase64}>
+          Cancel editing
+        </button>
+      ) : null}
+      <span className="spacer" />
+      {dirty ? <span className="dirty-mark" aria-live="polite">Unsaved changes</span> : null}
+      {draftKind !== 'binary' ? (
+        <>
+          <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
+            Revert
+          </button>
+          <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      ) : null}
+    </div>
+  );
+}

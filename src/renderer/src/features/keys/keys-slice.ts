@@ -1,0 +1,187 @@
+/**
+ * The key listing: a server-side prefix, pages pinned to the first page's revision, and a quick
+ * filter over what is loaded. Writes elsewhere reflect themselves here through upsertRow/removeRow.
+ */
+import type { Bytes } from '../../../../shared/bytes';
+import { text } from '../../../../shared/bytes';
+import type { AppError } from '../../../../shared/result';
+import type { KeyEntry, KeyValue } from '../../../../shared/types';
+import type { Notify, SliceCreator } from '../../app/slice';
+import { compareKeys } from '../../ui/key-order';
+import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from './rows';
+
+export const PAGE_SIZE = 500;
+
+export interface KeysSlice {
+  /** Server-side prefix (text); '' lists the whole keyspace, page by page. */
+  prefix: string;
+  items: readonly KeyEntry[];
+  /** The revision every page of this listing is pinned to (0 until the first page arrived). */
+  listRevision: number;
+  nextCursor: Bytes | null;
+  more: boolean;
+  /** How many keys the prefix holds at `listRevision`. */
+  total: number | null;
+  listLoading: boolean;
+  listError: AppError | null;
+  /** Client-side filter over loaded keys. */
+  filter: string;
+  /** Bumped to ask the quick filter to take focus. */
+  focusFilterSeq: number;
+
+  setPrefix(prefix: string): Promise<void>;
+  setFilter(filter: string): void;
+  focusFilter(): void;
+  reloadKeys(): Promise<void>;
+  loadNextPage(): Promise<void>;
+
+  /** Reflect a write in the loaded rows (insert if it falls inside the loaded range). */
+  upsertRow(kv: KeyValue): void;
+  removeRow(key: Bytes): void;
+}
+
+interface KeysNeeds extends Notify {
+  reconnect(): Promise<void>;
+}
+
+/** The listing of a fresh connection; the prefix is the user's and outlives connections. */
+const initialKeys = () => ({
+  items: [] as readonly KeyEntry[],
+  listRevision: 0,
+  nextCursor: null,
+  more: false,
+  total: null,
+  listLoading: false,
+  listError: null,
+  filter: '',
+});
+
+export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { client, scope }) => {
+  scope.own({ reset: () => set(initialKeys()) });
+  // A reload or prefix change replaces the listing: pages of the previous one are dropped.
+  const listing = scope.sequence();
+
+  const handlers = () => ({
+    retry: () => void get().reloadKeys(),
+    reload: () => void get().reloadKeys(),
+    reconnect: () => void get().reconnect(),
+  });
+
+  return {
+    prefix: '',
+    ...initialKeys(),
+    focusFilterSeq: 0,
+
+    async setPrefix(prefix) {
+      set({ prefix });
+      await get().reloadKeys();
+    },
+
+    setFilter(filter) {
+      set({ filter });
+    },
+
+    focusFilter() {
+      set((s) => ({ focusFilterSeq: s.focusFilterSeq + 1 }));
+    },
+
+    async reloadKeys() {
+      const guard = listing.begin();
+      if (!guard) return;
+      const { prefix, filter } = get();
+      set({ ...initialKeys(), filter, listLoading: true });
+      const r = await guard.wait(
+        client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, count: true, previewBytes: PREVIEW_BYTES }),
+      );
+      if (!r) return;
+      if (!r.ok) {
+        set({ listLoading: false, listError: r.error });
+        get().notifyError(r.error, { op: 'list' }, handlers());
+        return;
+      }
+      const page = r.value;
+      set({
+        items: page.items,
+        listRevision: page.revision,
+        nextCursor: page.nextCursor,
+        more: page.more && page.nextCursor !== null,
+        total: page.count ?? null,
+        listLoading: false,
+        listError: null,
+      });
+    },
+
+    async loadNextPage() {
+      const s = get();
+      if (!s.more || s.listLoading || !s.nextCursor || s.listError) return;
+      const guard = listing.join();
+      if (!guard) return;
+      set({ listLoading: true });
+      const r = await guard.wait(
+        client.kv.list({
+          profileId: guard.profileId,
+          prefix: text(s.prefix),
+          cursor: s.nextCursor,
+          limit: PAGE_SIZE,
+          revision: s.listRevision,
+          previewBytes: PREVIEW_BYTES,
+        }),
+      );
+      if (!r) return;
+      if (!r.ok) {
+        set({ listLoading: false, listError: r.error });
+        get().notifyError(r.error, { op: 'list' }, {
+          ...handlers(),
+          retry: () => {
+            set({ listError: null });
+            void get().loadNextPage();
+          },
+        });
+        return;
+      }
+      const page = r.value;
+      set((cur) => ({
+        items: cur.items.concat(page.items),
+        nextCursor: page.nextCursor,
+        more: page.more && page.nextCursor !== null,
+        listLoading: false,
+        ...(page.count !== undefined ? { total: page.count } : {}),
+      }));
+    },
+
+    upsertRow(kv) {
+      set((s) => {
+        if (!startsWithPrefix(kv.key, s.prefix)) return {};
+        const items = s.items;
+        const i = lowerBound(items, kv.key);
+        const entry = entryFromKeyValue(kv);
+        if (i < items.length && compareKeys(items[i].key, kv.key) === 0) {
+          const old = items[i];
+          const merged: KeyEntry = {
+            ...entry,
+            createRevision: entry.createRevision || old.createRevision,
+            version: entry.version || old.version + 1,
+          };
+          const next = items.slice();
+          next[i] = merged;
+          return { items: next };
+        }
+        // Beyond the loaded end while more pages exist: the next page will bring it (or not, being pinned).
+        if (i === items.length && s.more) return {};
+        const next = items.slice();
+        next.splice(i, 0, entry);
+        return { items: next, total: s.total === null ? null : s.total + 1 };
+      });
+    },
+
+    removeRow(key) {
+      set((s) => {
+        const i = lowerBound(s.items, key);
+        if (i >= s.items.length || compareKeys(s.items[i].key, key) !== 0) return {};
+        const next = s.items.slice();
+        next.splice(i, 1);
+        return { items: next, total: s.total === null ? null : Math.max(0, s.total - 1) };
+      });
+    },
+  };
+};

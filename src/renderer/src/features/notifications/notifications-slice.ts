@@ -1,0 +1,88 @@
+/** Toasts (transient) and the status bar message (stays until replaced), with an optional action. */
+import type { AppError } from '../../../../shared/result';
+import type { NoticeKind, Notify, SliceCreator, StatusAction } from '../../app/slice';
+import type { ErrorAction } from '../../ui/messages';
+import { describeError } from '../../ui/messages';
+
+export interface Toast {
+  readonly id: number;
+  readonly kind: NoticeKind;
+  readonly text: string;
+  readonly detail?: string;
+  /** Stays until dismissed (profile store notices, for example). */
+  readonly sticky?: boolean;
+}
+
+export interface StatusMessage {
+  readonly id: number;
+  readonly kind: NoticeKind;
+  readonly text: string;
+  readonly detail?: string;
+  readonly action?: StatusAction;
+  /** The error code behind it, for tests and styling. */
+  readonly code?: AppError['code'];
+}
+
+const ACTION_LABEL: Record<ErrorAction, string> = {
+  retry: 'Retry',
+  reread: 'Re-read',
+  reload: 'Reload',
+  'edit-profile': 'Edit profile',
+  reconnect: 'Reconnect',
+};
+
+export interface NotificationsSlice extends Notify {
+  toasts: readonly Toast[];
+  statusMessage: StatusMessage | null;
+  dismissToast(id: number): void;
+}
+
+const MAX_TOASTS = 5;
+let nextId = 1;
+
+export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, get, { scope }) => {
+  // Errors and the status message (its Retry, its Undo) are about the connection that is left;
+  // notices about the profile store stay.
+  scope.own({ reset: () => set((s) => ({ statusMessage: null, toasts: s.toasts.filter((t) => t.kind !== 'error') })) });
+
+  return {
+    toasts: [],
+    statusMessage: null,
+
+    pushToast(kind, text, detail, sticky) {
+      const id = nextId++;
+      const toast: Toast = { id, kind, text, ...(detail ? { detail } : {}), ...(sticky ? { sticky } : {}) };
+      set((s) => ({ toasts: [...s.toasts, toast].slice(-MAX_TOASTS) }));
+      return id;
+    },
+
+    dismissToast(id) {
+      set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+    },
+
+    setStatus(kind, text, action, detail) {
+      set({ statusMessage: { id: nextId++, kind, text, ...(action ? { action } : {}), ...(detail ? { detail } : {}) } });
+    },
+
+    clearStatus() {
+      set({ statusMessage: null });
+    },
+
+    notifyError(error, context, handlers = {}) {
+      const d = describeError(error, context);
+      const run = d.action ? handlers[d.action] : undefined;
+      const action = d.action && run ? { label: ACTION_LABEL[d.action], run } : undefined;
+      set({
+        statusMessage: {
+          id: nextId++,
+          kind: 'error',
+          text: d.title,
+          code: error.code,
+          ...(d.detail ? { detail: d.detail } : {}),
+          ...(action ? { action } : {}),
+        },
+      });
+      get().pushToast('error', d.title, d.detail);
+    },
+  };
+};
