@@ -34,7 +34,8 @@ const coreNotElectronLayer = {
 };
 
 const nodeBuiltins = {
-  group: ['node:*', ...builtinModules.flatMap((m) => [m, `${m}/*`])],
+  // A regex, not a group: the group 'cluster/*' would also match './features/cluster/x'.
+  regex: `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?)$`,
   message: 'No Node.js modules here.',
 };
 
