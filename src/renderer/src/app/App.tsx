@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { ClusterView } from '../features/cluster-status/ClusterView';
+import { ClusterView } from '../features/cluster/ClusterView';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
 import { ValuePanel } from '../features/editor/ValuePanel';

@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
-import { createClusterSlice, type ClusterSlice } from '../features/cluster-status/cluster-slice';
+import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';

@@ -5,7 +5,7 @@
  */
 import { displayBytes, type Bytes } from '../../../shared/bytes';
 import type { KeyValue } from '../../../shared/types';
-import type { ClusterSlice } from '../features/cluster-status/cluster-slice';
+import type { ClusterSlice } from '../features/cluster/cluster-slice';
 import type { ConnectionsSlice } from '../features/connections/connections-slice';
 import type { EditorSlice } from '../features/editor/editor-slice';
 import type { KeysSlice } from '../features/keys/keys-slice';
