@@ -7,17 +7,23 @@ import { setupStore } from './helpers';
 const many = (from: number, n: number) => Array.from({ length: n }, (_, i) => entry(`k/${String(from + i).padStart(6, '0')}`));
 
 describe('key listing', () => {
-  it('asks for the first page with count at the latest revision, then pins later pages to that revision', async () => {
+  it('asks for the first page at the latest revision, counts the prefix at that revision (kv:count), then pins later pages to it', async () => {
     const { store, fake } = await setupStore();
     await store.getState().setPrefix('k/');
     void store.getState().switchProfile('a');
     await flush();
 
     const first = fake.ep['kv:list'].next();
-    expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, count: true, previewBytes: expect.any(Number) });
-    first.resolve(okR(page(many(0, PAGE_SIZE), { more: true, nextCursor: text('k/000499\0'), revision: 42, count: 1234 })));
+    expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, previewBytes: expect.any(Number) });
+    first.resolve(okR(page(many(0, PAGE_SIZE), { more: true, nextCursor: text('k/000499\0'), revision: 42 })));
     await flush();
     expect(store.getState().items).toHaveLength(500);
+    // the rows are shown before the count arrives
+    expect(store.getState().total).toBeNull();
+    const count = fake.ep['kv:count'].next();
+    expect(count.req).toEqual({ profileId: 'a', prefix: text('k/'), revision: 42 });
+    count.resolve(okR({ count: 1234, revision: 42 }));
+    await flush();
     expect(store.getState().total).toBe(1234);
     expect(store.getState().listRevision).toBe(42);
 
@@ -52,7 +58,9 @@ describe('key listing', () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10 })));
+    await flush();
+    fake.ep['kv:count'].next().resolve(okR({ count: 900, revision: 10 }));
     await flush();
     void store.getState().loadNextPage();
     await flush();
@@ -75,7 +83,9 @@ describe('key listing', () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
-    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10, count: 900 })));
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10 })));
+    await flush();
+    fake.ep['kv:count'].next().resolve(okR({ count: 900, revision: 10 }));
     await flush();
     void store.getState().loadNextPage();
     await flush();
@@ -87,7 +97,27 @@ describe('key listing', () => {
     expect(store.getState().items).toHaveLength(500); // what was loaded stays
     msg!.action!.run();
     await flush();
-    expect(fake.ep['kv:list'].next().req).toMatchObject({ revision: 0, count: true });
+    expect(fake.ep['kv:list'].next().req).toMatchObject({ revision: 0 });
+  });
+
+  it('a count that arrives after the listing was replaced is dropped; a failed count leaves the total unknown', async () => {
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 10 })));
+    await flush();
+    const stale = fake.ep['kv:count'].next();
+    void store.getState().reloadKeys();
+    await flush();
+    stale.resolve(okR({ count: 999_999, revision: 10 }));
+    await flush();
+    expect(store.getState().total).toBeNull();
+    fake.ep['kv:list'].next().resolve(okR(page(many(0, 500), { more: true, nextCursor: text('x'), revision: 11 })));
+    await flush();
+    fake.ep['kv:count'].next().resolve(errR('TIMEOUT'));
+    await flush();
+    expect(store.getState().total).toBeNull();
+    expect(store.getState().items).toHaveLength(500);
   });
 
   it('quick filter works on loaded keys only and does not call etcd', async () => {

@@ -283,6 +283,7 @@ function GridEmptyState({
 
 function GridFooter({ shown, filtering }: { shown: number; filtering: boolean }) {
   const total = useAppStore((s) => s.total);
+  const counting = useAppStore((s) => s.counting);
   const loaded = useAppStore((s) => s.items.length);
   const more = useAppStore((s) => s.more);
   const loading = useAppStore((s) => s.listLoading);
@@ -293,7 +294,7 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
   if (!connected) return <div className="grid-footer" />;
   return (
     <div className="grid-footer" data-testid="grid-footer">
-      <span data-testid="key-count">{total !== null ? `${formatCount(total)} ${total === 1 ? 'key' : 'keys'}` : loading ? 'Counting…' : '—'}</span>
+      <span data-testid="key-count">{total !== null ? `${formatCount(total)} ${total === 1 ? 'key' : 'keys'}` : loading || counting ? 'Counting…' : '—'}</span>
       <span className="muted">loaded {formatCount(loaded)}</span>
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
       {loading ? <span className="muted">loading…</span> : null}

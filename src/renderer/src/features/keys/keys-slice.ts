@@ -22,6 +22,8 @@ export interface KeysSlice {
   more: boolean;
   /** How many keys the prefix holds at `listRevision`. */
   total: number | null;
+  /** The exact total is being counted (kv:count) after the first page. */
+  counting: boolean;
   listLoading: boolean;
   listError: AppError | null;
   /** Client-side filter over loaded keys. */
@@ -51,6 +53,7 @@ const initialKeys = () => ({
   nextCursor: null,
   more: false,
   total: null,
+  counting: false,
   listLoading: false,
   listError: null,
   filter: '',
@@ -91,7 +94,7 @@ export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { 
       const { prefix, filter } = get();
       set({ ...initialKeys(), filter, listLoading: true });
       const r = await guard.wait(
-        client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, count: true, previewBytes: PREVIEW_BYTES }),
+        client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, previewBytes: PREVIEW_BYTES }),
       );
       if (!r) return;
       if (!r.ok) {
@@ -105,10 +108,17 @@ export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { 
         listRevision: page.revision,
         nextCursor: page.nextCursor,
         more: page.more && page.nextCursor !== null,
-        total: page.count ?? null,
+        total: page.more ? null : page.items.length,
         listLoading: false,
         listError: null,
       });
+      // The exact total, at the listing's revision, arrives on its own: etcd walks its index to
+      // count, so the first rows are not held back by it. A failed count only leaves it unknown.
+      if (page.more) {
+        set({ counting: true });
+        const c = await guard.wait(client.kv.count({ profileId: guard.profileId, prefix: text(prefix), revision: page.revision }));
+        if (c) set({ counting: false, ...(c.ok ? { total: c.value.count } : {}) });
+      }
     },
 
     async loadNextPage() {
