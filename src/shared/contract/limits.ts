@@ -26,12 +26,37 @@ export const PREVIEW_BYTES_MAX = 64 * 1024;
 export const VALUE_FIELD_MAX = 16 * 1024 * 1024;
 export const KEY_FIELD_MAX = 64 * 1024;
 
-/** host:port with an optional http(s) scheme (etcd3 accepts both); IPv6 hosts in brackets. */
-export const ENDPOINT_PATTERN = /^(https?:\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}\/?$/;
 export const ENDPOINT_EXAMPLE = 'http://127.0.0.1:2379';
 
+/**
+ * What is wrong with one endpoint as typed, in words that finish the sentence "“<endpoint>” …",
+ * or null when it is a URL etcd can be reached at: http or https (or no scheme), a host, and
+ * a port from 1 to 65535, nothing else.
+ */
+export function endpointProblem(raw: string): string | null {
+  const s = raw.trim();
+  if (s === '') return 'is empty';
+  if (s.length > ENDPOINT_MAX_LENGTH) return `is longer than ${ENDPOINT_MAX_LENGTH} characters`;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(s)?.[1];
+  if (scheme && !/^https?$/i.test(scheme)) return `starts with ${scheme}://: use http:// or https://`;
+  const rest = scheme ? s.slice(scheme.length + 3) : s;
+  if (rest.includes('@')) return 'contains a user name: put it in the User field instead';
+  const hostPort = /^(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(.*)$/.exec(rest);
+  const [, host = '', port, tail = ''] = hostPort ?? [];
+  if (host === '' || host === '[]') return `has no host: write it like ${ENDPOINT_EXAMPLE}`;
+  if (port === undefined || port === '') return `has no port: add one, e.g. ${host}:2379`;
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `has port ${port}: a port is a number from 1 to 65535`;
+  if (tail !== '' && tail !== '/') return `has more than a host and a port (${tail}): an endpoint has no path`;
+  try {
+    new URL(`${scheme ?? 'http'}://${host}:${port}`);
+  } catch {
+    return `has a host that is not valid (${host})`;
+  }
+  return null;
+}
+
 /** Whether one endpoint, as typed, has a shape etcd can be reached at. */
-export const isEndpoint = (s: string): boolean => s.trim().length <= ENDPOINT_MAX_LENGTH && ENDPOINT_PATTERN.test(s.trim());
+export const isEndpoint = (s: string): boolean => endpointProblem(s) === null;
 
 /** All endpoints of a profile use one scheme: grpc cannot mix TLS and plain members. */
 export const oneScheme = (endpoints: readonly string[]): boolean =>

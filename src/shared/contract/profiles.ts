@@ -4,9 +4,8 @@ import { channel, returns, type Input } from './define';
 import {
   COLOR_MAX,
   DEADLINE_MS,
-  ENDPOINT_EXAMPLE,
   ENDPOINT_MAX_LENGTH,
-  ENDPOINT_PATTERN,
+  endpointProblem,
   ENDPOINTS_MAX,
   FILE_PATH_MAX,
   oneScheme,
@@ -16,7 +15,14 @@ import {
 } from './limits';
 import { none, profileRef } from './schemas';
 
-const endpoint = z.string().trim().max(ENDPOINT_MAX_LENGTH).regex(ENDPOINT_PATTERN, `an endpoint looks like ${ENDPOINT_EXAMPLE}`);
+const endpoint = z
+  .string()
+  .trim()
+  .max(ENDPOINT_MAX_LENGTH)
+  .superRefine((s, ctx) => {
+    const problem = endpointProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: `“${s}” ${problem}` });
+  });
 const filePath = z.string().max(FILE_PATH_MAX).optional();
 
 export const tlsSettings = z

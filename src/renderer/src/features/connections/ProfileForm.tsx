@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { limits } from '../../../../shared/contract';
 import type { Profile, TestConnectionResult } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
@@ -157,7 +158,7 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
           <input value={d.keyFile} onChange={(e) => update('keyFile', e.target.value)} placeholder="Client key (client-key.pem)" aria-label="TLS client key file" spellCheck={false} />
         </Field>
         <Field label="Deadline" error={errors.deadlineMs} htmlFor="pf-deadline" hint="Milliseconds each call may take.">
-          <input id="pf-deadline" type="number" min={100} step={100} value={d.deadlineMs} onChange={(e) => update('deadlineMs', e.target.value)} className="narrow" />
+          <input id="pf-deadline" type="number" min={limits.DEADLINE_MS.min} max={limits.DEADLINE_MS.max} step={100} value={d.deadlineMs} onChange={(e) => update('deadlineMs', e.target.value)} className="narrow" />
         </Field>
         <Field label="Colour" htmlFor="pf-color-none">
           <div className="swatches" role="radiogroup" aria-label="Colour tag">

@@ -1,5 +1,5 @@
 /** The profile form's draft: what people type, how it is checked, and the ProfileInput it becomes. */
-import type { ProfileInput } from '../../../../shared/contract';
+import { limits, type ProfileInput } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import type { Profile } from '../../../../shared/types';
 import type { ProfileFormMode } from './connections-slice';
@@ -18,7 +18,7 @@ export interface Draft {
   allowPlaintext: boolean;
 }
 
-const DEFAULT_DEADLINE_MS = 5000;
+const { DEADLINE_MS, PROFILE_NAME_MAX, USERNAME_MAX, ENDPOINTS_MAX, endpointProblem, oneScheme } = limits;
 
 export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
   return {
@@ -30,7 +30,7 @@ export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
     caFile: p?.tls?.caFile ?? '',
     certFile: p?.tls?.certFile ?? '',
     keyFile: p?.tls?.keyFile ?? '',
-    deadlineMs: String(p?.deadlineMs ?? DEFAULT_DEADLINE_MS),
+    deadlineMs: String(p?.deadlineMs ?? DEADLINE_MS.default),
     color: p?.color ?? '',
     allowPlaintext: false,
   };
@@ -41,9 +41,18 @@ export type FieldErrors = Partial<Record<'name' | 'endpoints' | 'deadlineMs' | '
 export function validate(d: Draft): FieldErrors {
   const errors: FieldErrors = {};
   if (!d.name.trim()) errors.name = 'Give the profile a name.';
-  if (parseEndpoints(d.endpoints).length === 0) errors.endpoints = 'Add at least one endpoint, e.g. https://10.0.0.1:2379.';
+  else if (d.name.trim().length > PROFILE_NAME_MAX) errors.name = `A name has at most ${PROFILE_NAME_MAX} characters.`;
+  const endpoints = parseEndpoints(d.endpoints);
+  const bad = endpoints.map((e) => [e, endpointProblem(e)] as const).find(([, problem]) => problem !== null);
+  if (endpoints.length === 0) errors.endpoints = 'Add at least one endpoint, e.g. https://10.0.0.1:2379.';
+  else if (bad) errors.endpoints = `“${bad[0]}” ${bad[1]}.`;
+  else if (endpoints.length > ENDPOINTS_MAX) errors.endpoints = `A profile has at most ${ENDPOINTS_MAX} endpoints.`;
+  else if (!oneScheme(endpoints)) errors.endpoints = 'Use one scheme for all endpoints: all http:// or all https://.';
   const ms = Number(d.deadlineMs);
-  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) errors.deadlineMs = 'A whole number of milliseconds between 100 and 600000.';
+  if (!Number.isInteger(ms) || ms < DEADLINE_MS.min || ms > DEADLINE_MS.max) {
+    errors.deadlineMs = `A whole number of milliseconds between ${DEADLINE_MS.min} and ${DEADLINE_MS.max}.`;
+  }
+  if (d.username.length > USERNAME_MAX) errors.username = `A user name has at most ${USERNAME_MAX} characters.`;
   if (d.password && !d.username.trim()) errors.username = 'A password needs a username.';
   return errors;
 }
