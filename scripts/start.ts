@@ -17,6 +17,8 @@ export interface StartDeps {
   readonly run: (command: string, args: readonly string[]) => Promise<number>;
   readonly log: (line: string) => void;
   readonly error: (text: string) => void;
+  /** `npm run dev`: the dev server with hot reload instead of the built app. */
+  readonly dev?: boolean;
 }
 
 /** The whole start path; returns the exit code. */
@@ -32,7 +34,7 @@ export async function start(deps: StartDeps): Promise<number> {
     }
   }
   // `electron-vite preview` builds, then runs the built app: one build, not two.
-  return deps.run('npx', ['electron-vite', 'preview']);
+  return deps.run('npx', ['electron-vite', deps.dev ? 'dev' : 'preview']);
 }
 
 function runInherited(command: string, args: readonly string[]): Promise<number> {
@@ -57,5 +59,6 @@ if (isMain) {
     run: runInherited,
     log: (line) => console.log(line),
     error: (text) => console.error(text),
+    dev: process.argv.includes('--dev'),
   }).then((code) => process.exit(code));
 }

@@ -159,6 +159,9 @@ describe('npm start', () => {
     expect(await start(present.d)).toBe(0);
     expect(install).not.toHaveBeenCalled();
     expect(present.runs).toEqual([['npx', 'electron-vite', 'preview']]);
+    const dev = deps(electronDir, offlineEnv('http://127.0.0.1:9/'), { install, dev: true });
+    expect(await start(dev.d)).toBe(0);
+    expect(dev.runs).toEqual([['npx', 'electron-vite', 'dev']]);
 
     const overrideDir = join(work, 'my-electron');
     mkdirSync(overrideDir);
