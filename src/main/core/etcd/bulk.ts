@@ -156,7 +156,7 @@ export async function putMany(session: EtcdSession, entries: readonly BulkEntry[
       const success: IRequestOp[] = [];
       for (let i = b.from; i < b.to; i++) success.push({ request_put: { key: unique[i].key, value: unique[i].value } });
       try {
-        const res = await session.run('write', () => session.client.kv.txn({ compare: [], success, failure: [] }));
+        const res = await session.run('write', () => session.rpc.txn({ compare: [], success, failure: [] }));
         const rev = Number(res.header.revision);
         if (rev > revision) revision = rev;
         applied++;
