@@ -72,12 +72,18 @@ describe('auth', () => {
       'PERMISSION_DENIED',
     );
     expect(errorOf(await h.handlers['kv:delete']({ profileId: id, key: text('pub/hello') })).code).toBe('PERMISSION_DENIED');
-    // Listings go through the core's own Range path: same token, same permissions.
+    // Listings with values go through etcd3's kv.range: same token, same permissions.
     const pub = unwrap(await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 10, count: true }));
     expect(pub.items.map((i) => i.key)).toEqual([text('pub/hello')]);
     const next = await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 1, cursor: text('pub/a') });
     expect(unwrap(next).items.map((i) => i.key)).toEqual([text('pub/hello')]);
     expect(errorOf(await h.handlers['kv:list']({ profileId: id, prefix: text('secret/'), limit: 10 })).code).toBe('PERMISSION_DENIED');
+    // Keys-only pages go through the adapter's own Range client: its own token, same permissions.
+    const keys = unwrap(await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 10, keysOnly: true }));
+    expect(keys.items.map((i) => i.key)).toEqual([text('pub/hello')]);
+    expect(errorOf(await h.handlers['kv:list']({ profileId: id, prefix: text('secret/'), limit: 10, keysOnly: true })).code).toBe(
+      'PERMISSION_DENIED',
+    );
     expect((await etcd.etcdctl(['get', 'pub/hello', '--print-value-only'])).stdout.trim()).toBe('world');
   });
 

@@ -2,15 +2,15 @@
  * Range responses as pages read by index, two ways:
  *
  *  - `KvsPage` over etcd3's decoded response (protobufjs: one object per key-value, int64 fields
- *    as decimal strings). What every read of the product uses, except the whole-range scan.
+ *    as decimal strings). Every read of the product uses it except the two below.
  *  - `BufferPage` from our own decoder (`decodeRangeResponse`): it keeps the response buffer and
- *    records offsets; keys and values become `Bytes` only when asked. Used by the whole-range
- *    scan only (scan.ts, sent by rpc.ts `rangeRaw`), where etcd3's decoding costs several seconds
- *    of main-process CPU at 1M keys. Measured by scripts/bench/listing-paths.ts (2 cores,
- *    etcd 3.4): a whole keys-only scan took 583-636 ms of our CPU with etcd3's decoding vs
- *    118-123 ms with this decoder at 100k keys, 7.1 s vs 1.6 s at 1M keys; with values (100-1000
- *    bytes) 843-973 ms vs 543-554 ms at 100k. Pages of 500 rows differ by 1-7 ms of CPU: they
- *    stay on etcd3's decoding.
+ *    records offsets; keys and values become `Bytes` only when asked. Sent by rpc.ts `rangeRaw`.
+ *    Used where etcd3's decoding costs a user-visible amount (bench/listing-paths.md; 2 cores,
+ *    etcd 3.4, 100k k8s-like keys, values 100-1000 bytes, 3 runs): the whole-range scan (keys
+ *    only: +733..+1002 ms wall, +460..+630 ms of our CPU with etcd3's decoding; 1M keys: +5.6 s
+ *    of CPU; with values: +5..+1214 ms wall, +300..+420 ms CPU) and keys-only list pages of
+ *    10 000 (+57..+74 ms wall in 2 runs of 3, +50..+66 ms CPU in all). Pages of 500 rows with
+ *    previews differ by 1-19 ms and stay on etcd3's decoding.
  *
  * Both give the same rows (tests/integration/bulk.test.ts compares them on a real etcd).
  */

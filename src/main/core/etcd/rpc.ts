@@ -6,8 +6,8 @@
  * `IOptions`: `faultHandling.global` (the session's one retry policy) and `defaultCallOptions`
  * (the session's deadline).
  *
- * One call does not go through etcd3: `rangeRaw`, a Range decoded by our own decoder for the
- * whole-range scan (numbers in range-page.ts). It is sent on a grpc-js client of our own, under
+ * One call does not go through etcd3: `rangeRaw`, a Range decoded by our own decoder, for the
+ * whole-range scan and keys-only pages (numbers in range-page.ts). It is sent on a grpc-js client of our own, under
  * the same retry policy, deadline, credentials and channel options, with a token from etcd3's
  * public `auth.authenticate`.
  *

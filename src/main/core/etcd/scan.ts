@@ -11,8 +11,8 @@
  * the next guess. Guesses only affect speed: windows are disjoint and cover the range exactly.
  * Windows are independent, so a scan keeps several in flight and hands pages over in key order.
  *
- * Pages are read through etcd3's public `kv.range` (`readRange`); only the whole-range scan uses
- * our own decoder (`readRangeRaw`, see range-page.ts for why, with the numbers).
+ * Pages with values are read through etcd3's public `kv.range` (`readRange`); the whole-range scan
+ * and keys-only pages use our own decoder (`readRangeRaw`; range-page.ts says why, with numbers).
  */
 import { type RangePage, type RangeReq, toRangeRequest, KvsPage } from './range-page';
 import type { EtcdSession } from './session';
@@ -28,7 +28,7 @@ export type RangeReader = (req: RangeReq) => Promise<RangePage>;
 export const readRange = (session: EtcdSession, req: RangeReq): Promise<RangePage> =>
   session.rpc.range(toRangeRequest(req)).then((res) => new KvsPage(res));
 
-/** The same Range decoded by our own decoder (rpc.ts `rangeRaw`): for the whole-range scan. */
+/** The same Range decoded by our own decoder (rpc.ts `rangeRaw`): whole-range scans, keys-only pages. */
 export const readRangeRaw = (session: EtcdSession, req: RangeReq): Promise<RangePage> => session.rpc.rangeRaw(req);
 
 /** `readRange` as its own session operation (own deadline, errors mapped to AppFailure). */
