@@ -35,7 +35,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { putMany, type BulkEntry } from '../src/main/core/etcd/bulk';
 import { KvService } from '../src/main/core/etcd/kv';
-import { range, scan, type ScanOptions } from '../src/main/core/etcd/scan';
+import { readRangeRaw, scan, type ScanOptions } from '../src/main/core/etcd/scan';
 import { EtcdSession } from '../src/main/core/etcd/session';
 import { text } from '../src/shared/bytes';
 import type { Page } from '../src/shared/types';
@@ -513,12 +513,13 @@ async function main(): Promise<void> {
 
 /** Plain paging, what the core did before windows: 10 000-key pages, each to the end of the keyspace. */
 async function openPaging(s: EtcdSession, pageKeys: number): Promise<{ requests: number; keys: number }> {
-  let page = await range(s, { key: Buffer.from([0]), end: null, limit: pageKeys, keysOnly: true });
+  const range = (req: Parameters<typeof readRangeRaw>[1]) => s.run('read', () => readRangeRaw(s, req));
+  let page = await range({ key: Buffer.from([0]), end: null, limit: pageKeys, keysOnly: true });
   const revision = page.revision;
   let requests = 1;
   let keys = page.keys().length;
   while (page.more) {
-    page = await range(s, { key: Buffer.concat([page.lastKey()!, Buffer.from([0])]), end: null, limit: pageKeys, revision, keysOnly: true });
+    page = await range({ key: Buffer.concat([page.lastKey()!, Buffer.from([0])]), end: null, limit: pageKeys, revision, keysOnly: true });
     requests++;
     keys += page.keys().length;
   }

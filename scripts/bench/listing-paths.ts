@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { putMany, type BulkEntry } from '../../src/main/core/etcd/bulk';
 import { entryOf, KvService } from '../../src/main/core/etcd/kv';
 import type { RangePage, RangeReq } from '../../src/main/core/etcd/range-page';
-import { collectWindowed, hintFromPage, range, readRange, readRangeRaw, scan, scanRanges } from '../../src/main/core/etcd/scan';
+import { collectWindowed, hintFromPage, readRange, readRangeRaw, scan, scanRanges } from '../../src/main/core/etcd/scan';
 import { EtcdSession } from '../../src/main/core/etcd/session';
 import { text } from '../../src/shared/bytes';
 import type { KeyEntry } from '../../src/shared/types';
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   };
   // A whole scan sends each window as its own session read (own deadline), on either path.
   const ops: Record<'public' | 'raw', Read> = {
-    public: (req) => range(s, req),
+    public: (req) => s.run('read', () => readRange(s, req)),
     raw: (req) => s.run('read', () => readRangeRaw(s, req)),
   };
   const kv = new KvService(s);

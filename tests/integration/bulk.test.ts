@@ -12,7 +12,11 @@ import { fromBuffer, previewOf } from '../../src/main/core/etcd/bytes';
 import { BulkPutFailure, putMany, type BulkEntry } from '../../src/main/core/etcd/bulk';
 import { KvService } from '../../src/main/core/etcd/kv';
 import { bytesOfSlice, decodeRangeResponse, KvsPage, previewOfSlice, type RangePage } from '../../src/main/core/etcd/range-page';
-import { range, readRangeRaw, scan } from '../../src/main/core/etcd/scan';
+import { readRange, readRangeRaw, scan } from '../../src/main/core/etcd/scan';
+import type { RangeReq } from '../../src/main/core/etcd/range-page';
+
+/** One Range through etcd3's kv.range (the product's page path), as its own session read. */
+const range = (x: EtcdSession, q: RangeReq) => x.run('read', () => readRange(x, q));
 import { EtcdSession } from '../../src/main/core/etcd/session';
 import type { AppFailure } from '../../src/main/core/etcd/errors';
 
@@ -207,7 +211,7 @@ describe('decoding', () => {
       expect(dump(viaEtcd3)).toEqual(dump(theirs));
       expect(dump(ours)).toEqual(dump(theirs));
     }
-    for (const read of [range, (x: Parameters<typeof range>[0], q: Parameters<typeof range>[1]) => x.run('read', () => readRangeRaw(x, q))]) {
+    for (const read of [range, (x: EtcdSession, q: RangeReq) => x.run('read', () => readRangeRaw(x, q))]) {
       const mine = await read(s, { key: b('dec/leased') });
       expect(mine.lease(0)).toBe(lease);
     }

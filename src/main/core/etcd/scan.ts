@@ -31,10 +31,6 @@ export const readRange = (session: EtcdSession, req: RangeReq): Promise<RangePag
 /** The same Range decoded by our own decoder (rpc.ts `rangeRaw`): whole-range scans, keys-only pages. */
 export const readRangeRaw = (session: EtcdSession, req: RangeReq): Promise<RangePage> => session.rpc.rangeRaw(req);
 
-/** `readRange` as its own session operation (own deadline, errors mapped to AppFailure). */
-export const range = (session: EtcdSession, req: RangeReq): Promise<RangePage> =>
-  session.run('read', () => readRange(session, req));
-
 // ---------------------------------------------------------------------------------------------
 // Keys as numbers, to guess window ends
 
@@ -111,6 +107,7 @@ const cmpEnd = (a: Buffer | null, b: Buffer | null): number => (a === b ? 0 : a 
 // ---------------------------------------------------------------------------------------------
 // One page through bounded windows (used by KvService.list for pages after the first)
 
+/** What `collectWindowed` collects: the first `want` keys of [from, end) at `revision`. */
 export interface WindowedPageRequest {
   readonly from: Buffer;
   readonly end: Buffer | null;
@@ -126,6 +123,7 @@ export interface WindowedPageRequest {
   readonly remaining?: number;
 }
 
+/** The pages `collectWindowed` read, in key order (together at least `want` keys unless exhausted). */
 export interface WindowedPage {
   readonly pages: RangePage[];
   readonly got: number;
@@ -233,6 +231,7 @@ export async function collectWindowed(read: RangeReader, req: WindowedPageReques
 // ---------------------------------------------------------------------------------------------
 // Whole-range scan
 
+/** What `scan` reads and how (defaults suit a whole-keyspace export or search). */
 export interface ScanOptions {
   /** Keys with this prefix; empty or absent = the whole keyspace. */
   readonly prefix?: Buffer;
@@ -252,12 +251,17 @@ export interface ScanOptions {
   readonly maxBuffered?: number;
 }
 
+/** What a finished `scan` read. */
 export interface ScanStats {
   /** The revision every page was read at. */
   readonly revision: number;
+  /** Keys handed to `onPage`. */
   readonly keys: number;
+  /** Pages handed to `onPage` (empty windows are not handed over). */
   readonly pages: number;
+  /** Range requests sent. */
   readonly requests: number;
+  /** Bytes of keys and values handed over (about the response sizes). */
   readonly bytes: number;
   /** Keys etcd counted in the range at the revision (from the first response). */
   readonly total: number;
@@ -316,8 +320,8 @@ export function scan(session: EtcdSession, opts: ScanOptions, onPage: (page: Ran
 
 /**
  * `scan` over any Range operation: `get` must be a whole operation (its own deadline and error
- * mapping), like `range(session, ·)`. Exported for tests of the window logic on a fake keyspace
- * and for the benchmark's comparison of Range paths.
+ * mapping), as `scan` passes it. Exported for the tests of the window logic on an in-memory
+ * keyspace (tests/unit/main/scan-windows.test.ts) and the benchmark's comparison of Range paths.
  */
 export async function scanRanges(
   get0: (req: RangeReq) => Promise<RangePage>,
