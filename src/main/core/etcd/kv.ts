@@ -89,8 +89,8 @@ export class KvService {
    *
    * Pages with values are read through etcd3's public `kv.range`; keys-only pages (up to 10 000
    * keys) through our own decoder (rpc.ts `rangeRaw`), which saves 50-66 ms of main-process CPU
-   * and 57-74 ms of wall time on such a page (vs 1-7 ms on a page of 500 with previews); numbers
-   * in range-page.ts. Speed (see scan.ts): a page that follows one this service returned is read
+   * and 57-80 ms of wall time on such a page (vs 1-19 ms on a page of 500 with previews); numbers
+   * in range-page.ts and bench/listing-paths.md. Speed (see scan.ts): a page that follows one this service returned is read
    * through bounded windows sized from that page's key density, because etcd walks everything
    * from the page's first key to `range_end` on every request (~130 ms per page at 1M keys with
    * an open range_end, ~2 ms with a window). The first page of a listing has no density to go by

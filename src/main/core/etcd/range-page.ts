@@ -6,11 +6,11 @@
  *  - `BufferPage` from our own decoder (`decodeRangeResponse`): it keeps the response buffer and
  *    records offsets; keys and values become `Bytes` only when asked. Sent by rpc.ts `rangeRaw`.
  *    Used where etcd3's decoding costs a user-visible amount (bench/listing-paths.md; 2 cores,
- *    etcd 3.4, 100k k8s-like keys, values 100-1000 bytes, 3 runs): the whole-range scan (keys
- *    only: +733..+1002 ms wall, +460..+630 ms of our CPU with etcd3's decoding; 1M keys: +5.6 s
- *    of CPU; with values: +5..+1214 ms wall, +300..+420 ms CPU) and keys-only list pages of
- *    10 000 (+57..+74 ms wall in 2 runs of 3, +50..+66 ms CPU in all). Pages of 500 rows with
- *    previews differ by 1-19 ms and stay on etcd3's decoding.
+ *    etcd 3.4, 100k k8s-like keys, values 100-1000 bytes, 4 runs): the whole-range scan (keys
+ *    only: +427..+1002 ms wall, +460..+630 ms of our CPU with etcd3's decoding; at 1M keys
+ *    +5.6 s of CPU; with values: +300..+490 ms CPU) and keys-only list pages of 10 000
+ *    (+57..+80 ms wall in 3 runs of 4, +50..+66 ms CPU in all). Pages of 500 rows with previews
+ *    differ by 1-19 ms and stay on etcd3's decoding.
  *
  * Both give the same rows (tests/integration/bulk.test.ts compares them on a real etcd).
  */

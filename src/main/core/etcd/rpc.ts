@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import type { CallOptions, ChannelCredentials, Client, Metadata } from '@grpc/grpc-js';
-import { noop } from 'cockatiel';
+import { type IPolicy, noop } from 'cockatiel';
 import {
   castGrpcError,
   ClientClosedError,
@@ -55,6 +55,8 @@ export class EtcdRpc {
   readonly #hosts: readonly string[];
   /** Our own gRPC clients for `rangeRaw`, one per host, made on first use. */
   readonly #raw = new Map<string, Client>();
+  /** The session's per-host policy (its breaker) for those clients, one per host like etcd3's. */
+  readonly #hostPolicies = new Map<string, IPolicy>();
   #credentials?: ChannelCredentials;
   #token?: Promise<Metadata>;
   #nextHost = 0;
@@ -99,30 +101,37 @@ export class EtcdRpc {
   /**
    * KV.Range decoded by our own decoder into a BufferPage (keys and values are views into the
    * response). Same rules as the other calls: the session's retry policy around each attempt
-   * (each retry goes to the next host), the session's deadline per attempt, etcd3's TLS options,
-   * and with auth a token from etcd3's `auth.authenticate` (renewed once when etcd says it expired).
+   * (each retry goes to the next host), its per-host policy (breaker) around each host, its
+   * deadline per attempt, etcd3's TLS options, and with auth a token from etcd3's
+   * `auth.authenticate` (renewed once when etcd says it expired).
    */
   rangeRaw(req: RangeReq): Promise<BufferPage> {
     const policy = this.#options.faultHandling?.global ?? noop;
-    return policy.execute(() => this.#rangeRawOnce(req, true));
+    // Calls start on hosts in turn; a call's retries walk the hosts in order from there, so
+    // concurrent calls cannot send one call's every attempt to the same broken host.
+    const first = this.#nextHost++;
+    let attempt = 0;
+    return policy.execute(() => this.#rangeRawOnce(req, this.#hosts[(first + attempt++) % this.#hosts.length], true));
   }
 
-  async #rangeRawOnce(req: RangeReq, renewToken: boolean): Promise<BufferPage> {
+  async #rangeRawOnce(req: RangeReq, host: string, renewToken: boolean): Promise<BufferPage> {
     if (this.#closed) throw new ClientClosedError('KV');
-    const host = this.#hosts[this.#nextHost++ % this.#hosts.length];
     const metadata = await this.#metadata();
     const client = this.#rawClient(host);
-    const options = this.#callOptions(req);
     try {
-      return await new Promise<BufferPage>((resolve, reject) => {
-        client.makeUnaryRequest(RANGE_PATH, encodeRangeRequest, decodeRangeResponse, req, metadata, options, (err, res) =>
-          err ? reject(castGrpcError(err)) : resolve(res!),
-        );
-      });
+      return await this.#hostPolicy(host).execute(
+        () =>
+          new Promise<BufferPage>((resolve, reject) => {
+            const options = this.#callOptions(req); // evaluated per attempt, as etcd3 does
+            client.makeUnaryRequest(RANGE_PATH, encodeRangeRequest, decodeRangeResponse, req, metadata, options, (err, res) =>
+              err ? reject(castGrpcError(err)) : resolve(res!),
+            );
+          }),
+      );
     } catch (err) {
       if (err instanceof EtcdInvalidAuthTokenError && renewToken) {
         this.#token = undefined;
-        return this.#rangeRawOnce(req, false);
+        return this.#rangeRawOnce(req, host, false);
       }
       // As etcd3 does with its own clients: start over with a fresh connection to that host.
       if (err instanceof GRPCUnavailableError) this.#dropRawClient(host, client);
@@ -152,6 +161,15 @@ export class EtcdRpc {
     const f = this.#options.defaultCallOptions;
     if (typeof f !== 'function') return f ?? {};
     return f({ service: 'KV', method: 'range', params: { key: req.key }, isStream: false });
+  }
+
+  #hostPolicy(host: string): IPolicy {
+    let p = this.#hostPolicies.get(host);
+    if (!p) {
+      p = this.#options.faultHandling?.host?.(host) ?? noop;
+      this.#hostPolicies.set(host, p);
+    }
+    return p;
   }
 
   #rawClient(host: string): Client {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, type IPolicy, noop, retry } from 'cockatiel';
 import { GRPCUnavailableError, type IOptions } from 'etcd3';
 import type { AppError } from '../../../shared/result';
 import { AppFailure, certainlyNotSent, isTlsFailure, toAppError, type OpKind } from './errors';
@@ -119,10 +119,9 @@ export class EtcdSession {
         // live leader. Ours opens only on a member we could not reach at all (refused, or hung
         // before the request was sent), and etcd3 then skips that member until it half-opens.
         // With a single endpoint there is nothing to skip to: no breaker.
-        host: () =>
-          endpoints.length > 1
-            ? circuitBreaker(handleWhen(certainlyNotSent), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(1) })
-            : noop,
+        // One breaker per member, shared by etcd3's clients and the adapter's own (rpc.ts
+        // rangeRaw): a member found hung by one is skipped by both.
+        host: (host) => this.hostPolicy(host),
         // etcd3 runs this around host selection, so each retry goes to the next host. cockatiel's
         // maxAttempts counts retries: one call is tried at most endpoints + 1 times (so a read
         // can be retried once after Unavailable even with a single endpoint).
@@ -138,6 +137,20 @@ export class EtcdSession {
       options.credentials = { rootCertificate: tls.ca ?? (null as unknown as Buffer), privateKey: tls.key, certChain: tls.cert };
     }
     return options;
+  }
+
+  private readonly hostPolicies = new Map<string, IPolicy>();
+
+  private hostPolicy(host: string): IPolicy {
+    let p = this.hostPolicies.get(host);
+    if (!p) {
+      p =
+        this.config.endpoints.length > 1
+          ? circuitBreaker(handleWhen(certainlyNotSent), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(1) })
+          : noop;
+      this.hostPolicies.set(host, p);
+    }
+    return p;
   }
 
   /**
