@@ -43,11 +43,12 @@ export interface CallOutcome {
  * (list, scan, count, get, put, delete, bulk, cluster status). No caller retries on its own.
  */
 export class EtcdSession {
-  /** etcd's RPCs (through etcd3's public clients); call them inside `run`. */
+  /** etcd's RPCs (the adapter over etcd3's public clients); call them inside `run`. */
   readonly rpc: EtcdRpc;
   private readonly scope = new AsyncLocalStorage<CallScope>();
   private closed = false;
   private readonly listeners = new Set<(outcome: CallOutcome) => void>();
+  private readonly hostPolicies = new Map<string, IPolicy>();
 
   constructor(readonly config: SessionConfig) {
     this.rpc = new EtcdRpc(this.clientOptions());
@@ -139,8 +140,7 @@ export class EtcdSession {
     return options;
   }
 
-  private readonly hostPolicies = new Map<string, IPolicy>();
-
+  /** The breaker of one member (none with a single endpoint), made once per host. */
   private hostPolicy(host: string): IPolicy {
     let p = this.hostPolicies.get(host);
     if (!p) {
