@@ -9,7 +9,7 @@
  * end (the listings then also include whatever else the cluster holds, for both sides).
  *
  * Parts (all figures are medians over --rounds unless said otherwise):
- *   list        full keyspace, keys only: core scan (src/main/etcd/scan.ts) turning every key into
+ *   list        full keyspace, keys only: core scan (src/main/core/etcd/scan.ts) turning every key into
  *               the `Bytes` the renderer gets, vs `etcdctl get "" --prefix --keys-only` (process
  *               start, one Range, printing into a pipe we drain). Plus, once, the plain paging of
  *               10 000-key pages with an open range_end (what the core did before).
@@ -35,7 +35,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { putMany, type BulkEntry } from '../src/main/core/etcd/bulk';
 import { KvService } from '../src/main/core/etcd/kv';
-import { scan, type ScanOptions } from '../src/main/core/etcd/scan';
+import { readRangeRaw, scan, type ScanOptions } from '../src/main/core/etcd/scan';
 import { EtcdSession } from '../src/main/core/etcd/session';
 import { text } from '../src/shared/bytes';
 import type { Page } from '../src/shared/types';
@@ -104,7 +104,8 @@ function cleanup(): Promise<void> {
     if (session && !cluster && ownPrefix) {
       // Someone else's cluster: delete what we wrote.
       const key = Buffer.from(ownPrefix);
-      await session.client.kv.deleteRange({ key, range_end: prefixEnd(key) }).catch((e: unknown) => {
+      const s = session;
+      await s.run('write', () => s.rpc.txn({ success: [{ request_delete_range: { key, range_end: prefixEnd(key) } }] })).catch((e: unknown) => {
         console.error(`could not delete ${ownPrefix}*: ${String(e)}`);
       });
     }
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
   const etcdPid = cluster?.members[0]?.pid; // to read the server's CPU time (local etcd only)
   session = new EtcdSession({ endpoints, deadlineMs: 120_000 });
   const s = session;
-  const status = await s.run('read', () => s.client.maintenance.status({}));
+  const status = await s.run('read', () => s.rpc.status());
   const ctlVersion = await runCapture(etcdctl, ['version']);
   Object.assign(results.machine as object, {
     etcd_version: status.version,
@@ -301,7 +302,7 @@ async function main(): Promise<void> {
     if (keysOnly && opt['open-baseline'] !== 'no') {
       // What plain paging costs: 10 000-key pages, each from the last key to the end of the range.
       const t = now();
-      const open = await scan(s, { keysOnly: true, strategy: 'open', pageKeys: 10_000 }, (p) => void p.keys());
+      const open = await openPaging(s, 10_000);
       const ms = now() - t;
       Object.assign(results, { list_keys_only_open_paging_ms: Math.round(ms), list_keys_only_open_paging_requests: open.requests });
       rows.push({ figure: '  (before) keys-only, 10k pages to range end, 1 round', value: ms, unit: 'ms', baseline: median(ctl), ratio: ms / median(ctl) });
@@ -329,7 +330,7 @@ async function main(): Promise<void> {
       const t0 = now();
       const fresh = new EtcdSession({ endpoints, deadlineMs: 30_000 });
       try {
-        await fresh.run('read', () => fresh.client.maintenance.status({}));
+        await fresh.run('read', () => fresh.rpc.status());
         const t1 = now();
         const page = await first(new KvService(fresh), true);
         const t2 = now();
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
       await first(kv, false);
       warmNoCount.push(now() - t);
       t = now();
-      await s.run('read', () => s.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), count_only: true }));
+      await kv.count({ profileId: 'bench', prefix: text('') });
       countOnly.push(now() - t);
       if (p1.nextCursor) {
         t = now();
@@ -436,7 +437,7 @@ async function main(): Promise<void> {
       Array.from({ length: 8 }, async () => {
         while (next < single.length) {
           const e = single[next++];
-          await s.run('write', () => s.client.kv.put({ key: e.key, value: e.value }));
+          await s.run('write', () => s.rpc.txn({ success: [{ request_put: { key: e.key, value: e.value } }] }));
         }
       }),
     );
@@ -508,6 +509,21 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(opt.out!), { recursive: true });
   writeFileSync(opt.out!, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${opt.out}`);
+}
+
+/** Plain paging, what the core did before windows: 10 000-key pages, each to the end of the keyspace. */
+async function openPaging(s: EtcdSession, pageKeys: number): Promise<{ requests: number; keys: number }> {
+  const range = (req: Parameters<typeof readRangeRaw>[1]) => s.run('read', () => readRangeRaw(s, req));
+  let page = await range({ key: Buffer.from([0]), end: null, limit: pageKeys, keysOnly: true });
+  const revision = page.revision;
+  let requests = 1;
+  let keys = page.keys().length;
+  while (page.more) {
+    page = await range({ key: Buffer.concat([page.lastKey()!, Buffer.from([0])]), end: null, limit: pageKeys, revision, keysOnly: true });
+    requests++;
+    keys += page.keys().length;
+  }
+  return { requests, keys };
 }
 
 function runCapture(cmd: string, args: string[]): Promise<string> {

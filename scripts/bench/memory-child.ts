@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const session = new EtcdSession({ endpoints: args.endpoints, deadlineMs: 60_000 });
   const kv = new KvService(session);
   try {
-    await session.run('read', () => session.client.maintenance.status({}));
+    await session.run('read', () => session.rpc.status());
     const gc = gcFunction();
     gc();
     gc();

@@ -1,9 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addUserWithRole, makePki, startCluster, type EtcdCluster, type Pki } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { text } from '../../src/shared/bytes';
+import type { AppFailure } from '../../src/main/core/etcd/errors';
+import { scan } from '../../src/main/core/etcd/scan';
+import { EtcdSession } from '../../src/main/core/etcd/session';
+
+/** Every key under `prefix` through the whole-range scan (our own gRPC client, own decoder). */
+async function scanKeys(s: EtcdSession, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  await scan(s, { prefix: Buffer.from(prefix) }, (p) => {
+    for (let i = 0; i < p.length; i++) keys.push(p.key(i).toString());
+  });
+  return keys;
+}
 
 let h: Harness;
 beforeEach(async () => {
@@ -60,13 +72,46 @@ describe('auth', () => {
       'PERMISSION_DENIED',
     );
     expect(errorOf(await h.handlers['kv:delete']({ profileId: id, key: text('pub/hello') })).code).toBe('PERMISSION_DENIED');
-    // Listings go through the core's own Range path: same token, same permissions.
+    // Listings with values go through etcd3's kv.range: same token, same permissions.
     const pub = unwrap(await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 10, count: true }));
     expect(pub.items.map((i) => i.key)).toEqual([text('pub/hello')]);
     const next = await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 1, cursor: text('pub/a') });
     expect(unwrap(next).items.map((i) => i.key)).toEqual([text('pub/hello')]);
     expect(errorOf(await h.handlers['kv:list']({ profileId: id, prefix: text('secret/'), limit: 10 })).code).toBe('PERMISSION_DENIED');
+    // Keys-only pages go through the adapter's own Range client: its own token, same permissions.
+    const keys = unwrap(await h.handlers['kv:list']({ profileId: id, prefix: text('pub/'), limit: 10, keysOnly: true }));
+    expect(keys.items.map((i) => i.key)).toEqual([text('pub/hello')]);
+    expect(errorOf(await h.handlers['kv:list']({ profileId: id, prefix: text('secret/'), limit: 10, keysOnly: true })).code).toBe(
+      'PERMISSION_DENIED',
+    );
     expect((await etcd.etcdctl(['get', 'pub/hello', '--print-value-only'])).stdout.trim()).toBe('world');
+  });
+
+  it("the whole-range scan sends the user's token: permitted prefix read, forbidden one PERMISSION_DENIED, wrong password AUTH_FAILED", async () => {
+    const reader = new EtcdSession({ endpoints: etcd.endpoints, username: 'reader', password: 'reader-pw', deadlineMs: 3000 });
+    const wrong = new EtcdSession({ endpoints: etcd.endpoints, username: 'reader', password: 'nope', deadlineMs: 3000 });
+    try {
+      expect(await scanKeys(reader, 'pub/')).toEqual(['pub/hello']);
+      expect(((await scanKeys(reader, 'secret/').catch((e: unknown) => e)) as AppFailure).error.code).toBe('PERMISSION_DENIED');
+      expect(((await scanKeys(wrong, 'pub/').catch((e: unknown) => e)) as AppFailure).error.code).toBe('AUTH_FAILED');
+    } finally {
+      reader.close();
+      wrong.close();
+    }
+  });
+
+  it('an expired token is renewed once by the scan, as etcd3 renews its own', async () => {
+    const short = await startCluster({ auth: { rootPassword: 'pw' }, extraArgs: ['--auth-token-ttl', '1'] });
+    const s = new EtcdSession({ endpoints: short.endpoints, username: 'root', password: 'pw', deadlineMs: 3000 });
+    try {
+      expect((await short.etcdctl(['put', 'tok/a', '1'])).code).toBe(0);
+      expect(await scanKeys(s, 'tok/')).toEqual(['tok/a']);
+      await new Promise((r) => setTimeout(r, 3000)); // idle past the 1 s token TTL
+      expect(await scanKeys(s, 'tok/')).toEqual(['tok/a']);
+    } finally {
+      s.close();
+      await short.close();
+    }
   });
 });
 
@@ -96,6 +141,20 @@ describe('TLS', () => {
     });
     unwrap(await h.handlers['kv:put']({ profileId: id, key: text('tls/k'), value: text('v') }));
     expect(unwrap(await h.handlers['kv:get']({ profileId: id, key: text('tls/k') })).value).toEqual(text('v'));
+  });
+
+  it('the whole-range scan uses the same TLS options (CA, client certificate); a wrong CA is TLS', async () => {
+    const [ca, cert, key, otherCa] = await Promise.all([pki.caFile, pki.clientCertFile, pki.clientKeyFile, pki.otherCaFile].map((f) => readFile(f)));
+    const ok = new EtcdSession({ endpoints: etcd.endpoints, tls: { ca, cert, key }, deadlineMs: 3000 });
+    const bad = new EtcdSession({ endpoints: etcd.endpoints, tls: { ca: otherCa, cert, key }, deadlineMs: 3000 });
+    try {
+      await ok.run('write', () => ok.rpc.txn({ success: [{ request_put: { key: Buffer.from('tls/scan'), value: Buffer.from('v') } }] }));
+      expect(await scanKeys(ok, 'tls/')).toContain('tls/scan');
+      expect(((await scanKeys(bad, 'tls/').catch((e: unknown) => e)) as AppFailure).error.code).toBe('TLS');
+    } finally {
+      ok.close();
+      bad.close();
+    }
   });
 
   it('a wrong CA is a TLS error, fast', async () => {

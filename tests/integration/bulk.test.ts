@@ -1,28 +1,38 @@
 /**
  * The core's bulk and big-read paths on a real etcd: putMany (batched txns, at-most-once,
- * precise failure reports), scan (bounded windows, several in flight, own decoder) and the
- * windowed pages of KvService.list. Everything is checked against etcd itself through etcd3's
- * own decoding or etcdctl, never only through the code under test.
+ * precise failure reports), scan (bounded windows, several in flight) and the windowed pages of
+ * KvService.list. Everything is checked against etcd itself through a separate plain etcd3 client
+ * or etcdctl, never only through the code under test.
  */
 import { randomBytes } from 'node:crypto';
+import { Etcd3 } from 'etcd3';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
 import { fromBuffer, previewOf } from '../../src/main/core/etcd/bytes';
 import { BulkPutFailure, putMany, type BulkEntry } from '../../src/main/core/etcd/bulk';
 import { KvService } from '../../src/main/core/etcd/kv';
-import { bytesOfSlice, decodeRangeResponse, pageFromResponse, previewOfSlice, range, scan, type RangePage } from '../../src/main/core/etcd/scan';
+import { bytesOfSlice, decodeRangeResponse, KvsPage, previewOfSlice, type RangePage } from '../../src/main/core/etcd/range-page';
+import { readRange, readRangeRaw, scan } from '../../src/main/core/etcd/scan';
+import type { RangeReq } from '../../src/main/core/etcd/range-page';
+
+/** One Range through etcd3's kv.range (the product's page path), as its own session read. */
+const range = (x: EtcdSession, q: RangeReq) => x.run('read', () => readRange(x, q));
 import { EtcdSession } from '../../src/main/core/etcd/session';
 import type { AppFailure } from '../../src/main/core/etcd/errors';
 
 let etcd: EtcdCluster;
 let s: EtcdSession;
+/** etcd as a plain etcd3 client sees it (not the code under test). */
+let plain: Etcd3;
 
 beforeAll(async () => {
   etcd = await startCluster();
   s = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 10_000 });
+  plain = new Etcd3({ hosts: etcd.endpoints });
 });
 afterAll(async () => {
   s?.close();
+  plain?.close();
   await etcd?.close();
 });
 
@@ -33,7 +43,7 @@ async function etcdKvs(prefix: string, keysOnly = false): Promise<Array<{ key: B
   const key = b(prefix);
   const end = Buffer.from(key);
   end[end.length - 1]++;
-  const res = await s.client.kv.range({ key, range_end: end, keys_only: keysOnly });
+  const res = await plain.kv.range({ key, range_end: end, keys_only: keysOnly });
   return res.kvs.map((kv) => ({ key: kv.key, value: kv.value ?? Buffer.alloc(0) }));
 }
 
@@ -63,7 +73,7 @@ describe('putMany', () => {
     // Byte-exact: a sample read back through etcd3's own decoder.
     for (let n = 0; n < 300; n++) {
       const i = (n * 7919) % entries.length;
-      const res = await s.client.kv.range({ key: entries[i].key });
+      const res = await plain.kv.range({ key: entries[i].key });
       expect(res.kvs).toHaveLength(1);
       expect(res.kvs[0].key.equals(entries[i].key)).toBe(true);
       expect((res.kvs[0].value ?? Buffer.alloc(0)).equals(entries[i].value)).toBe(true);
@@ -132,9 +142,9 @@ describe('putMany', () => {
       );
 
       await own.restart(0);
-      const check = new EtcdSession({ endpoints: own.endpoints, deadlineMs: 5000 });
+      const check = new Etcd3({ hosts: own.endpoints });
       try {
-        const res = await check.client.kv.range({ key: b('kill/'), range_end: b('kill0'), keys_only: true });
+        const res = await check.kv.range({ key: b('kill/'), range_end: b('kill0'), keys_only: true });
         const present = new Set(res.kvs.map((kv) => kv.key.toString('latin1')));
         const batchSize = 128;
         const applied = new Set(progress.applied);
@@ -183,23 +193,28 @@ describe('decoding', () => {
     }
   });
 
-  it('our Range decoder reads what etcd3 reads: revisions, versions, leases, values, count, more', async () => {
-    const lease = await s.client.lease(600).grant(); // the id as a decimal string
-    await s.client.put('dec/leased').value('with lease').lease(lease);
-    await s.client.put('dec/a').value('1');
-    await s.client.put('dec/a').value('2');
-    await s.client.put(Buffer.from([0x64, 0x65, 0x63, 0x2f, 0xff])).value(Buffer.from([0, 1, 2]));
+  it("our Range decoder (rangeRaw) and the page over etcd3's decoding read what etcd3 reads: revisions, versions, leases, values, count, more", async () => {
+    const lease = await plain.lease(600).grant(); // the id as a decimal string
+    await plain.put('dec/leased').value('with lease').lease(lease);
+    await plain.put('dec/a').value('1');
+    await plain.put('dec/a').value('2');
+    await plain.put(Buffer.from([0x64, 0x65, 0x63, 0x2f, 0xff])).value(Buffer.from([0, 1, 2]));
     for (const req of [
       { key: b('dec/'), range_end: b('dec0') },
       { key: b('dec/'), range_end: b('dec0'), limit: 2 },
       { key: b('dec/'), range_end: b('dec0'), keys_only: true },
     ]) {
-      const theirs = pageFromResponse(await s.client.kv.range(req));
-      const ours = await range(s, { key: req.key, end: req.range_end, limit: req.limit, keysOnly: req.keys_only });
+      const theirs = new KvsPage(await plain.kv.range(req));
+      const q = { key: req.key, end: req.range_end, limit: req.limit, keysOnly: req.keys_only };
+      const viaEtcd3 = await range(s, q);
+      const ours = await s.run('read', () => readRangeRaw(s, q));
+      expect(dump(viaEtcd3)).toEqual(dump(theirs));
       expect(dump(ours)).toEqual(dump(theirs));
     }
-    const mine = await range(s, { key: b('dec/leased') });
-    expect(mine.lease(0)).toBe(lease);
+    for (const read of [range, (x: EtcdSession, q: RangeReq) => x.run('read', () => readRangeRaw(x, q))]) {
+      const mine = await read(s, { key: b('dec/leased') });
+      expect(mine.lease(0)).toBe(lease);
+    }
     expect(BigInt(lease)).toBeGreaterThan(0n);
   });
 
@@ -234,7 +249,6 @@ describe('scan', () => {
     { keysOnly: true, pageKeys: 250, concurrency: 4, maxWindowBytes: 20_000 },
     { keysOnly: false, pageKeys: 128, concurrency: 3, maxWindowBytes: 1 },
     { keysOnly: true, pageKeys: 300, concurrency: 4 },
-    { keysOnly: true, pageKeys: 500, concurrency: 2, strategy: 'open' as const },
   ])('every key once, in order, byte-exact: %o', async (o) => {
     const want = await etcdKvs('scan/', o.keysOnly);
     const got: Array<{ key: Buffer; value: Buffer }> = [];
@@ -248,26 +262,36 @@ describe('scan', () => {
     expect(stats.total).toBe(want.length);
   });
 
+  it('pages of one key (no density to size windows by): pages on, every key once', async () => {
+    const want = await etcdKvs('scan/z/');
+    const got: string[] = [];
+    const stats = await scan(s, { prefix: b('scan/z/'), pageKeys: 1, concurrency: 2 }, (p) => {
+      for (let i = 0; i < p.length; i++) got.push(p.key(i).toString('hex'));
+    });
+    expect(got).toEqual(want.map((kv) => kv.key.toString('hex')));
+    expect(stats.requests).toBe(want.length);
+  });
+
   it('the whole keyspace, pinned to the first revision while someone writes', async () => {
-    const before = (await s.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), keys_only: true })).kvs.map((kv) =>
+    const before = (await plain.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), keys_only: true })).kvs.map((kv) =>
       kv.key.toString('hex'),
     );
     const seen: string[] = [];
     let n = 0;
     const stats = await scan(s, { keysOnly: true, pageKeys: 400, concurrency: 3 }, async (p) => {
       for (let i = 0; i < p.length; i++) seen.push(p.key(i).toString('hex'));
-      await s.client.put(`scan/a/${String(n++).padStart(6, '0')}x`).value('intruder');
-      await s.client.delete().key('scan/zz-last');
+      await plain.put(`scan/a/${String(n++).padStart(6, '0')}x`).value('intruder');
+      await plain.delete().key('scan/zz-last');
     });
     expect(seen).toEqual(before);
     expect(stats.revision).toBeGreaterThan(0);
-    await s.client.put('scan/zz-last').value('last');
+    await plain.put('scan/zz-last').value('last');
   });
 
   it('a compacted revision is COMPACTED', async () => {
-    const rev = Number((await s.client.kv.range({ key: b('scan/zz-last') })).header.revision);
-    await s.client.put('scan/compact-trigger').value('x');
-    await s.client.kv.compact({ revision: rev + 1 });
+    const rev = Number((await plain.kv.range({ key: b('scan/zz-last') })).header.revision);
+    await plain.put('scan/compact-trigger').value('x');
+    await plain.kv.compact({ revision: rev + 1 });
     const err = (await scan(s, { prefix: b('scan/'), revision: rev, keysOnly: true }, () => undefined).catch((e: unknown) => e)) as AppFailure;
     expect(err.error.code).toBe('COMPACTED');
   });

@@ -8,6 +8,8 @@ import { deadEndpoint } from '../support/tcp';
 import { text, type Bytes } from '../../src/shared/bytes';
 import type { ErrorCode, Result } from '../../src/shared/result';
 import type { ClusterStatus } from '../../src/shared/types';
+import { scan } from '../../src/main/core/etcd/scan';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 
 const DEADLINE = 2000;
 /** Generous: two cores shared with other test runs. */
@@ -257,6 +259,26 @@ describe('a 3-member cluster losing members', () => {
     expect(kvs).toHaveLength(50);
     expect(kvs.every((kv) => kv.version === 1)).toBe(true);
     expect(h.statuses(profileId).at(-1)?.state).toBe('connected');
+  });
+
+  it('the whole-range scan with one dead endpoint among live ones: every key, each window moving on to a live member', async () => {
+    const dead = await deadEndpoint();
+    const s = new EtcdSession({ endpoints: [dead, etcd.endpoints[1], etcd.endpoints[2]], deadlineMs: DEADLINE });
+    try {
+      const txn = Array.from({ length: 30 }, (_, i) => `put sc/${String(i).padStart(3, '0')} v${i}`);
+      expect((await etcd.etcdctl(['txn'], { input: `\n${txn.join('\n')}\n\n\n` })).code).toBe(0);
+      for (let round = 0; round < 6; round++) {
+        const keys: string[] = [];
+        // pageKeys 7: several windows, so several host choices per scan.
+        const st = await scan(s, { prefix: Buffer.from('sc/'), pageKeys: 7 }, (p) => {
+          for (let i = 0; i < p.length; i++) keys.push(p.key(i).toString());
+        });
+        expect(keys).toEqual(txn.map((l) => l.split(' ')[1]));
+        expect(st.requests).toBeGreaterThan(2);
+      }
+    } finally {
+      s.close();
+    }
   });
 });
 

@@ -2,6 +2,8 @@ import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { blackholeProxy, deadEndpoint, silentServer } from '../support/tcp';
 import { text } from '../../src/shared/bytes';
+import { scan } from '../../src/main/core/etcd/scan';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 
 const DEADLINE = 1500;
 let h: Harness;
@@ -168,6 +170,29 @@ describe('one hung member among live ones', () => {
         // Each key was written exactly once.
         const r = await etcd.etcdctl(['get', 'hung/', '--prefix', '-w', 'json']);
         expect(JSON.parse(r.stdout).kvs.map((kv: { version: number }) => kv.version)).toEqual(Array(8).fill(1));
+        // Keys-only pages and the whole-range scan go through the adapter's own gRPC client, under
+        // the same retry policy and per-host breaker: the hung member costs a deadline share, then
+        // is skipped.
+        const keysOnly = await timed(() => h.handlers['kv:list']({ profileId: id, prefix: text('hung/'), limit: 3, keysOnly: true }));
+        expect(unwrap(keysOnly.value).items.map((i) => i.key)).toEqual([text('hung/0'), text('hung/1'), text('hung/2')]);
+        const s = new EtcdSession({
+          endpoints: [silent.endpoint, ...etcd.endpoints],
+          deadlineMs: 3000,
+          ...(auth ? { username: 'root', password: 'pw' } : {}),
+        });
+        try {
+          await s.run('read', () => s.rpc.status()); // connected, as the app's connect does
+          const keys: string[] = [];
+          const sc = await timed(() =>
+            scan(s, { prefix: Buffer.from('hung/'), pageKeys: 2 }, (p) => {
+              for (let i = 0; i < p.length; i++) keys.push(p.key(i).toString());
+            }),
+          );
+          expect(keys).toEqual(Array.from({ length: 8 }, (_, i) => `hung/${i}`));
+          console.log(`hung member${auth ? ' (auth)' : ''}: keys-only page ${keysOnly.ms} ms, scan of 8 keys in ${sc.value.requests} windows ${sc.ms} ms`);
+        } finally {
+          s.close();
+        }
       } finally {
         await silent.close();
         await etcd.close();

@@ -1,3 +1,4 @@
+import { Etcd3 } from 'etcd3';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { base64ToUint8, bytesEqual, fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
@@ -146,7 +147,7 @@ describe('list', () => {
       const r = await etcd.etcdctl(['txn'], { input: `\n${batch.join('\n')}\n\n\n` });
       expect(r.code, r.stderr).toBe(0);
     }
-    const writer = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 3000 });
+    const writer = new Etcd3({ hosts: etcd.endpoints });
     const seen: string[] = [];
     let page = unwrap(await h.handlers['kv:list']({ profileId, prefix: text('page/'), limit: 300, count: true }));
     const revision = page.revision;
@@ -156,9 +157,9 @@ describe('list', () => {
     let w = 0;
     while (page.more) {
       // Someone else keeps writing: new keys in the middle and at the end, and deletes.
-      await writer.client.put(`page/${String(w * 7).padStart(5, '0')}x`).value('intruder');
-      await writer.client.put(`page/99999-${w++}`).value('late');
-      await writer.client.delete().key(`page/${String(n - w).padStart(5, '0')}`);
+      await writer.put(`page/${String(w * 7).padStart(5, '0')}x`).value('intruder');
+      await writer.put(`page/99999-${w++}`).value('late');
+      await writer.delete().key(`page/${String(n - w).padStart(5, '0')}`);
       page = unwrap(
         await h.handlers['kv:list']({ profileId, prefix: text('page/'), limit: 300, cursor: page.nextCursor!, revision }),
       );
@@ -226,6 +227,8 @@ describe('KvService.count', () => {
   let own: EtcdCluster;
   let session: EtcdSession;
   let kv: KvService;
+  /** Writes as another client would make them (a plain etcd3 client, not the code under test). */
+  let other: Etcd3;
   const bin = (...bytes: number[]): Buffer => Buffer.from(bytes);
   const count = (prefix: Bytes, revision?: number) =>
     kv.count({ profileId: 'p', prefix, ...(revision === undefined ? {} : { revision }) });
@@ -234,9 +237,11 @@ describe('KvService.count', () => {
     own = await startCluster();
     session = new EtcdSession({ endpoints: own.endpoints, deadlineMs: 3000 });
     kv = new KvService(session);
+    other = new Etcd3({ hosts: own.endpoints });
   });
   afterAll(async () => {
     session?.close();
+    other?.close();
     await own?.close();
   });
 
@@ -255,7 +260,7 @@ describe('KvService.count', () => {
     keys.push(bin(0xff, 0xfe), bin(0xff, 0xfd, 0x01), bin(0xff, 0xff), bin(0xff, 0xff, 0xff, 0x00));
     keys.push(bin(0x00), bin(0x00, 0x00)); // the lowest keys exist too
     for (let i = 0; i < keys.length; i += 100) {
-      await session.client.kv.txn({ success: keys.slice(i, i + 100).map((key) => ({ request_put: { key, value: Buffer.from('v') } })) });
+      await other.kv.txn({ success: keys.slice(i, i + 100).map((key) => ({ request_put: { key, value: Buffer.from('v') } })) });
     }
     const prefix = fromUint8(new Uint8Array([0xff, 0xfe]));
     expect(prefix.encoding).toBe('base64');
@@ -275,9 +280,9 @@ describe('KvService.count', () => {
 
   it('counts at a pinned revision while others write and delete', async () => {
     const before = await count(text('cnt/'));
-    await session.client.put('cnt/new').value('x');
-    await session.client.delete().key('cnt/0000');
-    await session.client.delete().key('cnt/0001');
+    await other.put('cnt/new').value('x');
+    await other.delete().key('cnt/0000');
+    await other.delete().key('cnt/0001');
     expect(await count(text('cnt/'), before.revision)).toEqual({ count: before.count, revision: before.revision });
     const now = await count(text('cnt/'));
     expect(now.count).toBe(before.count - 1);
@@ -286,7 +291,7 @@ describe('KvService.count', () => {
 
   it('a compacted revision is COMPACTED; a bad revision is refused before any RPC', async () => {
     const old = (await count(text(''))).revision;
-    await session.client.put('cnt/compact').value('x');
+    await other.put('cnt/compact').value('x');
     const latest = (await count(text(''))).revision;
     expect((await own.etcdctl(['compact', String(latest)])).code).toBe(0);
     const err = (await count(text(''), old).catch((e: unknown) => e)) as AppFailure;

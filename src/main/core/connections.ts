@@ -183,7 +183,7 @@ export async function openSession(profile: ResolvedProfile): Promise<EtcdSession
 /** A cheap call that proves the cluster answers and the credentials work. */
 async function ping(session: EtcdSession): Promise<string> {
   // maintenance.status needs no key permissions but does authenticate first.
-  const st = await session.run('read', () => session.client.maintenance.status({}));
+  const st = await session.run('read', () => session.rpc.status());
   return st.version;
 }
 
@@ -192,7 +192,7 @@ export async function testProfile(profile: ResolvedProfile): Promise<TestConnect
   const session = await openSession(profile);
   try {
     const started = performance.now();
-    const st = await session.run('read', () => session.client.maintenance.status({}));
+    const st = await session.run('read', () => session.rpc.status());
     return {
       endpoint: profile.endpoints.length === 1 ? profile.endpoints[0] : profile.endpoints.join(','),
       version: st.version,

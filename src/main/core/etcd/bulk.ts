@@ -1,6 +1,8 @@
 /**
- * Writing many keys fast: puts grouped into transactions (etcd applies a txn as one raft entry,
- * so one fsync per batch instead of per key), several transactions in flight.
+ * Writing many keys fast, for import and bulk operations: puts grouped into transactions (etcd
+ * applies a txn as one raft entry, so one fsync per batch instead of per key), several
+ * transactions in flight. Measured (FACTS.md, `npm run bench`): 100k keys in 1.3-3.9 s as txns of
+ * 128, 8 in flight, vs 19.5 s as single puts 64 in flight.
  *
  * Each transaction is one write, sent at most once (session.run('write')): it is retried only
  * when it certainly never left this machine. When a batch fails the run stops starting new
@@ -12,11 +14,13 @@ import type { AppError } from '../../../shared/result';
 import { AppFailure, failure } from './errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 
+/** One put: raw key and value bytes (the key must not be empty). */
 export interface BulkEntry {
   readonly key: Buffer;
   readonly value: Buffer;
 }
 
+/** How `putMany` batches and paces its transactions. */
 export interface PutManyOptions {
   /** Puts per transaction, default 128 (etcd's default --max-txn-ops). */
   readonly batch?: number;
@@ -26,6 +30,7 @@ export interface PutManyOptions {
   readonly onProgress?: (written: number, total: number) => void;
 }
 
+/** What a successful `putMany` wrote. */
 export interface PutManyResult {
   /** Entries written: all of them, except earlier puts of a repeated key (the last one wins). */
   readonly written: number;
@@ -41,6 +46,7 @@ export interface BatchRange {
   readonly to: number;
 }
 
+/** Where a failed `putMany` stopped: exactly what is applied, unknown, and not applied. */
 export interface BulkProgress {
   readonly batches: number;
   /** Batches applied for certain, and how many entries they hold. */
@@ -67,7 +73,9 @@ export class BulkPutFailure extends AppFailure {
   }
 }
 
+/** Puts per transaction by default: etcd's default --max-txn-ops. */
 export const DEFAULT_BATCH = 128;
+/** Transactions in flight by default. */
 export const DEFAULT_IN_FLIGHT = 8;
 /** Room for the txn envelope around one put (same allowance as KvService.put). */
 const REQUEST_OVERHEAD_BYTES = 512;
@@ -78,7 +86,7 @@ const PER_OP_BYTES = 16;
  * Splits entries into batches of at most `batch` puts whose txn stays under the request limit.
  * The entries must not name a key twice (see `lastOfEachKey`).
  */
-export function planBatches(entries: readonly BulkEntry[], batch: number, limitBytes: number): BatchRange[] {
+function planBatches(entries: readonly BulkEntry[], batch: number, limitBytes: number): BatchRange[] {
   const out: BatchRange[] = [];
   let from = 0;
   let bytes = REQUEST_OVERHEAD_BYTES;
@@ -100,7 +108,7 @@ export function planBatches(entries: readonly BulkEntry[], batch: number, limitB
  * twice, and two batches in flight may apply in either order; the final state is the same as
  * putting every entry in order: the last value of each key.
  */
-export function lastOfEachKey(entries: readonly BulkEntry[]): readonly BulkEntry[] {
+function lastOfEachKey(entries: readonly BulkEntry[]): readonly BulkEntry[] {
   const names = entries.map((e) => e.key.toString('latin1'));
   const last = new Map<string, number>();
   for (let i = 0; i < names.length; i++) last.set(names[i], i);
@@ -128,8 +136,22 @@ function validate(entries: readonly BulkEntry[], limit: number): void {
 
 /**
  * Puts every entry (plain puts: an existing key is overwritten and loses its lease, as with
- * `etcdctl put`). Resolves when all batches are applied. Nothing is written when an entry has an
- * empty key (INVALID_ARGUMENT) or is larger than the cluster accepts (TOO_LARGE).
+ * `etcdctl put`). Resolves when all batches are applied.
+ *
+ * Guarantees:
+ *  - Validated first: nothing is written when an entry has an empty key (INVALID_ARGUMENT) or is
+ *    larger than the cluster accepts (TOO_LARGE, naming the entry).
+ *  - Atomic batches: each batch is one txn of at most `batch` puts and at most the session's
+ *    `maxRequestBytes`, applied whole or not at all. Batches may apply in any order; a repeated
+ *    key keeps its last value (earlier puts of it are dropped before batching).
+ *  - At most once per batch: a batch is re-sent only when it certainly never left this machine
+ *    (the session's retry policy); one whose outcome is unknown is reported as such, never re-sent.
+ *  - Deadline: each batch is its own session write with the session's deadline; the whole run
+ *    takes as long as it needs.
+ *  - Bounded: at most `inFlight` transactions at once; `onProgress` is called after each applied
+ *    batch with a growing count. The entries are held by the caller (no copy of the values).
+ *  - On failure: throws BulkPutFailure (an AppFailure with the first failing batch's code) once
+ *    the batches in flight have settled; its `progress` lists applied, unknown and failed batches.
  */
 export async function putMany(session: EtcdSession, entries: readonly BulkEntry[], opts: PutManyOptions = {}): Promise<PutManyResult> {
   const limit = session.config.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
@@ -156,7 +178,7 @@ export async function putMany(session: EtcdSession, entries: readonly BulkEntry[
       const success: IRequestOp[] = [];
       for (let i = b.from; i < b.to; i++) success.push({ request_put: { key: unique[i].key, value: unique[i].value } });
       try {
-        const res = await session.run('write', () => session.client.kv.txn({ compare: [], success, failure: [] }));
+        const res = await session.run('write', () => session.rpc.txn({ compare: [], success, failure: [] }));
         const rev = Number(res.header.revision);
         if (rev > revision) revision = rev;
         applied++;

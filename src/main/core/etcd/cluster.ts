@@ -26,7 +26,7 @@ export class ClusterService {
     const s = this.probe(endpoint);
     const started = performance.now();
     try {
-      const st = await s.run('read', () => s.client.maintenance.status({}));
+      const st = await s.run('read', () => s.rpc.status());
       return {
         endpoint,
         reachable: true,
@@ -48,7 +48,7 @@ export class ClusterService {
   async status(): Promise<ClusterStatus> {
     const endpointsP = Promise.all(this.session.endpoints.map((e) => this.endpointStatus(e)));
     const membersP = this.session
-      .run('read', () => this.session.client.cluster.memberList({}))
+      .run('read', () => this.session.rpc.memberList())
       .then((r) => ({ ok: true as const, r }), (err: unknown) => ({ ok: false as const, err }));
     // Alarms come from each member's own Status answer ("memberID:N alarm:NOSPACE"): the Alarm RPC
     // goes through the leader and would stall the whole view for a deadline during an election.

@@ -33,15 +33,44 @@ const TLS_PATTERN =
   /certificate|ssl|tls|handshake|self[- ]signed|wrong version number|unable to verify|alert|CERT_|ERR_SSL/i;
 
 /**
+ * The failure texts that prove a request never left this machine, which is what decides whether
+ * a failed write may be retried (never left) or is OUTCOME_UNKNOWN (may have left). They are
+ * grpc-js's own words (at the version pinned by package.json `overrides`) and Node's error codes
+ * that grpc-js quotes in them ("No connection established. Last error: Error: connect
+ * ECONNREFUSED ..."). Matched case-sensitively, verbatim. tests/unit/main/grpc-messages.test.ts
+ * locks them: each grpc-js text must appear in the installed grpc-js build, each Node code in
+ * Node's error tables, and real failures on loopback must be classified as below; a grpc-js
+ * upgrade that rewords one fails that test instead of silently turning "never left" into
+ * "may have left" (or, worse, the other way round: re-sending writes).
+ */
+export const NEVER_SENT_MESSAGES = [
+  // grpc-js: the picker had no connected transport, the call was failed before a stream existed
+  // (refused, reset before the HTTP/2 handshake, protocol or TLS error while connecting).
+  { text: 'No connection established', source: 'grpc-js', why: 'no transport: the call failed before any stream was opened' },
+  // grpc-js transport: the HTTP/2 session closed before its handshake finished ("Last error: Failed to connect").
+  { text: 'Failed to connect', source: 'grpc-js', why: 'no transport: the connection closed before the HTTP/2 handshake' },
+  // grpc-js: deadline text when the call was still waiting for a transport ("...,Waiting for LB pick").
+  { text: 'Waiting for LB pick', source: 'grpc-js', why: 'no transport: the deadline passed before a connection was picked' },
+  // grpc-js DNS resolver: "Name resolution failed for target dns:host:port".
+  { text: 'Name resolution failed', source: 'grpc-js', why: 'name not resolved: no address to connect to' },
+  // Node (libuv / dns) codes that grpc-js quotes as the last connection error.
+  { text: 'ECONNREFUSED', source: 'node', why: 'connection refused: nothing listens there' },
+  { text: 'ENOTFOUND', source: 'node', why: 'name not resolved' },
+  { text: 'EAI_AGAIN', source: 'node', why: 'name not resolved (temporary DNS failure)' },
+  { text: 'ENETUNREACH', source: 'node', why: 'no route: the connection was never made' },
+  { text: 'EHOSTUNREACH', source: 'node', why: 'no route: the connection was never made' },
+  { text: 'EADDRNOTAVAIL', source: 'node', why: 'no local address: the connection was never made' },
+] as const;
+
+/**
  * The request certainly never left this machine: nothing listening, name not resolved,
- * no connection could be made. Only these failures are safe to retry for a write.
+ * no connection could be made (see NEVER_SENT_MESSAGES), or the circuit breaker refused to send
+ * it. Only these failures are safe to retry for a write.
  */
 export function certainlyNotSent(err: unknown): boolean {
   if (isBrokenCircuitError(err)) return true;
   const m = messageOf(err);
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|No connection established|Failed to connect|waiting_for_connection|Waiting for LB pick|Name resolution failed/i.test(
-    m,
-  );
+  return NEVER_SENT_MESSAGES.some((e) => m.includes(e.text));
 }
 
 /**
@@ -114,7 +143,9 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (err instanceof GRPCInvalidArgumentError && /user name is empty/i.test(m)) {
     return mk('AUTH_FAILED', `The cluster at ${endpoint} requires a user name and password.`);
   }
-  if (err instanceof EtcdPermissionDeniedError) {
+  // etcd 3.4's maintenance server (HashKV, Defragment, Snapshot, MoveLeader for a non-root user)
+  // answers with the auth store's bare error: "2 UNKNOWN: auth: permission denied".
+  if (err instanceof EtcdPermissionDeniedError || /\bauth: permission denied\b/.test(m)) {
     return mk('PERMISSION_DENIED', `Permission denied: this user's roles do not allow that ${ctx.kind} (${endpoint}).`);
   }
   if (isNoSpace(m)) {

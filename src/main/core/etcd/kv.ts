@@ -3,7 +3,8 @@ import type { CountRequest, DeleteRequest, GetRequest, ListRequest, PutRequest }
 import type { CountResult, DeleteResult, KeyEntry, KeyValue, Page, PutResult } from '../../../shared/types';
 import { fromBuffer, prefixEnd, toBuffer } from './bytes';
 import { AppFailure, failure } from './errors';
-import { bytesOf, collectWindowed, type DensityHint, hintFromPage, rangeRaw, type RangePage } from './scan';
+import { bytesOf, type RangePage, type RangeReq } from './range-page';
+import { collectWindowed, type DensityHint, hintFromPage, readRange, readRangeRaw } from './scan';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 
 export const DEFAULT_PREVIEW_BYTES = 256;
@@ -25,8 +26,8 @@ export const toKeyValue = (kv: IKeyValue): KeyValue => ({
   ...meta(kv),
 });
 
-/** A listing row from a decoded page (same shape and bytes as etcd3's kvs gave before). */
-function entryOf(p: RangePage, i: number, keysOnly: boolean, previewBytes: number): KeyEntry {
+/** A listing row: key, metadata, and for values the size and a preview of `previewBytes`. */
+export function entryOf(p: RangePage, i: number, keysOnly: boolean, previewBytes: number): KeyEntry {
   const m = { createRevision: p.createRevision(i), modRevision: p.modRevision(i), version: p.version(i), lease: p.lease(i) };
   if (keysOnly) return { key: p.keyBytes(i), ...m };
   const { preview, truncated } = p.preview(i, previewBytes);
@@ -46,25 +47,30 @@ const hintKey = (prefix: Buffer, key: Buffer): string => `${prefix.toString('hex
 export class KvService {
   constructor(private readonly session: EtcdSession) {}
 
-  private get kv() {
-    return this.session.client.kv;
+  private get rpc() {
+    return this.session.rpc;
   }
 
   private range(req: IRangeRequest): Promise<IRangeResponse> {
-    return this.kv.range(req);
+    return this.rpc.range(req);
   }
+
+  private readonly read = (req: RangeReq): Promise<RangePage> => readRange(this.session, req);
+  private readonly readRaw = (req: RangeReq): Promise<RangePage> => readRangeRaw(this.session, req);
 
   /**
    * One page of a prefix. The first page fixes the revision; later pages pass it back so the
    * listing is one consistent snapshot even while others write.
    *
-   * Speed (see scan.ts): responses are decoded by our own decoder, and a page that follows one
-   * this service returned is read through bounded windows sized from that page's key density,
-   * because etcd walks everything from the page's first key to `range_end` on every request
-   * (~130 ms per page at 1M keys with an open range_end, ~2 ms with a window). The first page
-   * of a listing has no density to go by and reads [prefix, end) as before; it gets the count
-   * from the same response for free (etcd computes it anyway), so `count` never costs a second
-   * call on a first page.
+   * Pages with values are read through etcd3's public `kv.range`; keys-only pages (up to 10 000
+   * keys) through our own decoder (rpc.ts `rangeRaw`), which saves 50-66 ms of main-process CPU
+   * and 57-80 ms of wall time on such a page (vs 1-19 ms on a page of 500 with previews); numbers
+   * in range-page.ts and bench/listing-paths.md. Speed (see scan.ts): a page that follows one this service returned is read
+   * through bounded windows sized from that page's key density, because etcd walks everything
+   * from the page's first key to `range_end` on every request (~130 ms per page at 1M keys with
+   * an open range_end, ~2 ms with a window). The first page of a listing has no density to go by
+   * and reads [prefix, end); it gets the count from the same response for free (etcd computes it
+   * anyway), so `count` never costs a second call on a first page.
    */
   list(req: ListRequest): Promise<Page> {
     return this.session.run('read', async () => {
@@ -82,6 +88,7 @@ export class KvService {
         return { items: [], more: false, nextCursor: null, revision, ...(req.count ? { count: Number(res.count) } : {}) };
       }
       const keysOnly = req.keysOnly === true;
+      const read = keysOnly ? this.readRaw : this.read;
       const pinned = req.revision && req.revision > 0 ? req.revision : 0;
       const memo = req.cursor ? this.hints.get(hintKey(prefix, toBuffer(req.cursor))) : undefined;
       const hint = memo?.hint;
@@ -96,7 +103,7 @@ export class KvService {
       for (;;) {
         try {
           if (hint) {
-            const w = await collectWindowed(this.session, {
+            const w = await collectWindowed(read, {
               from,
               end: open ? null : end,
               want: limit + 1,
@@ -110,7 +117,7 @@ export class KvService {
             revision = pinned || w.revision;
             learned = w.hint;
           } else {
-            const p = await rangeRaw(this.session, { key: from, end: open ? null : end, limit, revision: pinned, keysOnly });
+            const p = await read({ key: from, end: open ? null : end, limit, revision: pinned, keysOnly });
             pages = [p];
             more = p.more;
             revision = pinned || p.revision;
@@ -118,8 +125,9 @@ export class KvService {
           }
           break;
         } catch (err) {
-          // Pages are bounded by key count; big values can still overflow the receive cap.
-          // A read is safe to repeat: halve the page until it fits.
+          // Pages are bounded by key count; big values can still overflow the receive cap. Not a
+          // retry of the same call (the session's policy does those): a smaller page, within the
+          // same deadline, until it fits.
           if (limit > 1 && err instanceof GRPCResourceExhastedError && /larger than max/i.test(err.message)) {
             limit = Math.ceil(limit / 2);
             continue;
@@ -150,7 +158,7 @@ export class KvService {
       // Without a cursor the range already counted the whole prefix; with one, count it.
       const count =
         req.cursor || counted === undefined
-          ? (await rangeRaw(this.session, { key: start, end: open ? null : end, revision, countOnly: true })).count
+          ? (await this.read({ key: start, end: open ? null : end, revision, countOnly: true })).count
           : counted;
       return { ...page, count };
     });
@@ -219,14 +227,14 @@ export class KvService {
         // ignore_lease fails on a missing key, so branch on existence. Two conditional txns rather
         // than one with the value in both branches, which would double the request size.
         for (let attempt = 0; attempt < 3; attempt++) {
-          res = await this.kv.txn({ compare: [{ key, target: 'Create', result: 'Greater', create_revision: 0 }], success: [keepLease] });
+          res = await this.rpc.txn({ compare: [{ key, target: 'Create', result: 'Greater', create_revision: 0 }], success: [keepLease] });
           if (res.succeeded) return { revision: Number(res.header.revision), created: false };
-          res = await this.kv.txn({ compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }], success: [fresh] });
+          res = await this.rpc.txn({ compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }], success: [fresh] });
           if (res.succeeded) return { revision: Number(res.header.revision), created: true };
         }
         throw failure('CONFLICT', 'The key was created and deleted repeatedly by others while writing; try again.');
       }
-      res = await this.kv.txn({
+      res = await this.rpc.txn({
         compare:
           expected === 0
             ? [{ key, target: 'Create', result: 'Equal', create_revision: 0 }]
@@ -261,7 +269,7 @@ export class KvService {
     const expected = req.expectedModRevision;
     return this.session.run('write', async () => {
       const del: IRequestOp = { request_delete_range: { key, prev_kv: true } };
-      const res = await this.kv.txn({
+      const res = await this.rpc.txn({
         compare: expected === undefined ? [] : [{ key, target: 'Mod', result: 'Equal', mod_revision: expected }],
         success: [del],
         failure: [{ request_range: { key } }],

@@ -1,458 +1,35 @@
 /**
- * Fast reads of big ranges.
+ * Reading big ranges: the pages of KvService.list after the first, and the whole-range scan
+ * (`scan`) that export and search read the keyspace with.
  *
- * Three things make a naive listing slow, each measured by `npm run bench` (see the numbers in the
- * commit message and the bench output):
+ * The server is what makes paging slow. etcd (3.4, and still 3.5/3.6) walks the whole rest of
+ * [key, range_end) in its in-memory index to compute `count`, whatever the `limit`: a page of 500
+ * at the start of 1M keys costs ~130 ms on the server, the same page with a range_end 10k keys
+ * further ~2 ms. So paging with an open range_end is O(N^2). We page with *bounded windows*: the
+ * end of each window is guessed from the key density seen so far (keys as numbers, `KeyScale`); a
+ * window that turns out to hold more than a page is split using its `count`; an empty one grows
+ * the next guess. Guesses only affect speed: windows are disjoint and cover the range exactly.
+ * Windows are independent, so a scan keeps several in flight and hands pages over in key order.
  *
- *  1. Decoding. etcd3 decodes with protobufjs (`longs: String`): one object per key plus four
- *     int64 -> string conversions. We send Range ourselves on etcd3's own connection (same channel,
- *     auth token and deadline) with a hand-written decoder that keeps the response buffer and
- *     records offsets (`RangePage`); keys become `Bytes` only when asked, with Buffer ops
- *     (ASCII check + latin1, `isUtf8`, base64) instead of a throwing strict TextDecoder.
- *  2. The server. etcd (3.4, and still 3.5/3.6) walks the whole rest of [key, range_end) in its
- *     in-memory index to compute `count`, whatever the `limit`: a page of 500 at the start of 1M
- *     keys costs ~130 ms on the server, the same page with a range_end 10k keys further ~2 ms. So
- *     paging with an open range_end is O(N^2). We page with *bounded windows*: the end of each
- *     window is guessed from the key density seen so far (keys as numbers, `KeyScale`); a window
- *     that turns out to hold more than a page is split using its `count`; an empty one grows the
- *     next guess. Guesses only affect speed: windows are disjoint and cover the range exactly.
- *  3. Latency. Windows are independent, so a scan keeps several in flight (the server works on
- *     one while we decode another) and hands pages to the consumer in key order.
+ * Pages with values are read through etcd3's public `kv.range` (`readRange`); the whole-range scan
+ * and keys-only pages use our own decoder (`readRangeRaw`; range-page.ts says why, with numbers).
  */
-import { isUtf8 } from 'node:buffer';
-import type { CallOptions, Client, Metadata } from '@grpc/grpc-js';
-import { castGrpcError, EtcdInvalidAuthTokenError, GRPCUnavailableError, type IRangeResponse } from 'etcd3';
-import type { Bytes } from '../../../shared/bytes';
-import { certainlyNotSent } from './errors';
+import { type RangePage, type RangeReq, toRangeRequest, KvsPage } from './range-page';
 import type { EtcdSession } from './session';
 
-// ---------------------------------------------------------------------------------------------
-// Bytes from a slice of a buffer, without copying the slice first
+/** Sends one Range; a RangeReader is how the windowed algorithms below read. */
+export type RangeReader = (req: RangeReq) => Promise<RangePage>;
 
 /**
- * Same result as `fromUint8(buf.subarray(start, end))` (strict UTF-8 text, else base64), much
- * cheaper: most keys are ASCII, which is checked with a plain loop and decoded as latin1.
+ * One Range through etcd3's public client, decoded by etcd3. Must run inside
+ * `session.run('read', ...)`, which gives it the deadline and the session's retry policy and maps
+ * errors.
  */
-interface Slices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-  base64Slice(start: number, end: number): string;
-}
-const hasSlices = typeof (Buffer.prototype as unknown as Partial<Slices>).latin1Slice === 'function';
-const latin1 = (b: Buffer, s: number, e: number): string => (hasSlices ? (b as unknown as Slices).latin1Slice(s, e) : b.toString('latin1', s, e));
-const utf8 = (b: Buffer): string => (hasSlices ? (b as unknown as Slices).utf8Slice(0, b.length) : b.toString('utf8'));
-const base64 = (b: Buffer): string => (hasSlices ? (b as unknown as Slices).base64Slice(0, b.length) : b.toString('base64'));
+export const readRange = (session: EtcdSession, req: RangeReq): Promise<RangePage> =>
+  session.rpc.range(toRangeRequest(req)).then((res) => new KvsPage(res));
 
-export function bytesOfSlice(buf: Buffer, start: number, end: number): Bytes {
-  let i = start;
-  while (i < end && buf[i] < 0x80) i++;
-  if (i === end) return { encoding: 'utf8', data: latin1(buf, start, end) };
-  const sub = buf.subarray(start, end);
-  return isUtf8(sub) ? { encoding: 'utf8', data: utf8(sub) } : { encoding: 'base64', data: base64(sub) };
-}
-
-/** `fromBuffer` of a whole buffer, the fast way. */
-export const bytesOf = (buf: Buffer): Bytes => bytesOfSlice(buf, 0, buf.length);
-
-/**
- * The first `max` bytes of a value as a preview; same result as bytes.ts `previewOf` (a cut that
- * splits a UTF-8 character backs off up to 3 bytes so text stays text).
- */
-export function previewOfSlice(buf: Buffer, start: number, end: number, max: number): { preview: Bytes; truncated: boolean } {
-  if (end - start <= max) return { preview: bytesOfSlice(buf, start, end), truncated: false };
-  let i = start;
-  const stop = start + max;
-  while (i < stop && buf[i] < 0x80) i++;
-  if (i === stop) return { preview: { encoding: 'utf8', data: latin1(buf, start, stop) }, truncated: true };
-  for (let cut = max; cut >= Math.max(0, max - 3); cut--) {
-    const sub = buf.subarray(start, start + cut);
-    if (isUtf8(sub)) return { preview: { encoding: 'utf8', data: utf8(sub) }, truncated: true };
-  }
-  return { preview: bytesOfSlice(buf, start, stop), truncated: true };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Range request / response codec (etcdserverpb.RangeRequest / RangeResponse, mvccpb.KeyValue)
-
-export interface RangeReq {
-  readonly key: Buffer;
-  /** null: to the end of the keyspace (range_end "\0"). Absent: the single key `key`. */
-  readonly end?: Buffer | null;
-  readonly limit?: number;
-  readonly revision?: number;
-  readonly keysOnly?: boolean;
-  readonly countOnly?: boolean;
-}
-
-const ZERO = Buffer.from([0]);
-
-function varintLen(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-function writeVarint(out: Buffer, pos: number, n: number): number {
-  while (n >= 128) {
-    out[pos++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[pos++] = n;
-  return pos;
-}
-
-export function encodeRangeRequest(req: RangeReq): Buffer {
-  const end = req.end === undefined ? undefined : req.end ?? ZERO;
-  const limit = req.limit ?? 0;
-  const revision = req.revision ?? 0;
-  let size = 1 + varintLen(req.key.length) + req.key.length;
-  if (end) size += 1 + varintLen(end.length) + end.length;
-  if (limit > 0) size += 1 + varintLen(limit);
-  if (revision > 0) size += 1 + varintLen(revision);
-  if (req.keysOnly) size += 2;
-  if (req.countOnly) size += 2;
-  const out = Buffer.allocUnsafe(size);
-  let p = 0;
-  out[p++] = 0x0a; // 1: key
-  p = writeVarint(out, p, req.key.length);
-  p += req.key.copy(out, p);
-  if (end) {
-    out[p++] = 0x12; // 2: range_end
-    p = writeVarint(out, p, end.length);
-    p += end.copy(out, p);
-  }
-  if (limit > 0) {
-    out[p++] = 0x18; // 3: limit
-    p = writeVarint(out, p, limit);
-  }
-  if (revision > 0) {
-    out[p++] = 0x20; // 4: revision
-    p = writeVarint(out, p, revision);
-  }
-  if (req.keysOnly) {
-    out[p++] = 0x40; // 8: keys_only
-    out[p++] = 1;
-  }
-  if (req.countOnly) {
-    out[p++] = 0x48; // 9: count_only
-    out[p++] = 1;
-  }
-  return out;
-}
-
-/** Thrown by the decoder on malformed input (never seen from a real etcd). */
-class DecodeError extends Error {}
-
-/**
- * One Range response, decoded lazily. The buffer is kept and each key-value is a set of offsets;
- * keys and values are Buffer views (`key(i)`) or `Bytes` (`keyBytes(i)`) on demand.
- */
-export class RangePage {
-  constructor(
-    readonly buf: Buffer,
-    readonly revision: number,
-    readonly more: boolean,
-    /** Keys in the requested [key, range_end) at the revision (etcd counts the whole range). */
-    readonly count: number,
-    readonly length: number,
-    /** 4 per kv: key start, key end, value start, value end. */
-    private readonly off: Uint32Array,
-    /** 3 per kv: create revision, mod revision, version. */
-    private readonly nums: Float64Array,
-    /** Non-zero leases only, as decimal strings. */
-    private readonly leases: ReadonlyMap<number, string> | null,
-  ) {}
-
-  key(i: number): Buffer {
-    return this.buf.subarray(this.off[4 * i], this.off[4 * i + 1]);
-  }
-  keyBytes(i: number): Bytes {
-    return bytesOfSlice(this.buf, this.off[4 * i], this.off[4 * i + 1]);
-  }
-  keyLength(i: number): number {
-    return this.off[4 * i + 1] - this.off[4 * i];
-  }
-  value(i: number): Buffer {
-    return this.buf.subarray(this.off[4 * i + 2], this.off[4 * i + 3]);
-  }
-  valueBytes(i: number): Bytes {
-    return bytesOfSlice(this.buf, this.off[4 * i + 2], this.off[4 * i + 3]);
-  }
-  valueSize(i: number): number {
-    return this.off[4 * i + 3] - this.off[4 * i + 2];
-  }
-  preview(i: number, max: number): { preview: Bytes; truncated: boolean } {
-    return previewOfSlice(this.buf, this.off[4 * i + 2], this.off[4 * i + 3], max);
-  }
-  createRevision(i: number): number {
-    return this.nums[3 * i];
-  }
-  modRevision(i: number): number {
-    return this.nums[3 * i + 1];
-  }
-  version(i: number): number {
-    return this.nums[3 * i + 2];
-  }
-  lease(i: number): string {
-    return this.leases?.get(i) ?? '0';
-  }
-  /** Every key as Bytes, in order. */
-  keys(): Bytes[] {
-    const out = new Array<Bytes>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.keyBytes(i);
-    return out;
-  }
-  lastKey(): Buffer | undefined {
-    return this.length > 0 ? this.key(this.length - 1) : undefined;
-  }
-}
-
-// The decoder keeps its read position in a module variable: no tuple per varint, and decoding
-// is synchronous, so nothing else can use it meanwhile.
-let at = 0;
-
-/** A varint as a JS number (exact up to 2^53; etcd revisions and versions stay far below). */
-function varint(buf: Buffer): number {
-  let b = buf[at++];
-  if (b < 0x80) return b;
-  let value = b & 0x7f;
-  let mul = 128;
-  for (;;) {
-    if (at >= buf.length) throw new DecodeError('truncated varint');
-    b = buf[at++];
-    value += (b & 0x7f) * mul;
-    if (b < 0x80) return value;
-    mul *= 128;
-    if (mul > 2 ** 70) throw new DecodeError('varint too long');
-  }
-}
-
-/** An int64 varint as a signed decimal string, exactly (lease ids use all 64 bits). */
-function int64String(buf: Buffer): string {
-  let v = 0n;
-  let shift = 0n;
-  for (;;) {
-    if (at >= buf.length) throw new DecodeError('truncated varint');
-    const b = buf[at++];
-    v |= BigInt(b & 0x7f) << shift;
-    if (b < 0x80) break;
-    shift += 7n;
-  }
-  return BigInt.asIntN(64, v).toString();
-}
-
-function skip(buf: Buffer, wire: number): void {
-  switch (wire) {
-    case 0:
-      varint(buf);
-      return;
-    case 1:
-      at += 8;
-      return;
-    case 2: {
-      const len = varint(buf); // read first: `at += varint()` would add to the old position
-      at += len;
-      return;
-    }
-    case 5:
-      at += 4;
-      return;
-    default:
-      throw new DecodeError(`unsupported wire type ${wire}`);
-  }
-}
-
-const tagAt = (buf: Buffer): number => (buf[at] < 0x80 ? buf[at++] : varint(buf));
-
-export function decodeRangeResponse(buf: Buffer): RangePage {
-  // Pass 1: top-level fields; count the kvs so the offset arrays are allocated once.
-  let revision = 0;
-  let more = false;
-  let count = 0;
-  let n = 0;
-  at = 0;
-  while (at < buf.length) {
-    const tag = tagAt(buf);
-    if (tag === 0x0a) {
-      // 1: header
-      const stop = varint(buf) + at;
-      while (at < stop) {
-        const t = tagAt(buf);
-        if (t === 0x18) revision = varint(buf); // header.revision
-        else skip(buf, t & 7);
-      }
-      at = stop;
-    } else if (tag === 0x12) {
-      // 2: kvs
-      const len = varint(buf);
-      at += len;
-      n++;
-    } else if (tag === 0x18) {
-      more = varint(buf) !== 0; // 3: more
-    } else if (tag === 0x20) {
-      count = varint(buf); // 4: count
-    } else {
-      skip(buf, tag & 7);
-    }
-  }
-  if (at !== buf.length) throw new DecodeError('truncated response');
-  // Pass 2: the kvs.
-  const off = new Uint32Array(4 * n);
-  const nums = new Float64Array(3 * n);
-  let leases: Map<number, string> | null = null;
-  let i = 0;
-  at = 0;
-  while (at < buf.length) {
-    const tag = tagAt(buf);
-    if (tag !== 0x12) {
-      skip(buf, tag & 7);
-      continue;
-    }
-    const stop = varint(buf) + at;
-    while (at < stop) {
-      const t = tagAt(buf);
-      switch (t) {
-        case 0x0a: {
-          // 1: key
-          const l = varint(buf);
-          off[4 * i] = at;
-          off[4 * i + 1] = at + l;
-          at += l;
-          break;
-        }
-        case 0x10:
-          nums[3 * i] = varint(buf); // 2: create_revision
-          break;
-        case 0x18:
-          nums[3 * i + 1] = varint(buf); // 3: mod_revision
-          break;
-        case 0x20:
-          nums[3 * i + 2] = varint(buf); // 4: version
-          break;
-        case 0x2a: {
-          // 5: value
-          const l = varint(buf);
-          off[4 * i + 2] = at;
-          off[4 * i + 3] = at + l;
-          at += l;
-          break;
-        }
-        case 0x30: {
-          // 6: lease
-          const s = int64String(buf);
-          if (s !== '0') (leases ??= new Map()).set(i, s);
-          break;
-        }
-        default:
-          skip(buf, t & 7);
-      }
-    }
-    if (at !== stop) throw new DecodeError('malformed key-value');
-    i++;
-  }
-  return new RangePage(buf, revision, more, count, n, off, nums, leases);
-}
-
-/** A RangePage from etcd3's decoded response (the fallback path). */
-export function pageFromResponse(res: IRangeResponse): RangePage {
-  const n = res.kvs.length;
-  let size = 0;
-  for (const kv of res.kvs) size += kv.key.length + (kv.value?.length ?? 0);
-  const buf = Buffer.allocUnsafe(size);
-  const off = new Uint32Array(4 * n);
-  const nums = new Float64Array(3 * n);
-  let leases: Map<number, string> | null = null;
-  let p = 0;
-  res.kvs.forEach((kv, i) => {
-    off[4 * i] = p;
-    p += kv.key.copy(buf, p);
-    off[4 * i + 1] = p;
-    off[4 * i + 2] = p;
-    if (kv.value) p += kv.value.copy(buf, p);
-    off[4 * i + 3] = p;
-    nums[3 * i] = Number(kv.create_revision);
-    nums[3 * i + 1] = Number(kv.mod_revision);
-    nums[3 * i + 2] = Number(kv.version);
-    const lease = String(kv.lease ?? '0');
-    if (lease !== '0') (leases ??= new Map()).set(i, lease);
-  });
-  return new RangePage(buf, Number(res.header.revision), res.more, Number(res.count), n, off, nums, leases);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sending a Range on etcd3's connection
-
-const RANGE_PATH = '/etcdserverpb.KV/Range';
-
-interface PoolLike {
-  withConnection<R>(service: 'KV', fn: (args: { client: Client; metadata: Metadata }) => Promise<R>): Promise<R>;
-  readonly callOptionsFactory?: CallOptions | ((ctx: { service: string; method: string; params: unknown; isStream: boolean }) => CallOptions);
-}
-
-/** etcd3 keeps its connection pool `protected`; we use its public `ICallable` surface only. */
-function poolOf(session: EtcdSession): PoolLike | undefined {
-  const pool = (session.client as unknown as { pool?: PoolLike }).pool;
-  return pool && typeof pool.withConnection === 'function' ? pool : undefined;
-}
-
-function callOptions(pool: PoolLike, req: RangeReq): CallOptions {
-  const f = pool.callOptionsFactory;
-  // The session's factory reads the running operation's absolute deadline.
-  return typeof f === 'function' ? f({ service: 'KV', method: 'range', params: req, isStream: false }) : (f ?? {});
-}
-
-function slowRange(session: EtcdSession, req: RangeReq): Promise<RangePage> {
-  return session.client.kv
-    .range({
-      key: req.key,
-      ...(req.end === undefined ? {} : { range_end: req.end ?? ZERO }),
-      limit: req.limit ?? 0,
-      revision: req.revision ?? 0,
-      keys_only: req.keysOnly === true,
-      count_only: req.countOnly === true,
-    })
-    .then(pageFromResponse);
-}
-
-/**
- * One Range, decoded by `decodeRangeResponse`. Must run inside `session.run('read', ...)`, which
- * supplies the deadline and maps errors. Retries like a session read: on another endpoint when
- * the request certainly never left, and once after Unavailable.
- */
-export async function rangeRaw(session: EtcdSession, req: RangeReq): Promise<RangePage> {
-  const pool = poolOf(session);
-  if (!pool) return slowRange(session, req);
-  const attempts = Math.max(1, session.endpoints.length);
-  let unavailableRetried = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await pool.withConnection('KV', ({ client, metadata }) =>
-        new Promise<RangePage>((resolve, reject) => {
-          client.makeUnaryRequest(RANGE_PATH, encodeRangeRequest, decodeRangeResponse, req, metadata, callOptions(pool, req), (err, res) =>
-            err ? reject(castGrpcError(err)) : resolve(res!),
-          );
-        }),
-      );
-    } catch (err) {
-      // etcd3's own path re-authenticates on an expired token (and then keeps the new token).
-      if (err instanceof EtcdInvalidAuthTokenError) return slowRange(session, req);
-      if (session.isClosed || attempt > attempts) throw err;
-      if (certainlyNotSent(err) && attempt < attempts) continue;
-      if (err instanceof GRPCUnavailableError && !unavailableRetried) {
-        unavailableRetried = true;
-        continue;
-      }
-      throw err;
-    }
-  }
-}
-
-/** `rangeRaw` as its own session operation (own deadline, errors mapped to AppFailure). */
-export const range = (session: EtcdSession, req: RangeReq): Promise<RangePage> =>
-  session.run('read', () => rangeRaw(session, req));
+/** The same Range decoded by our own decoder (rpc.ts `rangeRaw`): whole-range scans, keys-only pages. */
+export const readRangeRaw = (session: EtcdSession, req: RangeReq): Promise<RangePage> => session.rpc.rangeRaw(req);
 
 // ---------------------------------------------------------------------------------------------
 // Keys as numbers, to guess window ends
@@ -523,12 +100,14 @@ export function hintFromPage(base: Buffer, keys: readonly Buffer[]): DensityHint
   return { scale, unitsPerKey: KeyScale.unitsPerKey(scale, keys[i], last, keys.length - 1 - i) };
 }
 
+const ZERO = Buffer.from([0]);
 const succ = (key: Buffer): Buffer => Buffer.concat([key, ZERO]);
 const cmpEnd = (a: Buffer | null, b: Buffer | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : Buffer.compare(a, b));
 
 // ---------------------------------------------------------------------------------------------
 // One page through bounded windows (used by KvService.list for pages after the first)
 
+/** What `collectWindowed` collects: the first `want` keys of [from, end) at `revision`. */
 export interface WindowedPageRequest {
   readonly from: Buffer;
   readonly end: Buffer | null;
@@ -544,6 +123,7 @@ export interface WindowedPageRequest {
   readonly remaining?: number;
 }
 
+/** The pages `collectWindowed` read, in key order (together at least `want` keys unless exhausted). */
 export interface WindowedPage {
   readonly pages: RangePage[];
   readonly got: number;
@@ -596,10 +176,11 @@ function climb(base: Buffer, a: Buffer, b: Buffer, levels: number, end: Buffer |
 
 /**
  * Collects the first `want` keys of [from, end) with bounded windows: each request costs the
- * server O(keys in its window) instead of O(keys up to the end of the range). Must run inside
- * `session.run('read', ...)`.
+ * server O(keys in its window) instead of O(keys up to the end of the range). `read` sends one
+ * Range (KvService.list passes `readRange` inside its `session.run('read', ...)`, so every window
+ * shares the page's deadline).
  */
-export async function collectWindowed(session: EtcdSession, req: WindowedPageRequest): Promise<WindowedPage> {
+export async function collectWindowed(read: RangeReader, req: WindowedPageRequest): Promise<WindowedPage> {
   const { scale } = req.hint;
   const pages: RangePage[] = [];
   let revision = req.revision;
@@ -620,7 +201,7 @@ export async function collectWindowed(session: EtcdSession, req: WindowedPageReq
     // Past a long gap (or the last key): one request to the end of the range. If the keys are
     // all behind us it costs nothing; if a far cluster is ahead, it costs what plain paging costs.
     const to = misses >= MAX_MISSES ? req.end : nextEnd !== undefined ? nextEnd : scale.advance(from, units, req.end);
-    const page = await rangeRaw(session, { key: from, end: to, limit: need, revision, keysOnly: req.keysOnly });
+    const page = await read({ key: from, end: to, limit: need, revision, keysOnly: req.keysOnly });
     requests++;
     if (!revision) revision = page.revision;
     if (page.length > 0) pages.push(page);
@@ -650,6 +231,7 @@ export async function collectWindowed(session: EtcdSession, req: WindowedPageReq
 // ---------------------------------------------------------------------------------------------
 // Whole-range scan
 
+/** What `scan` reads and how (defaults suit a whole-keyspace export or search). */
 export interface ScanOptions {
   /** Keys with this prefix; empty or absent = the whole keyspace. */
   readonly prefix?: Buffer;
@@ -667,18 +249,19 @@ export interface ScanOptions {
   readonly concurrency?: number;
   /** Pages decoded but not yet handed over, at most (bounds memory), default concurrency + 1. */
   readonly maxBuffered?: number;
-  /**
-   * 'windows' (default): bounded windows as above. 'open': each request from the last key to the
-   * end of the range, one at a time (what plain paging does; kept for the benchmark).
-   */
-  readonly strategy?: 'windows' | 'open';
 }
 
+/** What a finished `scan` read. */
 export interface ScanStats {
+  /** The revision every page was read at. */
   readonly revision: number;
+  /** Keys handed to `onPage`. */
   readonly keys: number;
+  /** Pages handed to `onPage` (empty windows are not handed over). */
   readonly pages: number;
+  /** Range requests sent. */
   readonly requests: number;
+  /** Bytes of keys and values handed over (about the response sizes). */
   readonly bytes: number;
   /** Keys etcd counted in the range at the revision (from the first response). */
   readonly total: number;
@@ -705,17 +288,43 @@ const DEFAULT_KEYS_ONLY_PAGE = 10_000;
 /** With values, windows are sized to hold about this much. */
 const TARGET_PAGE_BYTES = 1024 * 1024;
 /**
- * 1M keys-only, 4 in flight (bench, 2 cores): 1 MiB 1.5 s / 3.7 s (nested keys), 2 MiB 1.5 / 3.5,
- * 8 MiB 1.2 / 2.8, etcdctl 4.4 / 5.4; RSS growth of the scan ~80-130 MB at 2 MiB, ~240 at 8.
+ * 1M keys-only, 4 in flight (bench, 2 cores, measured on the former raw decoder): 1 MiB 1.5 s /
+ * 3.7 s (nested keys), 2 MiB 1.5 / 3.5, 8 MiB 1.2 / 2.8, etcdctl 4.4 / 5.4; RSS growth of the
+ * scan ~80-130 MB at 2 MiB, ~240 at 8.
  */
 const MAX_WINDOW_BYTES = 2 * 1024 * 1024;
 
 /**
- * Reads every key (and value) of a prefix at one revision and hands the pages to `onPage` in key
- * order, one at a time (awaited: a slow consumer slows the scan, memory stays bounded).
+ * Reads every key (and value) under a prefix (empty: the whole keyspace) at one revision, and
+ * hands the pages to `onPage` in key order, one at a time. For export and search.
+ *
+ * Guarantees:
+ *  - Consistent: every page is read at the revision of the first response (or `opts.revision`),
+ *    so concurrent writes never show up half-way; a compacted revision fails with COMPACTED.
+ *  - Exact: every key of the range exactly once, in order, byte-exact (windows are disjoint and
+ *    cover the range; keys and values as raw buffers, views into each response: copy what you
+ *    keep beyond `onPage`).
+ *  - Bounded: `onPage` is awaited (a slow consumer slows the scan), at most `maxBuffered` pages
+ *    wait for it and at most `concurrency` requests are in flight; each page holds about
+ *    `pageKeys` keys, or for big values about 1 MiB, and never more than `maxWindowBytes` unless
+ *    a single window's first keys already exceed it.
+ *  - Deadline and retries: each window is its own session read (`session.run('read')`): it has
+ *    the session's full deadline and its retry policy (reads only, never a write). A scan of N
+ *    keys therefore takes as long as it needs; each request is bounded. A failure of any window
+ *    stops the scan and rejects with that window's AppFailure; pages already handed over stay
+ *    valid.
  */
-export async function scan(
-  session: EtcdSession,
+export function scan(session: EtcdSession, opts: ScanOptions, onPage: (page: RangePage) => void | Promise<void>): Promise<ScanStats> {
+  return scanRanges((req) => session.run('read', () => readRangeRaw(session, req)), opts, onPage);
+}
+
+/**
+ * `scan` over any Range operation: `get` must be a whole operation (its own deadline and error
+ * mapping), as `scan` passes it. Exported for the tests of the window logic on an in-memory
+ * keyspace (tests/unit/main/scan-windows.test.ts) and the benchmark's comparison of Range paths.
+ */
+export async function scanRanges(
+  get0: (req: RangeReq) => Promise<RangePage>,
   opts: ScanOptions,
   onPage: (page: RangePage) => void | Promise<void>,
 ): Promise<ScanStats> {
@@ -729,12 +338,12 @@ export async function scan(
   const stats = { revision: opts.revision ?? 0, keys: 0, pages: 0, requests: 0, bytes: 0, total: 0 };
   const get = (req: RangeReq): Promise<RangePage> => {
     stats.requests++;
-    return range(session, req);
+    return get0(req);
   };
   const deliver = async (page: RangePage): Promise<void> => {
     stats.keys += page.length;
     stats.pages++;
-    stats.bytes += page.buf.length;
+    stats.bytes += page.bytes;
     await onPage(page);
   };
 
@@ -743,7 +352,7 @@ export async function scan(
   stats.total = first.count;
   if (first.length > 0) await deliver(first);
   if (!first.more) return stats;
-  const perKey = first.buf.length / Math.max(1, first.length);
+  const perKey = first.bytes / Math.max(1, first.length);
   if (opts.pageKeys === undefined && !keysOnly) {
     pageKeys = Math.max(100, Math.min(50_000, Math.floor(TARGET_PAGE_BYTES / perKey)));
   }
@@ -754,7 +363,8 @@ export async function scan(
   const keys: Buffer[] = [];
   for (let i = 0; i < first.length; i++) keys.push(first.key(i));
   const hint = hintFromPage(base, keys);
-  if (opts.strategy === 'open' || !hint) {
+  if (!hint) {
+    // Fewer than two keys in the first page (pageKeys 1): no density to size windows by; page on.
     let page = first;
     while (page.more) {
       page = await get({ key: succ(page.lastKey()!), end, limit: pageKeys, revision: stats.revision, keysOnly });

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, GRPCUnavailableError, type IOptions } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen, type IPolicy, noop, retry } from 'cockatiel';
+import { GRPCUnavailableError, type IOptions } from 'etcd3';
 import type { AppError } from '../../../shared/result';
 import { AppFailure, certainlyNotSent, isTlsFailure, toAppError, type OpKind } from './errors';
+import { EtcdRpc } from './rpc';
 
 export interface SessionConfig {
   readonly endpoints: readonly string[];
@@ -36,15 +37,21 @@ export interface CallOutcome {
 /**
  * One connection to one cluster. Every call runs inside `run`, which gives it a deadline,
  * a retry policy that is safe for its kind (read or write), and maps failures to AppErrors.
+ *
+ * That policy is the only retry policy of the core: it is installed into etcd3
+ * (`faultHandling.global`) and so wraps every RPC sent through `rpc`, whichever service asks
+ * (list, scan, count, get, put, delete, bulk, cluster status). No caller retries on its own.
  */
 export class EtcdSession {
-  readonly client: Etcd3;
+  /** etcd's RPCs (the adapter over etcd3's public clients); call them inside `run`. */
+  readonly rpc: EtcdRpc;
   private readonly scope = new AsyncLocalStorage<CallScope>();
   private closed = false;
   private readonly listeners = new Set<(outcome: CallOutcome) => void>();
+  private readonly hostPolicies = new Map<string, IPolicy>();
 
   constructor(readonly config: SessionConfig) {
-    this.client = new Etcd3(this.clientOptions());
+    this.rpc = new EtcdRpc(this.clientOptions());
   }
 
   get endpoints(): readonly string[] {
@@ -89,7 +96,7 @@ export class EtcdSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.client.close();
+    this.rpc.close();
   }
 
   private notify(outcome: CallOutcome): void {
@@ -113,11 +120,12 @@ export class EtcdSession {
         // live leader. Ours opens only on a member we could not reach at all (refused, or hung
         // before the request was sent), and etcd3 then skips that member until it half-opens.
         // With a single endpoint there is nothing to skip to: no breaker.
-        host: () =>
-          endpoints.length > 1
-            ? circuitBreaker(handleWhen(certainlyNotSent), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(1) })
-            : noop,
-        // etcd3 runs this around host selection, so each retry goes to the next host.
+        // One breaker per member, shared by etcd3's clients and the adapter's own (rpc.ts
+        // rangeRaw): a member found hung by one is skipped by both.
+        host: (host) => this.hostPolicy(host),
+        // etcd3 runs this around host selection, so each retry goes to the next host. cockatiel's
+        // maxAttempts counts retries: one call is tried at most endpoints + 1 times (so a read
+        // can be retried once after Unavailable even with a single endpoint).
         global: retry(
           handleWhen((err) => this.shouldRetry(err)),
           { maxAttempts: Math.max(1, endpoints.length), backoff: new ConstantBackoff(20) },
@@ -130,6 +138,19 @@ export class EtcdSession {
       options.credentials = { rootCertificate: tls.ca ?? (null as unknown as Buffer), privateKey: tls.key, certChain: tls.cert };
     }
     return options;
+  }
+
+  /** The breaker of one member (none with a single endpoint), made once per host. */
+  private hostPolicy(host: string): IPolicy {
+    let p = this.hostPolicies.get(host);
+    if (!p) {
+      p =
+        this.config.endpoints.length > 1
+          ? circuitBreaker(handleWhen(certainlyNotSent), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(1) })
+          : noop;
+      this.hostPolicies.set(host, p);
+    }
+    return p;
   }
 
   /**
