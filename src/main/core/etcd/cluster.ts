@@ -57,7 +57,7 @@ export class ClusterService {
     const endpoints: EndpointStatus[] = withAlarms.map(({ alarms: _a, ...e }: EndpointStatus & { alarms?: Alarm[] }) => e);
     const leaderId = endpoints.find((e) => e.reachable && e.leaderId && e.leaderId !== '0')?.leaderId;
     if (!members.ok && endpoints.every((e) => !e.reachable)) {
-      throw members.err instanceof AppFailure ? members.err : new AppFailure(toAppError(members.err, ctx(this.session)));
+      throw members.err instanceof AppFailure ? members.err : new AppFailure(toAppError(members.err, ctx(this.session)), { cause: members.err });
     }
     const memberList: MemberInfo[] = members.ok
       ? members.r.members.map((m) => ({

@@ -16,10 +16,16 @@ import type { AppError, ErrorCode, ErrorDetails } from '../../../shared/result';
 
 export type OpKind = 'read' | 'write';
 
-/** An AppError thrown inside the core; converted back to a Result at the handler boundary. */
+/**
+ * An AppError thrown inside the core; converted back to a Result at the handler boundary.
+ * `cause` keeps the raw library error for the log: it never crosses IPC.
+ */
 export class AppFailure extends Error {
-  constructor(readonly error: AppError) {
-    super(error.message);
+  constructor(
+    readonly error: AppError,
+    options?: { cause?: unknown },
+  ) {
+    super(error.message, options);
     this.name = 'AppFailure';
   }
 }
@@ -138,7 +144,7 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
     return mk('AUTH_FAILED', `Authentication failed at ${endpoint}: wrong user name or password.`);
   }
   if (err instanceof EtcdInvalidAuthTokenError || err instanceof GRPCUnauthenticatedError) {
-    return mk('AUTH_FAILED', `The cluster at ${endpoint} rejected the credentials: ${m}`);
+    return mk('AUTH_FAILED', `The cluster at ${endpoint} rejected the login (the session token expired or the user changed): reconnect, and check the profile's user name and password.`);
   }
   if (err instanceof GRPCInvalidArgumentError && /user name is empty/i.test(m)) {
     return mk('AUTH_FAILED', `The cluster at ${endpoint} requires a user name and password.`);
@@ -159,7 +165,7 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
           `The cluster is out of space (NOSPACE alarm: the database reached its --quota-backend-bytes quota). etcd refuses writes until space is freed, but the write that crossed the quota may still have been applied: re-read the key.`,
           { hint },
         )
-      : mk('INTERNAL', `The cluster is out of space (NOSPACE alarm) at ${endpoint}: ${m}`, { hint });
+      : mk('INTERNAL', `The cluster at ${endpoint} is out of space (NOSPACE alarm).`, { hint });
   }
   if (/too many requests/i.test(m)) {
     // etcd's ErrTooManyRequests is refused before proposing: nothing was applied.
@@ -181,10 +187,10 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
     return mk('COMPACTED', 'The revision this listing was pinned to has been compacted; list again from the start.');
   }
   if (err instanceof GRPCOutOfRangeError) {
-    return mk('INVALID_ARGUMENT', `etcd refused the revision: ${m.replace(/^\S+Error: /, '')} (was the listing started on another cluster?)`);
+    return mk('INVALID_ARGUMENT', `etcd at ${endpoint} refused the revision this call was pinned to: it is newer than the cluster's (was the listing started on another cluster?). Reload the list.`);
   }
   if (isTlsFailure(err, ctx.endpoints)) {
-    return mk('TLS', `TLS handshake with ${endpoint} failed: ${m.replace(/^\S+Error: /, '')}`);
+    return mk('TLS', `TLS handshake with ${endpoint} failed: ${tlsReason(m)}.`);
   }
   if (isNoLeader(m)) {
     // etcd refuses before proposing: nothing was applied, even for a write.
@@ -202,17 +208,51 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
     return mk('TIMEOUT', `No answer from ${endpoint} within the ${ctx.deadlineMs} ms deadline.`);
   }
   if (err instanceof GRPCUnavailableError || isBrokenCircuitError(err)) {
-    if (maybeSent) return unknownWrite(`the connection failed: ${m}`);
-    return mk('UNAVAILABLE', `Cluster unreachable at ${endpoint}: ${m.replace(/^\S+Error: /, '')}`);
+    if (maybeSent) return unknownWrite('the connection failed after the write was sent');
+    return mk('UNAVAILABLE', `Cluster unreachable at ${endpoint}: ${unreachableReason(err, m)}. Check that etcd runs there and that the endpoint is right.`);
   }
   if (err instanceof GRPCCancelledError) {
     if (maybeSent) return unknownWrite('the call was cancelled');
-    return mk('UNAVAILABLE', `The call to ${endpoint} was cancelled: ${m}`);
+    return mk('UNAVAILABLE', `The call to ${endpoint} was cancelled before it was answered.`);
   }
   if (err instanceof GRPCInvalidArgumentError) {
     // The server rejected the request outright: nothing was applied.
-    return mk('INVALID_ARGUMENT', `etcd rejected the request: ${m.replace(/^\S+Error: /, '')}`);
+    return mk('INVALID_ARGUMENT', `etcd at ${endpoint} rejected the request as invalid${/key is not provided/.test(m) ? ' (the key is empty)' : ''}; nothing was written.`);
   }
-  if (maybeSent) return unknownWrite(m);
-  return mk('INTERNAL', `Unexpected error from ${endpoint}: ${m}`);
+  if (/context deadline exceeded/i.test(m)) {
+    // etcd's own internal deadline (an overloaded or partitioned member), not ours.
+    if (maybeSent) return unknownWrite('etcd gave up on it internally; the cluster may be overloaded or losing quorum');
+    return mk('TIMEOUT', `${endpoint} did not answer in time (etcd gave up internally): the cluster may be overloaded or losing quorum. Try again.`);
+  }
+  if (maybeSent) return unknownWrite('an unexpected error came back after the write was sent');
+  return mk('INTERNAL', `Unexpected error from ${endpoint}; the details are in the log.`);
+}
+
+/** What a TLS failure means for the person fixing the profile, from OpenSSL's and Node's words. */
+export function tlsReason(m: string): string {
+  if (/altnames|hostname\/ip does not match|ERR_TLS_CERT_ALTNAME/i.test(m)) {
+    return "the server's certificate is not issued for this host: set the profile's TLS server name to a name in the certificate";
+  }
+  if (/unable to (verify|get local issuer)|self[- ]signed|UNABLE_TO_VERIFY|DEPTH_ZERO|unknown ca/i.test(m)) {
+    return "the server's certificate is not signed by the profile's CA file: choose the cluster's CA";
+  }
+  if (/certificate required|bad certificate|peer did not return a certificate/i.test(m)) {
+    return 'the server did not accept a client certificate: set the client certificate and key the cluster trusts';
+  }
+  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(m)) return "a certificate has expired: renew it, or check this computer's clock";
+  if (/wrong version number|packet length too long|http_request/i.test(m)) {
+    return 'the endpoint does not speak TLS there: use http:// or check the port';
+  }
+  return 'the certificates did not match; the details are in the log';
+}
+
+/** Why a cluster could not be reached, in words, from the failure's text. */
+function unreachableReason(err: unknown, m: string): string {
+  if (isBrokenCircuitError(err)) return 'it failed several times just now, so the app waits a few seconds before trying it again';
+  if (/ECONNREFUSED/.test(m)) return 'nothing is listening there (connection refused)';
+  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/.test(m)) return 'the host name could not be resolved';
+  if (/ENETUNREACH|EHOSTUNREACH/.test(m)) return 'there is no network route to it';
+  if (/ETIMEDOUT/.test(m)) return 'the connection timed out';
+  if (/ECONNRESET|Connection dropped|socket hang up|RST_STREAM/i.test(m)) return 'the connection was dropped';
+  return 'the connection failed';
 }

@@ -89,7 +89,8 @@ export class EtcdSession {
         neverSent: !scope.sent,
       });
       this.notify({ ok: false, error });
-      throw new AppFailure(error);
+      // The raw error goes with it, for the log only.
+      throw err instanceof AppFailure ? err : new AppFailure(error, { cause: err });
     }
   }
 
