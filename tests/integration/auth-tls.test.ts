@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addUserWithRole, makePki, startCluster, type EtcdCluster, type Pki } from '../support/etcd';
@@ -154,6 +154,37 @@ describe('TLS', () => {
     } finally {
       ok.close();
       bad.close();
+    }
+  });
+
+  it('the TLS server name is what the certificate is verified against, and verification stays on', async () => {
+    const tls = { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile };
+    // The endpoint is an IP; the certificate also names "localhost": verifying against that name passes.
+    const named = await h.connect({ name: 'by name', endpoints: etcd.endpoints, tls: { ...tls, serverName: 'localhost' }, deadlineMs: 3000 });
+    unwrap(await h.handlers['kv:put']({ profileId: named, key: text('tls/named'), value: text('v') }));
+    expect(unwrap(await h.handlers['kv:list']({ profileId: named, prefix: text('tls/'), limit: 10, keysOnly: true })).items.length).toBeGreaterThan(0);
+    // A name the certificate does not carry fails, though the IP alone would have passed.
+    const wrong = unwrap(await h.handlers['profiles:save']({ name: 'wrong name', endpoints: etcd.endpoints, tls: { ...tls, serverName: 'etcd.not-in-cert.test' }, deadlineMs: 3000 }));
+    const e = errorOf(await h.handlers['connection:connect']({ profileId: wrong.id }));
+    expect(e.code).toBe('TLS');
+    expect(e.message).toMatch(/not issued for this host.*TLS server name/);
+  });
+
+  it('TLS files are checked before they are read: missing, a folder, empty, too large', async () => {
+    const big = join(dir, 'big.pem');
+    const empty = join(dir, 'empty.pem');
+    await writeFile(big, Buffer.alloc(2 * 1024 * 1024, 65));
+    await writeFile(empty, '');
+    for (const [caFile, words] of [
+      [join(dir, 'nope.pem'), /CA file .*nope\.pem does not exist/],
+      [dir, /is a folder, not a file/],
+      [empty, /is empty/],
+      [big, /too large for a certificate or key/],
+    ] as const) {
+      const saved = unwrap(await h.handlers['profiles:save']({ name: 'files', endpoints: etcd.endpoints, tls: { caFile }, deadlineMs: 3000 }));
+      const e = errorOf(await h.handlers['connection:connect']({ profileId: saved.id }));
+      expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'tls.caFile' } });
+      expect(e.message).toMatch(words);
     }
   });
 

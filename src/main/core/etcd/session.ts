@@ -9,7 +9,7 @@ export interface SessionConfig {
   readonly endpoints: readonly string[];
   readonly username?: string;
   readonly password?: string;
-  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer; readonly serverName?: string };
   /** Deadline of every call in ms, covering auth and retries. */
   readonly deadlineMs: number;
   /** etcd's --max-request-bytes; a put larger than this is refused before any RPC. */
@@ -137,6 +137,11 @@ export class EtcdSession {
     if (tls && (tls.ca || tls.cert || tls.key)) {
       // grpc's createSsl takes null to mean "the system's roots"; etcd3's type says Buffer.
       options.credentials = { rootCertificate: tls.ca ?? (null as unknown as Buffer), privateKey: tls.key, certChain: tls.cert };
+      if (tls.serverName) {
+        // Verify the certificate against this name instead of the endpoint's host (a cluster
+        // reached by IP whose certificates carry only DNS names). Verification stays on.
+        options.grpcOptions = { ...options.grpcOptions, 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName };
+      }
     }
     return options;
   }

@@ -4,7 +4,7 @@ import type { DomainHandlers, HandlerContext } from './types';
 
 /** What a live connection was opened with: a change to any of it means reconnecting. */
 const connectionKey = (p: Profile): string =>
-  JSON.stringify([p.endpoints, p.username ?? '', p.tls?.caFile, p.tls?.certFile, p.tls?.keyFile, p.deadlineMs]);
+  JSON.stringify([p.endpoints, p.username ?? '', p.tls?.caFile, p.tls?.certFile, p.tls?.keyFile, p.tls?.serverName, p.deadlineMs]);
 
 export const profileHandlers = ({ profiles, connections }: HandlerContext): DomainHandlers<'profiles'> => ({
   list: () => profiles.state(),
