@@ -4,16 +4,20 @@
  * only under Electron, so importing this module in tests has no side effects.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 
 import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
+import { describeError } from '../core/logging/error-text';
+import { createLogger, type Logger } from '../core/logging/logger';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
+import { createFileLog, installProcessHandlers } from './logging';
 import { menuActions, withActions } from './menu/actions';
 import { menuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
+import { watchRendererHealth } from './window/renderer-health';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
 export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
@@ -29,6 +33,12 @@ const DISPOSE_TIMEOUT_MS = 3000;
 /** Permissions the renderer may use; everything else (camera, geolocation, ...) is denied. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
+/** The folder of the app's log files: userData/logs. */
+export const logFolder = (userData: string): string => join(userData, 'logs');
+
+/** Process-wide handlers are installed once, however often main() runs (tests). */
+let uninstallProcessHandlers: (() => void) | null = null;
+
 export function main(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -38,6 +48,12 @@ export function main(): void {
 
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const isDev = !app.isPackaged;
+  const logDir = logFolder(app.getPath('userData'));
+  const logger: Logger = createLogger(createFileLog({ dir: logDir, console: isDev }).sink);
+  const log = logger.scope('app');
+  uninstallProcessHandlers?.();
+  uninstallProcessHandlers = installProcessHandlers(logger.scope('process'));
+  log.info('starting', { version: app.getVersion(), electron: process.versions.electron, platform: process.platform });
   const paths = builtPaths(__dirname);
   const isAppUrl = createAppUrlMatcher({ indexHtmlPath: paths.indexHtml, devServerUrl });
 
@@ -54,11 +70,15 @@ export function main(): void {
       profilesDir: app.getPath('userData'),
       cipher: createSafeStorageCipher(safeStorage),
       emit,
+      logger,
+      logFolder: logDir,
+      openPath: (path) => shell.openPath(path),
     });
     const unregister = registerIpc({
       ipcMain,
       handlers,
       isTrustedSender: createSenderCheck(() => mainWindow, isAppUrl),
+      log: logger.scope('ipc'),
     });
     running = { handlers, unregister };
   };
@@ -80,7 +100,7 @@ export function main(): void {
       try {
         await Promise.race([current.handlers.dispose(), timeout]);
       } catch (err) {
-        console.error('etcd desktop: closing sessions failed', err);
+        log.error('closing sessions failed', describeError(err));
       } finally {
         clearTimeout(timer);
       }
@@ -96,8 +116,10 @@ export function main(): void {
       isAppUrl,
       isDev,
       stateFile: join(app.getPath('userData'), 'window-state.json'),
+      log,
     });
     const win = mainWindow;
+    watchRendererHealth(win, { log: logger.scope('window'), showMessageBox: (options) => dialog.showMessageBox(win, options) });
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = null;
     });
@@ -129,7 +151,12 @@ export function main(): void {
         );
       }
 
-      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url) });
+      const openLogFolder = (): void => {
+        void shell.openPath(logDir).then((error) => {
+          if (error) log.warn('the log folder could not be opened', { reason: error });
+        });
+      };
+      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url), openLogFolder });
       Menu.setApplicationMenu(Menu.buildFromTemplate(withActions(menuTemplate({ platform: process.platform, isDev }), actions)));
 
       openWindow();
@@ -138,6 +165,7 @@ export function main(): void {
       });
     })
     .catch((err: unknown) => {
+      log.error('startup failed', describeError(err));
       console.error('etcd desktop: startup failed', err);
       app.exit(1);
     });

@@ -15,7 +15,7 @@ import { FakeBrowserWindow, electron, type Fn } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
-const { app, ipcMain, Menu, session } = electron;
+const { app, dialog, ipcMain, Menu, session, shell } = electron;
 
 const indexModule = await import('../../../src/main/electron/app');
 
@@ -153,6 +153,58 @@ describe('main()', () => {
     } finally {
       delete process.env.ELECTRON_RENDERER_URL;
     }
+  });
+
+  it('keeps its log in userData/logs/main.log, from the start', async () => {
+    await start();
+    const file = join(app.userData, 'logs', 'main.log');
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/\(main\.app\) starting \{"version":"0\.0\.0-test"/);
+  });
+
+  it('Help → Open Log Folder and app:openLogFolder open userData/logs', async () => {
+    const w = await start();
+    const [menu] = Menu.buildFromTemplate.mock.calls[0] as [MenuItemConstructorOptions[]];
+    const items = menu.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : []));
+    (items.find((i) => i.label === 'Open Log Folder')!.click as Fn)();
+    expect(shell.openPath).toHaveBeenCalledWith(join(app.userData, 'logs'));
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
+    const res = await registered().get('app:openLogFolder')!({ senderFrame: appFrame }, undefined);
+    expect(res).toEqual({ ok: true, value: undefined });
+    expect(shell.openPath).toHaveBeenCalledTimes(2);
+    expect(shell.openPath).toHaveBeenLastCalledWith(join(app.userData, 'logs'));
+  });
+
+  it('logs refused senders to the file', async () => {
+    const w = await start();
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: 'https://evil.example/' };
+    await registered().get('kv:get')!({ senderFrame: appFrame }, { profileId: 'p', key: { encoding: 'utf8', data: 'canary-9' } });
+    const log = readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8');
+    expect(log).toContain('(main.ipc) refused a call from an untrusted sender {"channel":"kv:get","reason":"a page that is not the app (https://evil.example)"}');
+    expect(log).not.toContain('canary-9');
+  });
+
+  it('a crashed page is logged and the user offered a reload', async () => {
+    const w = await start();
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
+    w.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 11 });
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1);
+    expect(dialog.showMessageBox.mock.calls[0][0]).toBe(w);
+    expect(dialog.showMessageBox.mock.calls[0][1]).toMatchObject({ buttons: ['Reload', 'Close'] });
+    await vi.waitFor(() => expect(w.webContents.reload).toHaveBeenCalledTimes(1));
+    expect(readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8')).toContain('"reason":"crashed","exitCode":11');
+  });
+
+  it('installs its process handlers once, however often it starts', async () => {
+    const ours = () => ({
+      exception: process.listeners('uncaughtException').filter((l) => l.name === 'onException').length,
+      rejection: process.listeners('unhandledRejection').filter((l) => l.name === 'onRejection').length,
+    });
+    await start();
+    expect(ours()).toEqual({ exception: 1, rejection: 1 });
+    FakeBrowserWindow.instances = [];
+    await start();
+    expect(ours()).toEqual({ exception: 1, rejection: 1 });
   });
 
   it('a second instance focuses the existing window', async () => {

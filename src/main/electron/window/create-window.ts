@@ -3,6 +3,8 @@
  * remembered bounds) applied to a real BrowserWindow.
  */
 import { BrowserWindow, screen } from 'electron';
+import { describeError } from '../../core/logging/error-text';
+import type { Logger } from '../../core/logging/logger';
 import { readWindowState, visibleState, writeWindowState } from './bounds';
 import { hardenWebContents, mainWindowOptions } from './options';
 
@@ -14,9 +16,11 @@ export interface CreateMainWindowOptions {
   readonly isDev: boolean;
   /** Where bounds are remembered (userData/window-state.json). */
   readonly stateFile: string;
+  /** Where a failed load is reported. */
+  readonly log?: Logger;
 }
 
-export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile }: CreateMainWindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile, log }: CreateMainWindowOptions): BrowserWindow {
   const saved = visibleState(
     readWindowState(stateFile),
     screen.getAllDisplays().map((d) => d.workArea),
@@ -40,6 +44,9 @@ export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile
   });
 
   const loading = 'url' in load ? win.loadURL(load.url) : win.loadFile(load.file);
-  loading.catch((err: unknown) => console.error('etcd desktop: the window failed to load', err));
+  loading.catch((err: unknown) => {
+    if (log) log.error('the window failed to load', describeError(err));
+    else console.error('etcd desktop: the window failed to load', err);
+  });
   return win;
 }
