@@ -4,7 +4,7 @@
  * only under Electron, so importing this module in tests has no side effects.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 
 import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
@@ -15,14 +15,17 @@ import { createFileLog, installProcessHandlers } from './logging';
 import { menuActions, withActions } from './menu/actions';
 import { menuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './window/app-protocol';
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
 import { watchRendererHealth } from './window/renderer-health';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
-export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
+export function builtPaths(mainDir: string): { preload: string; rendererDir: string; indexHtml: string } {
   return {
     preload: join(mainDir, '../preload/index.js'),
+    /** Served as app://app/ (nothing outside it is). */
+    rendererDir: join(mainDir, '../renderer'),
     indexHtml: join(mainDir, '../renderer/index.html'),
   };
 }
@@ -45,6 +48,8 @@ export function main(): void {
     return;
   }
   app.enableSandbox();
+  // Before ready, or the scheme is not standard (no origin of its own) and not secure.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const isDev = !app.isPackaged;
@@ -55,7 +60,7 @@ export function main(): void {
   uninstallProcessHandlers = installProcessHandlers(logger.scope('process'));
   log.info('starting', { version: app.getVersion(), electron: process.versions.electron, platform: process.platform });
   const paths = builtPaths(__dirname);
-  const isAppUrl = createAppUrlMatcher({ indexHtmlPath: paths.indexHtml, devServerUrl });
+  const isAppUrl = createAppUrlMatcher({ devServerUrl });
 
   let mainWindow: BrowserWindow | null = null;
   // Push events go to the app's own window only.
@@ -112,7 +117,7 @@ export function main(): void {
     start();
     mainWindow = createMainWindow({
       preloadPath: paths.preload,
-      load: devServerUrl ? { url: devServerUrl } : { file: paths.indexHtml },
+      url: devServerUrl ?? APP_INDEX_URL,
       isAppUrl,
       isDev,
       stateFile: join(app.getPath('userData'), 'window-state.json'),
@@ -143,9 +148,15 @@ export function main(): void {
       const ses = session.defaultSession;
       ses.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
       ses.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.has(permission));
+      // The built page and its assets, from out/renderer only, each response with the CSP header.
+      const protocolLog = logger.scope('protocol');
+      protocol.handle(APP_SCHEME, async (request) => {
+        const response = await serveAppRequest(request, paths.rendererDir);
+        if (!response.ok) protocolLog.warn('app:// request refused', { status: response.status });
+        return response;
+      });
       if (devServerUrl) {
-        // Production pages come from file:// and carry the CSP <meta>; the dev server's
-        // http responses get it as a header as well.
+        // The dev server's http responses get the dev policy as a header as well as its <meta>.
         ses.webRequest.onHeadersReceived({ urls: ['http://*/*', 'https://*/*'] }, (details, callback) =>
           callback({ responseHeaders: withCsp(details.responseHeaders, DEV_CSP) }),
         );

@@ -91,7 +91,7 @@ export interface WindowLike {
 
 /**
  * Trusted = the main frame (no parent) of the app's main window, currently showing the
- * app's own URL (`isAppUrl`: the built index.html over file://, or the dev server).
+ * app's own URL (`isAppUrl`: app://app/index.html, or the dev server in dev).
  */
 export function createSenderCheck(getMainWindow: () => WindowLike | null, isAppUrl: (url: string) => boolean): SenderCheck {
   /** Why `frame` may not call main, or null when it may. */

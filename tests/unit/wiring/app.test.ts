@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { allChannels } from '../../../src/shared/contract';
-import { DEV_CSP } from '../../../src/shared/csp';
+import { CSP, DEV_CSP } from '../../../src/shared/csp';
+import { APP_INDEX_URL } from '../../../src/main/electron/window/app-protocol';
 import { FakeBrowserWindow, electron, type Fn } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
-const { app, dialog, ipcMain, Menu, session, shell } = electron;
+const { app, dialog, ipcMain, Menu, protocol, session, shell } = electron;
 
 const indexModule = await import('../../../src/main/electron/app');
 
@@ -45,6 +46,7 @@ describe('importing src/main/index.ts', () => {
     const p = indexModule.builtPaths(resolve('/x/out/main'));
     expect(p.preload).toBe(resolve('/x/out/preload/index.js'));
     expect(p.indexHtml).toBe(resolve('/x/out/renderer/index.html'));
+    expect(p.rendererDir).toBe(resolve('/x/out/renderer'));
     const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8'));
     // With "type": "module" the preload would be index.mjs and the path above wrong.
     expect(pkg.type).not.toBe('module');
@@ -76,8 +78,8 @@ describe('main()', () => {
     const srcMain = resolve(__dirname, '../../../src/main/electron');
     expect(w.options.webPreferences.preload).toBe(indexModule.builtPaths(srcMain).preload);
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(w.loadFile).toHaveBeenCalledWith(indexModule.builtPaths(srcMain).indexHtml);
-    expect(w.loadURL).not.toHaveBeenCalled();
+    expect(w.loadURL).toHaveBeenCalledWith('app://app/index.html');
+    expect(w.loadFile).not.toHaveBeenCalled();
     expect([...registered().keys()].sort()).toEqual([...allChannels()].sort());
     expect(session.defaultSession.webRequest.onHeadersReceived).not.toHaveBeenCalled();
     expect(Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
@@ -90,11 +92,31 @@ describe('main()', () => {
   it('serves real handlers to the app frame only', async () => {
     const w = await start();
     const list = registered().get('profiles:list')!;
-    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: APP_INDEX_URL };
     const res = await list({ senderFrame: appFrame }, undefined);
     expect(res).toMatchObject({ ok: true, value: { secretStorage: 'unavailable' } });
     const foreign = await list({ senderFrame: { ...appFrame, url: 'https://evil.example/' } }, undefined);
     expect(foreign).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    // the built page over file:// is not the app any more
+    const fileUrl = pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href;
+    expect(await list({ senderFrame: { ...appFrame, url: fileUrl } }, undefined)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('serves the page from app:// (privileged before ready, handled once ready), with the CSP header', async () => {
+    await start();
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+    ]);
+    expect(protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]).toBeLessThan(app.whenReady.mock.invocationCallOrder[0]);
+    expect(protocol.handle).toHaveBeenCalledTimes(1);
+    const [scheme, handler] = protocol.handle.mock.calls[0] as [string, (r: Request) => Promise<Response>];
+    expect(scheme).toBe('app');
+    // Under vitest main's folder is src/main/electron, so there is no built page next to it.
+    const missing = await handler(new Request('app://app/index.html'));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe(CSP);
+    expect((await handler(new Request('app://app/..%2f..%2fpackage.json'))).status).toBe(400);
+    expect(readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8')).toContain('(main.protocol) app:// request refused {"status":404}');
   });
 
   it('turns menu clicks into menu-command push events', async () => {
@@ -168,7 +190,7 @@ describe('main()', () => {
     const items = menu.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : []));
     (items.find((i) => i.label === 'Open Log Folder')!.click as Fn)();
     expect(shell.openPath).toHaveBeenCalledWith(join(app.userData, 'logs'));
-    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: APP_INDEX_URL };
     const res = await registered().get('app:openLogFolder')!({ senderFrame: appFrame }, undefined);
     expect(res).toEqual({ ok: true, value: undefined });
     expect(shell.openPath).toHaveBeenCalledTimes(2);

@@ -99,6 +99,7 @@ export const electron = {
     decryptString: vi.fn(),
   },
   session,
+  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   shell: { openExternal: vi.fn(async () => {}), openPath: vi.fn(async (_path: string) => '') },
   dialog: { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })) },
   screen: { getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]) },

@@ -10,8 +10,8 @@ import { hardenWebContents, mainWindowOptions } from './options';
 
 export interface CreateMainWindowOptions {
   readonly preloadPath: string;
-  /** The dev server URL, or the built index.html path. */
-  readonly load: { readonly url: string } | { readonly file: string };
+  /** The page: app://app/index.html, or the dev server in dev. */
+  readonly url: string;
   readonly isAppUrl: (url: string) => boolean;
   readonly isDev: boolean;
   /** Where bounds are remembered (userData/window-state.json). */
@@ -20,7 +20,7 @@ export interface CreateMainWindowOptions {
   readonly log?: Logger;
 }
 
-export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile, log }: CreateMainWindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, url, isAppUrl, isDev, stateFile, log }: CreateMainWindowOptions): BrowserWindow {
   const saved = visibleState(
     readWindowState(stateFile),
     screen.getAllDisplays().map((d) => d.workArea),
@@ -43,8 +43,7 @@ export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile
     }
   });
 
-  const loading = 'url' in load ? win.loadURL(load.url) : win.loadFile(load.file);
-  loading.catch((err: unknown) => {
+  win.loadURL(url).catch((err: unknown) => {
     if (log) log.error('the window failed to load', describeError(err));
     else console.error('etcd desktop: the window failed to load', err);
   });
