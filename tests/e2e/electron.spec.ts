@@ -1,9 +1,13 @@
 /**
- * The real Electron app (main process, preload, IPC, renderer): put / get / delete once against
- * a real etcd. Runs only where an Electron binary is installed. Detecting it never calls
- * require('electron'), which would try to download the binary (and throw without network).
+ * The real Electron app (main process, preload, IPC, app:// page): put / get / delete once against
+ * a real etcd. Runs wherever an Electron binary is installed; on Linux without a display it runs
+ * Electron under xvfb-run. The decision is tests/e2e/support/real-electron.ts's (unit-tested):
+ * no binary → skipped with the reason printed; a binary that cannot start → FAILED; no display
+ * and no xvfb-run → skipped, or FAILED with CI=true. Detecting the binary never calls
+ * require('electron'), which would try to download it, and _electron.launch is only ever given
+ * an Electron executable (on Chromium it crashes the test process).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,53 +15,46 @@ import { _electron, expect, test } from '@playwright/test';
 import { startCluster } from '../support/etcd';
 import { AppPage } from './pages/app-page';
 import { etcdText } from './support/etcd-helpers';
+import { assertElectron, electronBinary, findOnPath, realElectronPlan, xvfbWrapper } from './support/real-electron';
 
 const ROOT = resolve(__dirname, '../..');
-const NO_BINARY = 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD / no network): skipping the real-app test';
-
-/** The Electron executable, found the way node_modules/electron/index.js finds it, without downloading. */
-function electronBinary(): { path?: string; why?: string } {
-  const pkg = join(ROOT, 'node_modules/electron');
-  const pathTxt = join(pkg, 'path.txt');
-  const rel = existsSync(pathTxt) ? readFileSync(pathTxt, 'utf8').trim() : undefined;
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const p = join(override, rel || 'electron');
-    return existsSync(p) ? { path: p } : { why: `ELECTRON_OVERRIDE_DIST_PATH is set but ${p} does not exist: skipping the real-app test` };
-  }
-  if (!rel) return { why: NO_BINARY };
-  const p = join(pkg, 'dist', rel);
-  return existsSync(p) ? { path: p } : { why: NO_BINARY };
-}
 
 test('real Electron app: put, get and delete a key', async () => {
-  const bin = electronBinary();
-  if (!bin.path) {
-    console.log(`[electron] ${bin.why}`);
-    test.skip(true, bin.why);
+  const plan = realElectronPlan({
+    binary: electronBinary(ROOT),
+    platform: process.platform,
+    env: process.env,
+    xvfbRun: process.platform === 'linux' ? findOnPath('xvfb-run') : null,
+  });
+  if (plan.kind === 'skip') {
+    console.log(`[electron] ${plan.why}`);
+    test.skip(true, plan.why);
     return;
   }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    const why = 'No display (DISPLAY unset): run under xvfb-run to include the real-app test; skipping it';
-    console.log(`[electron] ${why}`);
-    test.skip(true, why);
-    return;
-  }
+  if (plan.kind === 'fail') throw new Error(`[electron] ${plan.why}`);
+  assertElectron(plan.electron);
   if (!existsSync(join(ROOT, 'out/main/index.js'))) throw new Error('No built app in out/: run "npm run build" first (npm test does it).');
+  test.setTimeout(120_000);
 
   const etcd = await startCluster();
   const home = await mkdtemp(join(tmpdir(), 'etcd-desktop-electron-'));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RENDERER_URL') env[k] = v;
-  const electronApp = await _electron.launch({
-    executablePath: bin.path,
-    args: ['.', `--user-data-dir=${join(home, 'user-data')}`],
-    cwd: ROOT,
-    // Profiles live in the app's data folder: point it at a fresh one.
-    env: { ...env, XDG_CONFIG_HOME: home, HOME: home },
-  });
+  const executablePath = plan.xvfbRun ? xvfbWrapper(home, plan.xvfbRun, plan.electron) : plan.electron;
+  console.log(`[electron] running ${plan.electron}${plan.xvfbRun ? ' under xvfb-run' : ''}`);
+  let electronApp: Awaited<ReturnType<typeof _electron.launch>> | undefined;
   try {
+    // A binary that is there but cannot start fails here: that is a failure, never a skip.
+    electronApp = await _electron.launch({
+      executablePath,
+      args: ['.', `--user-data-dir=${join(home, 'user-data')}`],
+      cwd: ROOT,
+      // Profiles and logs live in the app's data folder: point it at a fresh one.
+      env: { ...env, XDG_CONFIG_HOME: home, HOME: home },
+      timeout: 60_000,
+    });
     const page = await electronApp.firstWindow();
+    expect(page.url()).toBe('app://app/index.html');
     const ui = new AppPage(page);
     await expect(ui.sidebar.profile('Local')).toBeVisible({ timeout: 30_000 });
 
@@ -82,7 +79,7 @@ test('real Electron app: put, get and delete a key', async () => {
     await expect(ui.grid.row('/electron/hello')).toHaveCount(0);
     expect(await etcdText(etcd, '/electron/hello')).toBeNull();
   } finally {
-    await electronApp.close();
+    await electronApp?.close();
     await etcd.close();
     await rm(home, { recursive: true, force: true });
   }

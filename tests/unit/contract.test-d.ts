@@ -25,6 +25,8 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'jobs:cancel'
     | 'subscriptions:list'
     | 'subscriptions:close'
+    | 'app:reportError'
+    | 'app:openLogFolder'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

@@ -4,21 +4,28 @@
  * only under Electron, so importing this module in tests has no side effects.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 
 import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
+import { describeError } from '../core/logging/error-text';
+import { createLogger, type Logger } from '../core/logging/logger';
 import { createEmitter, createSenderCheck, registerIpc } from './ipc';
+import { createFileLog, installProcessHandlers } from './logging';
 import { menuActions, withActions } from './menu/actions';
 import { menuTemplate } from './menu/template';
 import { createSafeStorageCipher } from './safe-storage';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './window/app-protocol';
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
+import { watchRendererHealth } from './window/renderer-health';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
-export function builtPaths(mainDir: string): { preload: string; indexHtml: string } {
+export function builtPaths(mainDir: string): { preload: string; rendererDir: string; indexHtml: string } {
   return {
     preload: join(mainDir, '../preload/index.js'),
+    /** Served as app://app/ (nothing outside it is). */
+    rendererDir: join(mainDir, '../renderer'),
     indexHtml: join(mainDir, '../renderer/index.html'),
   };
 }
@@ -29,17 +36,31 @@ const DISPOSE_TIMEOUT_MS = 3000;
 /** Permissions the renderer may use; everything else (camera, geolocation, ...) is denied. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
+/** The folder of the app's log files: userData/logs. */
+export const logFolder = (userData: string): string => join(userData, 'logs');
+
+/** Process-wide handlers are installed once, however often main() runs (tests). */
+let uninstallProcessHandlers: (() => void) | null = null;
+
 export function main(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
   app.enableSandbox();
+  // Before ready, or the scheme is not standard (no origin of its own) and not secure.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const isDev = !app.isPackaged;
+  const logDir = logFolder(app.getPath('userData'));
+  const logger: Logger = createLogger(createFileLog({ dir: logDir, console: isDev }).sink);
+  const log = logger.scope('app');
+  uninstallProcessHandlers?.();
+  uninstallProcessHandlers = installProcessHandlers(logger.scope('process'));
+  log.info('starting', { version: app.getVersion(), electron: process.versions.electron, platform: process.platform });
   const paths = builtPaths(__dirname);
-  const isAppUrl = createAppUrlMatcher({ indexHtmlPath: paths.indexHtml, devServerUrl });
+  const isAppUrl = createAppUrlMatcher({ devServerUrl });
 
   let mainWindow: BrowserWindow | null = null;
   // Push events go to the app's own window only.
@@ -54,11 +75,15 @@ export function main(): void {
       profilesDir: app.getPath('userData'),
       cipher: createSafeStorageCipher(safeStorage),
       emit,
+      logger,
+      logFolder: logDir,
+      openPath: (path) => shell.openPath(path),
     });
     const unregister = registerIpc({
       ipcMain,
       handlers,
       isTrustedSender: createSenderCheck(() => mainWindow, isAppUrl),
+      log: logger.scope('ipc'),
     });
     running = { handlers, unregister };
   };
@@ -80,7 +105,7 @@ export function main(): void {
       try {
         await Promise.race([current.handlers.dispose(), timeout]);
       } catch (err) {
-        console.error('etcd desktop: closing sessions failed', err);
+        log.error('closing sessions failed', describeError(err));
       } finally {
         clearTimeout(timer);
       }
@@ -92,12 +117,14 @@ export function main(): void {
     start();
     mainWindow = createMainWindow({
       preloadPath: paths.preload,
-      load: devServerUrl ? { url: devServerUrl } : { file: paths.indexHtml },
+      url: devServerUrl ?? APP_INDEX_URL,
       isAppUrl,
       isDev,
       stateFile: join(app.getPath('userData'), 'window-state.json'),
+      log,
     });
     const win = mainWindow;
+    watchRendererHealth(win, { log: logger.scope('window'), showMessageBox: (options) => dialog.showMessageBox(win, options) });
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = null;
     });
@@ -121,15 +148,26 @@ export function main(): void {
       const ses = session.defaultSession;
       ses.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
       ses.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.has(permission));
+      // The built page and its assets, from out/renderer only, each response with the CSP header.
+      const protocolLog = logger.scope('protocol');
+      protocol.handle(APP_SCHEME, async (request) => {
+        const response = await serveAppRequest(request, paths.rendererDir);
+        if (!response.ok) protocolLog.warn('app:// request refused', { status: response.status });
+        return response;
+      });
       if (devServerUrl) {
-        // Production pages come from file:// and carry the CSP <meta>; the dev server's
-        // http responses get it as a header as well.
+        // The dev server's http responses get the dev policy as a header as well as its <meta>.
         ses.webRequest.onHeadersReceived({ urls: ['http://*/*', 'https://*/*'] }, (details, callback) =>
           callback({ responseHeaders: withCsp(details.responseHeaders, DEV_CSP) }),
         );
       }
 
-      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url) });
+      const openLogFolder = (): void => {
+        void shell.openPath(logDir).then((error) => {
+          if (error) log.warn('the log folder could not be opened', { reason: error });
+        });
+      };
+      const actions = menuActions({ emit, openExternal: (url) => shell.openExternal(url), openLogFolder });
       Menu.setApplicationMenu(Menu.buildFromTemplate(withActions(menuTemplate({ platform: process.platform, isDev }), actions)));
 
       openWindow();
@@ -138,6 +176,7 @@ export function main(): void {
       });
     })
     .catch((err: unknown) => {
+      log.error('startup failed', describeError(err));
       console.error('etcd desktop: startup failed', err);
       app.exit(1);
     });

@@ -5,6 +5,7 @@
  * tests/unit/contract.test-d.ts locks the result.
  */
 import type { Result } from '../result';
+import { app } from './app';
 import { cluster } from './cluster';
 import { connection } from './connection';
 import type { ChannelDef, Effect, EventDef, Input, Returns } from './define';
@@ -13,7 +14,7 @@ import { jobs, subscriptions } from './jobs';
 import { kv } from './kv';
 import { profiles } from './profiles';
 
-export const contract = { profiles, connection, kv, cluster, jobs, subscriptions };
+export const contract = { profiles, connection, kv, cluster, jobs, subscriptions, app };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -89,4 +90,5 @@ export { MENU_COMMANDS, type MenuCommand } from './events';
 export type { ProfileRef } from './schemas';
 export type { ProfileInput } from './profiles';
 export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest } from './kv';
+export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';

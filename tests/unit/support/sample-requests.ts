@@ -25,4 +25,6 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'jobs:cancel': { ...ref, jobId: 'j1' },
   'subscriptions:list': ref,
   'subscriptions:close': { ...ref, subscriptionId: 's1' },
+  'app:reportError': { message: 'boom', stack: 'Error: boom\n    at f (app://app/assets/index.js:1:2)', source: 'boundary' },
+  'app:openLogFolder': undefined,
 };

@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { allChannels } from '../../../src/shared/contract';
-import { DEV_CSP } from '../../../src/shared/csp';
+import { CSP, DEV_CSP } from '../../../src/shared/csp';
+import { APP_INDEX_URL } from '../../../src/main/electron/window/app-protocol';
 import { FakeBrowserWindow, electron, type Fn } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
-const { app, ipcMain, Menu, session } = electron;
+const { app, dialog, ipcMain, Menu, protocol, session, shell } = electron;
 
 const indexModule = await import('../../../src/main/electron/app');
 
@@ -45,6 +46,7 @@ describe('importing src/main/index.ts', () => {
     const p = indexModule.builtPaths(resolve('/x/out/main'));
     expect(p.preload).toBe(resolve('/x/out/preload/index.js'));
     expect(p.indexHtml).toBe(resolve('/x/out/renderer/index.html'));
+    expect(p.rendererDir).toBe(resolve('/x/out/renderer'));
     const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8'));
     // With "type": "module" the preload would be index.mjs and the path above wrong.
     expect(pkg.type).not.toBe('module');
@@ -76,8 +78,8 @@ describe('main()', () => {
     const srcMain = resolve(__dirname, '../../../src/main/electron');
     expect(w.options.webPreferences.preload).toBe(indexModule.builtPaths(srcMain).preload);
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(w.loadFile).toHaveBeenCalledWith(indexModule.builtPaths(srcMain).indexHtml);
-    expect(w.loadURL).not.toHaveBeenCalled();
+    expect(w.loadURL).toHaveBeenCalledWith('app://app/index.html');
+    expect(w.loadFile).not.toHaveBeenCalled();
     expect([...registered().keys()].sort()).toEqual([...allChannels()].sort());
     expect(session.defaultSession.webRequest.onHeadersReceived).not.toHaveBeenCalled();
     expect(Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
@@ -90,11 +92,31 @@ describe('main()', () => {
   it('serves real handlers to the app frame only', async () => {
     const w = await start();
     const list = registered().get('profiles:list')!;
-    const appFrame = { ...w.webContents.mainFrame, parent: null, url: pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href };
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: APP_INDEX_URL };
     const res = await list({ senderFrame: appFrame }, undefined);
     expect(res).toMatchObject({ ok: true, value: { secretStorage: 'unavailable' } });
     const foreign = await list({ senderFrame: { ...appFrame, url: 'https://evil.example/' } }, undefined);
     expect(foreign).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    // the built page over file:// is not the app any more
+    const fileUrl = pathToFileURL(indexModule.builtPaths(resolve(__dirname, '../../../src/main/electron')).indexHtml).href;
+    expect(await list({ senderFrame: { ...appFrame, url: fileUrl } }, undefined)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('serves the page from app:// (privileged before ready, handled once ready), with the CSP header', async () => {
+    await start();
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+    ]);
+    expect(protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]).toBeLessThan(app.whenReady.mock.invocationCallOrder[0]);
+    expect(protocol.handle).toHaveBeenCalledTimes(1);
+    const [scheme, handler] = protocol.handle.mock.calls[0] as [string, (r: Request) => Promise<Response>];
+    expect(scheme).toBe('app');
+    // Under vitest main's folder is src/main/electron, so there is no built page next to it.
+    const missing = await handler(new Request('app://app/index.html'));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe(CSP);
+    expect((await handler(new Request('app://app/..%2f..%2fpackage.json'))).status).toBe(400);
+    expect(readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8')).toContain('(main.protocol) app:// request refused {"status":404}');
   });
 
   it('turns menu clicks into menu-command push events', async () => {
@@ -153,6 +175,58 @@ describe('main()', () => {
     } finally {
       delete process.env.ELECTRON_RENDERER_URL;
     }
+  });
+
+  it('keeps its log in userData/logs/main.log, from the start', async () => {
+    await start();
+    const file = join(app.userData, 'logs', 'main.log');
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/\(main\.app\) starting \{"version":"0\.0\.0-test"/);
+  });
+
+  it('Help → Open Log Folder and app:openLogFolder open userData/logs', async () => {
+    const w = await start();
+    const [menu] = Menu.buildFromTemplate.mock.calls[0] as [MenuItemConstructorOptions[]];
+    const items = menu.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : []));
+    (items.find((i) => i.label === 'Open Log Folder')!.click as Fn)();
+    expect(shell.openPath).toHaveBeenCalledWith(join(app.userData, 'logs'));
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: APP_INDEX_URL };
+    const res = await registered().get('app:openLogFolder')!({ senderFrame: appFrame }, undefined);
+    expect(res).toEqual({ ok: true, value: undefined });
+    expect(shell.openPath).toHaveBeenCalledTimes(2);
+    expect(shell.openPath).toHaveBeenLastCalledWith(join(app.userData, 'logs'));
+  });
+
+  it('logs refused senders to the file', async () => {
+    const w = await start();
+    const appFrame = { ...w.webContents.mainFrame, parent: null, url: 'https://evil.example/' };
+    await registered().get('kv:get')!({ senderFrame: appFrame }, { profileId: 'p', key: { encoding: 'utf8', data: 'canary-9' } });
+    const log = readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8');
+    expect(log).toContain('(main.ipc) refused a call from an untrusted sender {"channel":"kv:get","reason":"a page that is not the app (https://evil.example)"}');
+    expect(log).not.toContain('canary-9');
+  });
+
+  it('a crashed page is logged and the user offered a reload', async () => {
+    const w = await start();
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
+    w.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 11 });
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1);
+    expect(dialog.showMessageBox.mock.calls[0][0]).toBe(w);
+    expect(dialog.showMessageBox.mock.calls[0][1]).toMatchObject({ buttons: ['Reload', 'Close'] });
+    await vi.waitFor(() => expect(w.webContents.reload).toHaveBeenCalledTimes(1));
+    expect(readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8')).toContain('"reason":"crashed","exitCode":11');
+  });
+
+  it('installs its process handlers once, however often it starts', async () => {
+    const ours = () => ({
+      exception: process.listeners('uncaughtException').filter((l) => l.name === 'onException').length,
+      rejection: process.listeners('unhandledRejection').filter((l) => l.name === 'onRejection').length,
+    });
+    await start();
+    expect(ours()).toEqual({ exception: 1, rejection: 1 });
+    FakeBrowserWindow.instances = [];
+    await start();
+    expect(ours()).toEqual({ exception: 1, rejection: 1 });
   });
 
   it('a second instance focuses the existing window', async () => {

@@ -1,8 +1,9 @@
 /** createMainWindow against a fake 'electron': hardened hidden window, shown when ready, bounds remembered. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { APP_INDEX_URL } from '../../../src/main/electron/window/app-protocol';
 import { createAppUrlMatcher } from '../../../src/main/electron/window/app-url';
 import { writeWindowState } from '../../../src/main/electron/window/bounds';
 import { createMainWindow } from '../../../src/main/electron/window/create-window';
@@ -21,14 +22,13 @@ beforeEach(() => {
   FakeBrowserWindow.instances = [];
 });
 
-const INDEX = resolve('/opt/etcd-desktop/out/renderer/index.html');
-const isAppUrl = createAppUrlMatcher({ indexHtmlPath: INDEX });
+const isAppUrl = createAppUrlMatcher();
 
 describe('createMainWindow', () => {
   const create = (stateFile: string) =>
     createMainWindow({
       preloadPath: '/built/preload/index.js',
-      load: { file: INDEX },
+      url: APP_INDEX_URL,
       isAppUrl,
       isDev: false,
       stateFile,
@@ -45,7 +45,8 @@ describe('createMainWindow', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(w.loadFile).toHaveBeenCalledWith(INDEX);
+    expect(w.loadURL).toHaveBeenCalledWith('app://app/index.html');
+    expect(w.loadFile).not.toHaveBeenCalled();
     expect(w.webContents.openHandler!({ url: 'https://x/' })).toEqual({ action: 'deny' });
     expect(w.webContents.has('will-navigate')).toBe(true);
 

@@ -27,6 +27,7 @@ export class Emitter {
 export class FakeWebContents extends Emitter {
   openHandler: Fn | null = null;
   send = vi.fn();
+  reload = vi.fn();
   mainFrame = { processId: 3, routingId: 1 };
   setWindowOpenHandler(fn: Fn) {
     this.openHandler = fn;
@@ -49,6 +50,7 @@ export class FakeBrowserWindow extends Emitter {
   });
   loadURL = vi.fn(async () => {});
   loadFile = vi.fn(async () => {});
+  close = vi.fn();
   constructor(public options: Record<string, any>) { // eslint-disable-line @typescript-eslint/no-explicit-any
     super();
     FakeBrowserWindow.instances.push(this);
@@ -72,6 +74,7 @@ export const app = Object.assign(new Emitter(), {
   requestSingleInstanceLock: vi.fn(() => true),
   enableSandbox: vi.fn(),
   getPath: vi.fn(() => app.userData),
+  getVersion: vi.fn(() => '0.0.0-test'),
   whenReady: vi.fn(() => Promise.resolve()),
   quit: vi.fn(),
   exit: vi.fn(),
@@ -96,6 +99,8 @@ export const electron = {
     decryptString: vi.fn(),
   },
   session,
-  shell: { openExternal: vi.fn(async () => {}) },
+  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+  shell: { openExternal: vi.fn(async () => {}), openPath: vi.fn(async (_path: string) => '') },
+  dialog: { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })) },
   screen: { getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]) },
 };

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { sampleRequests } from '../support/sample-requests';
 import { allChannels, type ChannelName, type Handlers } from '../../../src/shared/contract';
 import { ok, type Result } from '../../../src/shared/result';
+import { createLogger, memorySink } from '../../../src/main/core/logging/logger';
 import {
   createEmitter,
   createSenderCheck,
@@ -73,6 +74,14 @@ function setup() {
 
 const validRequests: { [C in ChannelName]: unknown } = sampleRequests;
 
+const untrusted: Array<[string, SenderFrame | null]> = [
+  ['no frame (navigated away or destroyed)', null],
+  ['a subframe', { ...mainFrame, routingId: 7, parent: mainFrame as never }],
+  ['a frame of another webContents', { ...mainFrame, processId: 9 }],
+  ['the main frame showing a foreign page', { ...mainFrame, url: 'https://evil.example/index.html' }],
+  ['the main frame showing another local file', { ...mainFrame, url: 'file:///tmp/evil.html' }],
+];
+
 describe('registerIpc', () => {
   it('registers exactly the channels of the contract, and unregisters them all', () => {
     const { ipcMain, unregister } = setup();
@@ -91,13 +100,6 @@ describe('registerIpc', () => {
     for (const other of allChannels()) if (other !== channel) expect(handlers[other]).not.toHaveBeenCalled();
   });
 
-  const untrusted: Array<[string, SenderFrame | null]> = [
-    ['no frame (navigated away or destroyed)', null],
-    ['a subframe', { ...mainFrame, routingId: 7, parent: mainFrame as never }],
-    ['a frame of another webContents', { ...mainFrame, processId: 9 }],
-    ['the main frame showing a foreign page', { ...mainFrame, url: 'https://evil.example/index.html' }],
-    ['the main frame showing another local file', { ...mainFrame, url: 'file:///tmp/evil.html' }],
-  ];
   it.each(untrusted)('rejects %s without calling the handler', async (_name, frame) => {
     const { handlers, call } = setup();
     const res = await call('kv:get', validRequests['kv:get'], frame);
@@ -171,6 +173,51 @@ describe('registerIpc', () => {
     const failure = { ok: false, error: { code: 'NOT_FOUND', message: 'no such key' } };
     handlers['kv:get'].mockResolvedValue(failure);
     await expect(call('kv:get', validRequests['kv:get'])).resolves.toEqual(failure);
+  });
+});
+
+describe('what the IPC layer logs', () => {
+  const CANARY = 'canary-Zq81';
+  function logged() {
+    const sink = memorySink();
+    const ipcMain = fakeIpcMain();
+    const handlers = fakeHandlers();
+    const win = fakeWindow();
+    registerIpc({ ipcMain, handlers, isTrustedSender: createSenderCheck(() => win, isAppUrl), log: createLogger(sink).scope('ipc') });
+    const call = (channel: string, raw: unknown, frame: SenderFrame | null) => ipcMain.registered.get(channel)!({ senderFrame: frame }, raw);
+    return { lines: sink.lines, call };
+  }
+  const request = { profileId: 'p1', key: { encoding: 'utf8', data: CANARY } };
+
+  it.each(untrusted)('a refused sender (%s): channel and reason, never the request', async (_name, frame) => {
+    const { lines, call } = logged();
+    await call('kv:get', request, frame);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[warn\] \(main\.ipc\) refused a call from an untrusted sender \{"channel":"kv:get","reason":"[^"]+"\}$/);
+    expect(lines[0]).not.toContain(CANARY);
+    expect(lines[0]).not.toContain('"reason":"untrusted sender"');
+  });
+
+  it('names the reason and only the origin of a foreign page', async () => {
+    const { lines, call } = logged();
+    await call('kv:get', request, { ...mainFrame, url: `https://evil.example/steal?k=${CANARY}#${CANARY}` });
+    await call('kv:get', request, null);
+    await call('kv:get', request, { ...mainFrame, routingId: 7, parent: mainFrame as never });
+    expect(lines[0]).toContain('"reason":"a page that is not the app (https://evil.example)"');
+    expect(lines[1]).toContain('"reason":"no sender frame (it navigated away or was destroyed)"');
+    expect(lines[2]).toContain('"reason":"a subframe"');
+  });
+
+  it('an invalid request: channel, code and field, never the value', async () => {
+    const { lines, call } = logged();
+    await call('kv:put', { profileId: 'p1', key: { encoding: 'utf8', data: CANARY }, value: { encoding: 'base64', data: `${CANARY}!` } }, mainFrame);
+    expect(lines).toEqual(['[warn] (main.ipc) refused an invalid request {"channel":"kv:put","code":"INVALID_ARGUMENT","field":"value.data"}']);
+  });
+
+  it('a trusted, valid call logs nothing', async () => {
+    const { lines, call } = logged();
+    await call('kv:get', request, mainFrame);
+    expect(lines).toEqual([]);
   });
 });
 

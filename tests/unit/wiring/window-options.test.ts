@@ -2,12 +2,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { APP_INDEX_URL } from '../../../src/main/electron/window/app-protocol';
 import { createAppUrlMatcher } from '../../../src/main/electron/window/app-url';
 import { DEFAULT_SIZE, hardenWebContents, mainWindowOptions } from '../../../src/main/electron/window/options';
 import { FakeWebContents } from './fake-electron';
 
 const INDEX = resolve('/opt/etcd-desktop/out/renderer/index.html');
-const isAppUrl = createAppUrlMatcher({ indexHtmlPath: INDEX });
+const isAppUrl = createAppUrlMatcher();
 
 describe('mainWindowOptions', () => {
   it('hardens webPreferences and starts hidden', () => {
@@ -53,7 +54,7 @@ describe('hardenWebContents', () => {
     const c = contents();
     expect(c.openHandler).toBeTypeOf('function');
     expect(c.openHandler!({ url: 'https://etcd.io/' })).toEqual({ action: 'deny' });
-    expect(c.openHandler!({ url: pathToFileURL(INDEX).href })).toEqual({ action: 'deny' });
+    expect(c.openHandler!({ url: APP_INDEX_URL })).toEqual({ action: 'deny' });
   });
 
   it('blocks navigation and redirects away from the app, allows the app itself', () => {
@@ -61,7 +62,12 @@ describe('hardenWebContents', () => {
     expect(navigate(c, 'will-navigate', 'https://evil.example/')).toBe(true);
     expect(navigate(c, 'will-navigate', 'file:///tmp/evil.html')).toBe(true);
     expect(navigate(c, 'will-redirect', 'https://evil.example/')).toBe(true);
-    expect(navigate(c, 'will-navigate', pathToFileURL(INDEX).href)).toBe(false);
+    // the built page over file:// is not the app any more
+    expect(navigate(c, 'will-navigate', pathToFileURL(INDEX).href)).toBe(true);
+    expect(navigate(c, 'will-navigate', 'app://app/assets/index.js')).toBe(true);
+    expect(navigate(c, 'will-redirect', 'app://evil/index.html')).toBe(true);
+    expect(navigate(c, 'will-navigate', APP_INDEX_URL)).toBe(false);
+    expect(navigate(c, 'will-navigate', `${APP_INDEX_URL}#/keys`)).toBe(false);
   });
 
   it('refuses <webview>', () => {

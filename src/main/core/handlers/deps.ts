@@ -14,4 +14,8 @@ export interface HandlerDeps {
   readonly writePolicy?: WritePolicy;
   /** Where failures, connection changes and unexpected errors are written; nowhere unless given. */
   readonly logger?: Logger;
+  /** The folder holding the log files (app:openLogFolder opens it). */
+  readonly logFolder?: string;
+  /** Opens a folder in the system's file manager (Electron's shell.openPath); '' on success, else why not. */
+  readonly openPath?: (path: string) => Promise<string>;
 }

@@ -12,6 +12,7 @@ import type { ConnectionTasks } from '../tasks/connection-tasks';
 import { silentLogger, type Logger } from '../logging/logger';
 import { redact, sensitiveStrings } from '../logging/redact';
 import { allowAllWrites, gateWrites } from '../write-gate';
+import { appHandlers } from './app';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
 import type { HandlerDeps } from './deps';
@@ -79,6 +80,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     cluster: clusterHandlers(ctx),
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
+    app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};
   for (const ns of Object.keys(contract) as Namespace[]) {

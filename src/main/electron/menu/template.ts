@@ -8,9 +8,15 @@ import type { MenuCommand } from '../../../shared/contract';
 
 type Role = NonNullable<MenuItemConstructorOptions['role']>;
 
+/** What the main process itself does for an item (no window involved). */
+export const MAIN_ACTIONS = ['open-log-folder'] as const;
+export type MainAction = (typeof MAIN_ACTIONS)[number];
+
 export type MenuEntry =
   /** Sends `command` to the renderer. */
   | { readonly label: string; readonly command: MenuCommand; readonly accelerator?: string }
+  /** Done by the main process. */
+  | { readonly label: string; readonly action: MainAction }
   /** Opens `url` in the user's browser. */
   | { readonly label: string; readonly url: string }
   /** Electron does the work. */
@@ -76,6 +82,8 @@ export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntr
       role: 'help',
       submenu: [
         { label: 'etcd Documentation', url: 'https://etcd.io/docs/' },
+        separator,
+        { label: 'Open Log Folder', action: 'open-log-folder' },
         // macOS puts About in the app menu.
         ...(isMac ? [] : [separator, { role: 'about' } as const]),
       ],

@@ -2,29 +2,18 @@
  * What counts as the app's own page. Navigation guards and the IPC sender check both ask
  * this, so a page that is not ours can neither replace the window nor call main.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 export interface AppUrlOptions {
-  /** Absolute path of the built renderer index.html (loaded over file://). */
-  readonly indexHtmlPath: string;
   /** ELECTRON_RENDERER_URL in dev; undefined in production. */
   readonly devServerUrl?: string;
-  readonly platform?: NodeJS.Platform;
 }
 
 /**
- * Whether `url` is the app's own page: the built index.html over file:// (any query or
- * hash), or, in dev, any URL on the dev server's origin.
+ * Whether `url` is the app's own page: app://app/index.html (or app://app/, the same file),
+ * with any query or hash; in dev, also any URL on the dev server's origin.
  */
-export function createAppUrlMatcher({
-  indexHtmlPath,
-  devServerUrl,
-  platform = process.platform,
-}: AppUrlOptions): (url: string) => boolean {
-  // Windows paths compare case-insensitively; elsewhere a differently cased path is another file.
-  const norm = (p: string): string => (platform === 'win32' ? resolve(p).toLowerCase() : resolve(p));
-  const indexPath = norm(indexHtmlPath);
+export function createAppUrlMatcher({ devServerUrl }: AppUrlOptions = {}): (url: string) => boolean {
   let devOrigin: string | null = null;
   if (devServerUrl) {
     try {
@@ -42,14 +31,7 @@ export function createAppUrlMatcher({
       return false;
     }
     if (devOrigin !== null && (u.protocol === 'http:' || u.protocol === 'https:')) return u.origin === devOrigin;
-    // file://host/... is a network share, never the local build.
-    if (u.protocol !== 'file:' || (u.host !== '' && u.host !== 'localhost')) return false;
-    try {
-      u.search = '';
-      u.hash = '';
-      return norm(fileURLToPath(u)) === indexPath;
-    } catch {
-      return false;
-    }
+    if (u.protocol !== `${APP_SCHEME}:` || u.host.toLowerCase() !== APP_HOST || u.username || u.password || u.port) return false;
+    return u.pathname === '/' || u.pathname === '/index.html';
   };
 }

@@ -3,20 +3,24 @@
  * remembered bounds) applied to a real BrowserWindow.
  */
 import { BrowserWindow, screen } from 'electron';
+import { describeError } from '../../core/logging/error-text';
+import type { Logger } from '../../core/logging/logger';
 import { readWindowState, visibleState, writeWindowState } from './bounds';
 import { hardenWebContents, mainWindowOptions } from './options';
 
 export interface CreateMainWindowOptions {
   readonly preloadPath: string;
-  /** The dev server URL, or the built index.html path. */
-  readonly load: { readonly url: string } | { readonly file: string };
+  /** The page: app://app/index.html, or the dev server in dev. */
+  readonly url: string;
   readonly isAppUrl: (url: string) => boolean;
   readonly isDev: boolean;
   /** Where bounds are remembered (userData/window-state.json). */
   readonly stateFile: string;
+  /** Where a failed load is reported. */
+  readonly log?: Logger;
 }
 
-export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile }: CreateMainWindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, url, isAppUrl, isDev, stateFile, log }: CreateMainWindowOptions): BrowserWindow {
   const saved = visibleState(
     readWindowState(stateFile),
     screen.getAllDisplays().map((d) => d.workArea),
@@ -39,7 +43,9 @@ export function createMainWindow({ preloadPath, load, isAppUrl, isDev, stateFile
     }
   });
 
-  const loading = 'url' in load ? win.loadURL(load.url) : win.loadFile(load.file);
-  loading.catch((err: unknown) => console.error('etcd desktop: the window failed to load', err));
+  win.loadURL(url).catch((err: unknown) => {
+    if (log) log.error('the window failed to load', describeError(err));
+    else console.error('etcd desktop: the window failed to load', err);
+  });
   return win;
 }
