@@ -1,13 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createMissingApi, getWindowApi } from './api/etcd-client';
+import { z } from 'zod';
+import { createEtcdClient, createMissingApi, getWindowApi } from './api/etcd-client';
 import { App } from './app/App';
+import { ErrorBoundary, reportWindowErrors } from './app/ErrorBoundary';
 import { createAppStore } from './app/create-app-store';
 import { StoreProvider } from './app/store-context';
 import './styles/app.css';
 
+// zod's JIT probes eval, which the page's CSP refuses (and reports): parse without it.
+z.config({ jitless: true });
+
 const api = getWindowApi();
 const store = createAppStore(api ?? createMissingApi());
+const client = createEtcdClient(api ?? createMissingApi());
+reportWindowErrors(client);
 if (!api) store.getState().setStatus('error', 'The etcd bridge is missing: the preload script did not load, so nothing can reach etcd.');
 
 // The theme choice survives restarts; "system" (follow the OS) is the default.
@@ -22,8 +29,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <StoreProvider store={store}>
-      <App />
-    </StoreProvider>
+    <ErrorBoundary client={client}>
+      <StoreProvider store={store}>
+        <App />
+      </StoreProvider>
+    </ErrorBoundary>
   </StrictMode>,
 );
