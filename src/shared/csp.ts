@@ -43,7 +43,7 @@ export const DEV_CSP_DIRECTIVES: CspDirectives = {
   'connect-src': [...CSP_DIRECTIVES['connect-src'], 'ws://localhost:*', 'ws://127.0.0.1:*'],
 };
 
-/** The policy of the built page: the only CSP a file:// page gets (no response headers). */
+/** The policy of the built page: in its <meta>, and as a header of every app:// response. */
 export const CSP = serializeCsp(CSP_DIRECTIVES);
 
 export const DEV_CSP = serializeCsp(DEV_CSP_DIRECTIVES);

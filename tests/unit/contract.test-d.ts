@@ -12,6 +12,7 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'profiles:save'
     | 'profiles:remove'
     | 'profiles:test'
+    | 'profiles:chooseFile'
     | 'connection:connect'
     | 'connection:disconnect'
     | 'connection:status'

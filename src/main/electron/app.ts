@@ -78,6 +78,11 @@ export function main(): void {
       logger,
       logFolder: logDir,
       openPath: (path) => shell.openPath(path),
+      chooseFile: async ({ title, defaultPath, filters }) => {
+        const options = { title, properties: ['openFile' as const], filters: filters.map((f) => ({ ...f })), ...(defaultPath ? { defaultPath } : {}) };
+        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+      },
     });
     const unregister = registerIpc({
       ipcMain,

@@ -53,6 +53,19 @@ export const profileInput = z
 /** A profile as the user edits it. */
 export type ProfileInput = Input<typeof profileInput>;
 
+/** What a chosen file is for: the dialog's title and filters follow from it. */
+export const TLS_FILE_PURPOSES = ['ca', 'cert', 'key'] as const;
+export type TlsFilePurpose = (typeof TLS_FILE_PURPOSES)[number];
+
+export const chooseFileRequest = z
+  .object({
+    purpose: z.enum(TLS_FILE_PURPOSES),
+    /** The path in the field now: the dialog opens in its folder. */
+    current: z.string().max(FILE_PATH_MAX).optional(),
+  })
+  .strict();
+export type ChooseFileRequest = Input<typeof chooseFileRequest>;
+
 export const profiles = {
   list: channel({
     effect: 'read',
@@ -71,6 +84,12 @@ export const profiles = {
     request: profileRef,
     response: returns<void>(),
     doc: 'Delete a profile and end its connection if any.',
+  }),
+  chooseFile: channel({
+    effect: 'read',
+    request: chooseFileRequest,
+    response: returns<{ readonly path: string | null }>(),
+    doc: "Let the user pick a TLS file with the system's file dialog; null when they cancel. Only the path crosses, never the content.",
   }),
   test: channel({
     effect: 'read',

@@ -11,6 +11,7 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'profiles:list': undefined,
   'profiles:save': { name: 'local', endpoints: ['http://127.0.0.1:2379'] },
   'profiles:remove': ref,
+  'profiles:chooseFile': { purpose: 'ca', current: '/etc/etcd/ca.pem' },
   'profiles:test': { name: 'local', endpoints: ['127.0.0.1:2379'], password: null },
   'connection:connect': ref,
   'connection:disconnect': ref,

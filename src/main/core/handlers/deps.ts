@@ -2,6 +2,7 @@ import type { EventMap, EventName } from '../../../shared/contract';
 import type { SecretCipher } from '../profiles/secrets';
 import type { Logger } from '../logging/logger';
 import type { WritePolicy } from '../write-gate';
+import type { ChooseFile } from './types';
 
 /** Everything the handler table needs from the outside world; no electron in here. */
 export interface HandlerDeps {
@@ -18,4 +19,6 @@ export interface HandlerDeps {
   readonly logFolder?: string;
   /** Opens a folder in the system's file manager (Electron's shell.openPath); '' on success, else why not. */
   readonly openPath?: (path: string) => Promise<string>;
+  /** The system's open-file dialog (profiles:chooseFile). */
+  readonly chooseFile?: ChooseFile;
 }

@@ -72,7 +72,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     job: (info) => deps.emit('event:job', info),
     subscription: (info) => deps.emit('event:subscription', info),
   });
-  const ctx: HandlerContext = { profiles, connections };
+  const ctx: HandlerContext = { profiles, connections, ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
   const domains: { [N in Namespace]: DomainHandlers<N> } = {
     profiles: profileHandlers(ctx),
     connection: connectionHandlers(ctx),

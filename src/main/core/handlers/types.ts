@@ -14,4 +14,9 @@ export type DomainHandlers<N extends Namespace> = {
 export interface HandlerContext {
   readonly profiles: ProfileStore;
   readonly connections: Connections;
+  /** The system's file dialog (Electron's dialog in the app); absent where there is none. */
+  readonly chooseFile?: ChooseFile;
 }
+
+/** Shows an open-file dialog; resolves with the chosen path, or null when cancelled. */
+export type ChooseFile = (options: { readonly title: string; readonly defaultPath?: string; readonly filters: readonly { name: string; extensions: string[] }[] }) => Promise<string | null>;
