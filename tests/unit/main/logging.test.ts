@@ -45,3 +45,11 @@ describe('logger', () => {
     expect(() => broken.error('x')).not.toThrow();
   });
 });
+
+describe('redact with big values', () => {
+  it('handles a secret of megabytes (a value near etcd’s request limit) without a RegExp', () => {
+    const big = 'x'.repeat(1_500_000);
+    expect(redact(`put failed: ${big.slice(0, 10)}`, [big])).toBe('put failed: xxxxxxxxxx');
+    expect(redact(`echo ${big}!`, [big])).toBe('echo ‹redacted›!');
+  });
+});

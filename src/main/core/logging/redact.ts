@@ -28,8 +28,6 @@ export function sensitiveStrings(req: unknown): string[] {
   return out;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Whole credentials first (a PEM block, a bearer token), then `name: value` pairs. */
 const WHOLE_CREDENTIALS: RegExp[] = [/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g];
 const NAMED_CREDENTIAL = /(password|passwd|pwd|token|secret|authorization)(["']?\s*[:=]\s*["']?)(?!‹redacted›)[^\s"',;}]+/gi;
@@ -38,10 +36,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   // Longest first, so a secret that contains another is removed whole.
   for (const s of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
-    if (s.length < MIN_SECRET_LENGTH) continue;
-    out = out.replace(new RegExp(escape(s), 'g'), REDACTED);
+    // Plain string search, not a RegExp: a secret can be a value of megabytes.
+    if (s.length < MIN_SECRET_LENGTH || s.length > out.length) continue;
+    out = out.split(s).join(REDACTED);
     const b64 = Buffer.from(s, 'utf8').toString('base64');
-    if (b64.length >= MIN_SECRET_LENGTH) out = out.replace(new RegExp(escape(b64), 'g'), REDACTED);
+    if (b64.length <= out.length) out = out.split(b64).join(REDACTED);
   }
   for (const p of WHOLE_CREDENTIALS) out = out.replace(p, REDACTED);
   return out.replace(NAMED_CREDENTIAL, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
