@@ -42,7 +42,9 @@ type GrpcJs = typeof import('@grpc/grpc-js');
  * bundle inlines packages that are not direct dependencies, which would be a second copy).
  */
 function grpcOfEtcd3(): GrpcJs {
-  const fromEtcd3 = createRequire(createRequire(import.meta.url).resolve('etcd3'));
+  // __filename, not import.meta.url: the main bundle and Playwright's loader are CommonJS, where
+  // import.meta is a syntax error; vitest provides __filename too.
+  const fromEtcd3 = createRequire(createRequire(__filename).resolve('etcd3'));
   return fromEtcd3('@grpc/grpc-js') as GrpcJs;
 }
 
