@@ -1,15 +1,12 @@
+import './app/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
 import { createEtcdClient, createMissingApi, getWindowApi } from './api/etcd-client';
 import { App } from './app/App';
 import { ErrorBoundary, reportWindowErrors } from './app/ErrorBoundary';
 import { createAppStore } from './app/create-app-store';
 import { StoreProvider } from './app/store-context';
 import './styles/app.css';
-
-// zod's JIT probes eval, which the page's CSP refuses (and reports): parse without it.
-z.config({ jitless: true });
 
 const api = getWindowApi();
 const store = createAppStore(api ?? createMissingApi());
