@@ -31,7 +31,7 @@ describe('endpoints', () => {
   });
 
   it('the form says the same, next to the field, before anything is sent', () => {
-    const d = { ...initialDraft('create'), name: 'p', endpoints: 'http://10.0.0.1:2379\n10.0.0.2' };
+    const d = { ...initialDraft('add'), name: 'p', endpoints: 'http://10.0.0.1:2379\n10.0.0.2' };
     expect(validate(d)).toEqual({ endpoints: '“10.0.0.2” has no port: add one, e.g. 10.0.0.2:2379.' });
     expect(validate({ ...d, endpoints: 'https://a:1\nhttp://b:2' }).endpoints).toMatch(/one scheme/);
     expect(validate({ ...d, endpoints: 'a:1', deadlineMs: '50' }).deadlineMs).toBe(
