@@ -11,7 +11,7 @@ export function Sidebar() {
   const openForm = useAppStore((s) => s.openProfileForm);
 
   return (
-    <nav className="sidebar" aria-label="Connection profiles">
+    <nav className="sidebar" id="sidebar" aria-label="Connection profiles">
       <div className="sidebar-header">
         <span className="sidebar-title">Connections</span>
         <button type="button" className="icon-button" onClick={() => openForm('add')} title="Add a connection profile" aria-label="Add profile" data-testid="add-profile">

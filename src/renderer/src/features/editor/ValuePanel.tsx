@@ -25,16 +25,16 @@ export function ValuePanel() {
 
   if (!selectedKey) {
     return (
-      <section className="value-pane empty" aria-label="Value">
+      <section className="value-pane empty" id="value-pane" aria-label="Value">
         <p className="muted">Select a key to see its value.</p>
       </section>
     );
   }
 
   return (
-    <section className="value-pane" aria-label="Value" data-testid="value-panel">
+    <section className="value-pane" id="value-pane" aria-label="Value" data-testid="value-panel">
       <div className="value-key">
-        <BytesText value={selectedKey} max={1000} className="value-key-text" />
+        <BytesText value={selectedKey} max={Infinity} className="value-key-text" />
         <button
           type="button"
           className="icon-button"
@@ -211,18 +211,20 @@ function EditorBar() {
           Cancel editing
         </button>
       ) : null}
-      <span className="spacer" />
-      {dirty ? <span className="dirty-mark" aria-live="polite">Unsaved changes</span> : null}
-      {draftKind !== 'binary' ? (
-        <>
-          <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
-            Revert
-          </button>
-          <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      ) : null}
+      {/* Pushed to the right; when the panel is too narrow for one line, the group wraps whole to the next. */}
+      <span className="editor-actions">
+        {dirty ? <span className="dirty-mark" aria-live="polite">Unsaved changes</span> : null}
+        {draftKind !== 'binary' ? (
+          <>
+            <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
+              Revert
+            </button>
+            <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+          </>
+        ) : null}
+      </span>
     </div>
   );
 }
