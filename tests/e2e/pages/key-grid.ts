@@ -9,6 +9,8 @@ export class KeyGrid {
   readonly filter: Locator;
   readonly prefix: Locator;
   readonly empty: Locator;
+  /** A failed listing, shown under the rows (the one place it is shown). */
+  readonly error: Locator;
 
   constructor(private readonly page: Page) {
     this.grid = page.getByTestId('key-grid');
@@ -18,6 +20,7 @@ export class KeyGrid {
     this.filter = page.getByTestId('quick-filter');
     this.prefix = page.getByTestId('prefix-input');
     this.empty = page.locator('.grid-empty');
+    this.error = page.getByTestId('listing-error');
   }
 
   /** The key cell of `key`: named by the whole key, whatever part of it fits the column. */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ClusterStatus } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
 
@@ -19,6 +20,9 @@ export function ClusterView() {
   const load = useAppStore((s) => s.loadClusterStatus);
   const close = useAppStore((s) => s.toggleClusterView);
   const activeProfileId = useAppStore((s) => s.activeProfileId);
+  const profile = useAppStore((s) => s.activeProfile());
+  const reconnect = useAppStore((s) => s.reconnect);
+  const openProfileForm = useAppStore((s) => s.openProfileForm);
   const connected = activeProfileId !== null;
 
   useEffect(() => {
@@ -46,9 +50,16 @@ export function ClusterView() {
       </div>
       {!connected ? <p className="muted pad">Connect to a profile to see its cluster.</p> : null}
       {error ? (
-        <p className="form-error pad" role="alert">
-          {describeError(error, { op: 'cluster' }).title}
-        </p>
+        <ErrorNotice
+          error={error}
+          context={{ op: 'cluster', profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs }}
+          handlers={{
+            retry: () => void load(),
+            reconnect: () => void reconnect(),
+            ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+          }}
+          testId="cluster-error"
+        />
       ) : null}
       {status ? <ClusterTables status={status} /> : loading ? <p className="muted pad">Reading cluster status…</p> : null}
     </section>

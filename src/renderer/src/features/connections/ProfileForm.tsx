@@ -27,6 +27,7 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [testResult, setTestResult] = useState<{ ok: true; value: TestConnectionResult } | { ok: false; text: string } | null>(null);
   const [secretProblem, setSecretProblem] = useState(false);
+  const [secretError, setSecretError] = useState<string | null>(null);
   const plaintextRef = useRef<HTMLInputElement>(null);
 
   const update = <K extends keyof Draft>(k: K, v: Draft[K]) => {
@@ -47,11 +48,18 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
     // Testing an edited profile without a new password uses the stored one (the id tells main which).
     const r = await testProfile(toInput(d, mode, profile));
     setBusy(null);
-    if (r.ok) setTestResult({ ok: true, value: r.value });
-    else {
-      const desc = describeError(r.error, { op: 'test', profileName: d.name, username: d.username, deadlineMs: Number(d.deadlineMs) });
-      setTestResult({ ok: false, text: desc.detail ? `${desc.title} (${desc.detail})` : desc.title });
+    if (r.ok) {
+      setTestResult({ ok: true, value: r.value });
+      return;
     }
+    // A field main refused is told next to that field, not again in the test result.
+    const field = r.error.code === 'INVALID_ARGUMENT' ? fieldOf(r.error) : null;
+    if (field) {
+      setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+      return;
+    }
+    const desc = describeError(r.error, { op: 'test', profileName: d.name, username: d.username, deadlineMs: Number(d.deadlineMs) });
+    setTestResult({ ok: false, text: desc.detail ? `${desc.title} (${desc.detail})` : desc.title });
   };
 
   const onSubmit = async (e?: FormEvent) => {
@@ -68,13 +76,17 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
     }
     const desc = describeError(r.error, { op: 'profile-save', profileName: d.name });
     if (r.error.code === 'SECRET_STORAGE_UNAVAILABLE') {
+      // Told next to the checkbox that resolves it.
       setSecretProblem(true);
-      setFormError(desc.title);
+      setSecretError(desc.title);
       requestAnimationFrame(() => plaintextRef.current?.focus());
       return;
     }
     const field = r.error.code === 'INVALID_ARGUMENT' ? fieldOf(r.error) : null;
-    if (field) setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+    if (field) {
+      setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+      return;
+    }
     setFormError(desc.detail ? `${desc.title} (${desc.detail})` : desc.title);
   };
 
@@ -145,11 +157,17 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
                 onChange={(e) => {
                   update('allowPlaintext', e.target.checked);
                   setSecretProblem(false);
+                  setSecretError(null);
                 }}
                 data-testid="allow-plaintext"
               />
               Store password unencrypted on this machine
             </label>
+          ) : null}
+          {secretError ? (
+            <span className="field-error" role="alert">
+              {secretError}
+            </span>
           ) : null}
         </Field>
         <Field label="TLS" error={errors.tls} htmlFor="pf-ca" hint="Paths to PEM files on this machine.">

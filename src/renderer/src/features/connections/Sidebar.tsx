@@ -1,5 +1,6 @@
 import type { Profile } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
 import { ConnectionDot, connectionLabel } from './ConnectionDot';
 
@@ -9,6 +10,8 @@ export function Sidebar() {
   const loaded = useAppStore((s) => s.profilesLoaded);
   const secretStorage = useAppStore((s) => s.secretStorage);
   const openForm = useAppStore((s) => s.openProfileForm);
+  const profilesError = useAppStore((s) => s.profilesError);
+  const loadProfiles = useAppStore((s) => s.loadProfiles);
 
   return (
     <nav className="sidebar" id="sidebar" aria-label="Connection profiles">
@@ -23,7 +26,10 @@ export function Sidebar() {
           <ProfileItem key={p.id} profile={p} />
         ))}
       </ul>
-      {loaded && profiles.length === 0 ? (
+      {profilesError ? (
+        <ErrorNotice error={profilesError} context={{ op: 'profiles' }} handlers={{ retry: () => void loadProfiles() }} testId="profiles-error" className="sidebar-error" />
+      ) : null}
+      {loaded && profiles.length === 0 && !profilesError ? (
         <div className="sidebar-empty">
           <p>No saved connections yet.</p>
           <button type="button" className="primary" onClick={() => openForm('add')}>

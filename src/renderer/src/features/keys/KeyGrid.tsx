@@ -5,6 +5,7 @@ import type { ConnectionState, KeyEntry } from '../../../../shared/types';
 import { gridLayout, PANE_LIMITS, type GridColumn } from '../../app/layout';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCount, formatSize } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
@@ -175,6 +176,7 @@ export function KeyGrid({ width }: { width: number }) {
           filtering={filtering}
         />
       </div>
+      <ListingError />
       <GridFooter shown={rows.length} filtering={filtering} />
     </section>
   );
@@ -332,6 +334,31 @@ function GridControls() {
   );
 }
 
+/** The listing's failure, the one place it is shown, with the follow-up its code suggests. */
+function ListingError() {
+  const error = useAppStore((s) => s.listError);
+  const profile = useAppStore((s) => s.activeProfile());
+  const retryListing = useAppStore((s) => s.retryListing);
+  const reloadKeys = useAppStore((s) => s.reloadKeys);
+  const reconnect = useAppStore((s) => s.reconnect);
+  const openProfileForm = useAppStore((s) => s.openProfileForm);
+  if (!error) return null;
+  return (
+    <ErrorNotice
+      error={error}
+      context={{ op: 'list', profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs }}
+      handlers={{
+        retry: () => void retryListing(),
+        reload: () => void reloadKeys(),
+        reconnect: () => void reconnect(),
+        ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+      }}
+      testId="listing-error"
+      className="grid-error"
+    />
+  );
+}
+
 function GridEmptyState({
   connected,
   connState,
@@ -349,13 +376,13 @@ function GridEmptyState({
   shownCount: number;
   filtering: boolean;
 }) {
-  if (shownCount > 0) return null;
+  // A failed listing says so below the rows (ListingError), once.
+  if (shownCount > 0 || (failed && loadedCount === 0)) return null;
   let text: string;
   if (!connected) text = 'Pick a connection on the left.';
   else if (connState === 'connecting') text = 'Connecting…';
   else if (connState === 'unreachable' || connState === 'disconnected') text = 'Not connected: the cluster did not answer. See the status bar.';
   else if (loading) text = 'Loading keys…';
-  else if (failed && loadedCount === 0) text = 'Listing failed. See the status bar.';
   else if (filtering && loadedCount > 0) text = 'No loaded key matches the filter.';
   else text = 'No keys under this prefix.';
   return <div className="grid-empty">{text}</div>;
@@ -369,7 +396,6 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
   const loading = useAppStore((s) => s.listLoading);
   const listError = useAppStore((s) => s.listError);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
-  const reloadKeys = useAppStore((s) => s.reloadKeys);
   const connected = useAppStore((s) => s.activeProfileId !== null);
   if (!connected) return <div className="grid-footer" />;
   return (
@@ -379,11 +405,7 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
       {loading ? <span className="muted">loading…</span> : null}
       <span className="spacer" />
-      {listError ? (
-        <button type="button" className="link" onClick={() => void reloadKeys()}>
-          Listing failed — reload
-        </button>
-      ) : more && filtering ? (
+      {more && filtering && !listError ? (
         <button type="button" className="link" onClick={() => void loadNextPage()} disabled={loading} title="The filter only searches loaded keys">
           Load next {formatCount(PAGE_SIZE)} keys
         </button>
