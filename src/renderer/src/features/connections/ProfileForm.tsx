@@ -6,7 +6,15 @@ import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
 import type { ProfileFormMode } from './connections-slice';
 import { PROFILE_COLORS } from './profile-colors';
-import { fieldOf, initialDraft, toInput, validate, type Draft, type FieldErrors } from './profile-draft';
+import { fieldOf, initialDraft, plainHttpHostsOf, toInput, validate, type Draft, type FieldErrors } from './profile-draft';
+
+/** The error each draft field's edit makes stale. */
+function errorKeyOf(k: keyof Draft): keyof FieldErrors | null {
+  if (k === 'caFile' || k === 'certFile' || k === 'keyFile') return 'tls';
+  if (k === 'plainHttpConsent') return 'plainHttp';
+  if (k === 'name' || k === 'endpoints' || k === 'deadlineMs' || k === 'username' || k === 'password') return k;
+  return null;
+}
 
 export function ProfileForm() {
   const form = useAppStore((s) => s.profileForm);
@@ -32,15 +40,20 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
 
   const update = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((cur) => ({ ...cur, [k]: v }));
-    setErrors((cur) => ({ ...cur, [k === 'caFile' || k === 'certFile' || k === 'keyFile' ? 'tls' : k]: undefined }));
+    const key = errorKeyOf(k);
+    // Where the password goes (endpoints) and whether one goes at all decide the consent too.
+    const alsoConsent = k === 'endpoints' || k === 'password' || k === 'clearPassword';
+    setErrors((cur) => ({ ...cur, ...(key ? { [key]: undefined } : {}), ...(alsoConsent ? { plainHttp: undefined } : {}) }));
     setFormError(null);
   };
 
   const hasSavedPassword = mode === 'edit' && profile?.hasPassword === true;
+  const draftContext = { keptPassword: hasSavedPassword };
+  const consentHosts = plainHttpHostsOf(d, draftContext);
   const showPlaintextChoice = (secretStorage === 'unavailable' && d.password !== '') || secretProblem;
 
   const onTest = async () => {
-    const v = validate(d);
+    const v = validate(d, draftContext);
     setErrors(v);
     if (Object.keys(v).length) return;
     setBusy('test');
@@ -64,7 +77,7 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
 
   const onSubmit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const v = validate(d);
+    const v = validate(d, draftContext);
     setErrors(v);
     if (Object.keys(v).length) return;
     setBusy('save');
@@ -167,6 +180,24 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
           {secretError ? (
             <span className="field-error" role="alert">
               {secretError}
+            </span>
+          ) : null}
+          {consentHosts ? (
+            <label className={`check${errors.plainHttp ? ' attention' : ''}`}>
+              <input
+                type="checkbox"
+                checked={d.plainHttpConsent === consentHosts}
+                onChange={(e) => update('plainHttpConsent', e.target.checked ? consentHosts : '')}
+                aria-invalid={!!errors.plainHttp}
+                aria-describedby={errors.plainHttp ? 'pf-plain-http-error' : undefined}
+                data-testid="plain-http-consent"
+              />
+              Send the password unencrypted over http to {consentHosts}
+            </label>
+          ) : null}
+          {consentHosts && errors.plainHttp ? (
+            <span className="field-error" id="pf-plain-http-error" role="alert">
+              {errors.plainHttp}
             </span>
           ) : null}
         </Field>
