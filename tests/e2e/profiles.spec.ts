@@ -59,4 +59,37 @@ test.describe('profiles', () => {
     await expect(ui.profileForm.root).toHaveCount(0);
     expect(await ui.sidebar.names()).toEqual(['Local']);
   });
+
+  test('a password over plain http to another machine: the form asks for consent first, next to the password', async ({ launch, ui }) => {
+    const app = await launch();
+    await ui.sidebar.addButton.click();
+    // 10.0.0.5 is never dialled: the form stops before anything is sent.
+    await ui.profileForm.fill({ name: 'remote', endpoints: ['http://10.0.0.5:2379'], deadlineMs: 1000 });
+    await ui.profileForm.username.fill('root');
+    await ui.profileForm.password.fill('s3cret');
+    const consent = ui.profileForm.plainHttpConsent('10.0.0.5');
+    await expect(consent).toBeVisible();
+    await expect(consent).not.toBeChecked();
+
+    await ui.profileForm.testButton.click();
+    const error = ui.profileForm.root.getByRole('alert').filter({ hasText: 'Tick the box to send the password unencrypted' });
+    await expect(error).toBeVisible();
+    await ui.profileForm.saveButton.click();
+    await expect(ui.profileForm.root).toBeVisible();
+    expect(app.calls.filter((c) => c === 'profiles:test' || c === 'profiles:save')).toEqual([]);
+    // The error sits with the checkbox, in the password field.
+    const field = ui.profileForm.password.locator('xpath=ancestor::*[contains(@class, "field-control")][1]');
+    await expect(field.getByRole('alert')).toHaveText(/Tick the box/);
+
+    // Loopback needs no consent; back to the remote host, it is asked again.
+    await ui.profileForm.endpoints.fill('http://127.0.0.1:2379');
+    await expect(ui.profileForm.root.getByRole('checkbox', { name: /Send the password unencrypted/ })).toHaveCount(0);
+    await ui.profileForm.endpoints.fill('http://10.0.0.5:2379');
+    await consent.check();
+    await expect(error).toHaveCount(0);
+    await ui.profileForm.saveButton.click();
+    await expect(ui.profileForm.root).toHaveCount(0);
+    expect(await ui.sidebar.names()).toEqual(['Local', 'remote']);
+    expect(app.calls.filter((c) => c === 'profiles:save')).toEqual(['profiles:save']);
+  });
 });

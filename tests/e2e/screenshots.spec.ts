@@ -1,6 +1,7 @@
 /**
- * Screenshots of the main screens, light and dark, for the README (docs/screenshots/*.png).
- * Real etcd (three members) with realistic data.
+ * Screenshots of the main screens, light and dark, for the README (docs/screenshots/*.png):
+ * at 1024x700, and the window's minimum size (720x480, `*-min-*.png`), each checked for
+ * overlapping regions first. Real etcd (three members) with realistic data.
  *
  * Every run takes them (so the flows behind them are exercised), but only
  * `UPDATE_SCREENSHOTS=1 npx playwright test screenshots` writes them to docs/screenshots/:
@@ -12,12 +13,18 @@ import type { Page } from '@playwright/test';
 import type { EtcdCluster } from '../support/etcd';
 import { expect, test } from './support/fixtures';
 import { etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
+import { expectNoOverlap } from './support/layout-checks';
 
 const DOCS = resolve(__dirname, '../../docs/screenshots');
 const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
 const SCHEMES = ['light', 'dark'] as const;
+type Scheme = (typeof SCHEMES)[number];
 
-test.use({ viewport: { width: 1280, height: 760 } });
+const DESKTOP = { width: 1024, height: 700 };
+/** The window's minimum size (src/main/electron/window/options.ts). */
+const MINIMUM = { width: 720, height: 480 };
+
+test.use({ viewport: DESKTOP });
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
@@ -69,13 +76,13 @@ async function seedRealisticData(etcd: EtcdCluster): Promise<void> {
   await etcdPut(etcd, '/registry/services/specs/shop/checkout', service('shop', 'checkout', 8080, '10.96.120.33'));
 }
 
-/** Hide transient things (toasts, hover) and save `name-<scheme>.png` for both schemes. */
-async function shoot(page: Page, name: string): Promise<void> {
+/** Hide transient things (toasts, hover) and save `name-<scheme>.png` for each scheme. */
+async function shoot(page: Page, name: string, schemes: readonly Scheme[] = SCHEMES): Promise<void> {
   const out = UPDATE_DOCS ? DOCS : test.info().outputPath();
   // Toasts come and go on their own timers: keep them out of the pictures.
   await page.addStyleTag({ content: '[data-testid="toasts"] { visibility: hidden !important; }' });
   await page.mouse.move(1, 1);
-  for (const colorScheme of SCHEMES) {
+  for (const colorScheme of schemes) {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
     await page.screenshot({ path: join(out, `${name}-${colorScheme}.png`), animations: 'disabled', caret: 'hide' });
@@ -96,11 +103,16 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await ui.sidebar.connect('production (eu-west)');
   await expect(ui.grid.count).toHaveText('21 keys');
 
-  // 1. Main grid with a selected JSON key
+  // 1. Main grid with a selected JSON key, at 1024x700 and at the minimum size
   await ui.grid.select('/registry/services/specs/shop/checkout');
   await expect(ui.value.modeSelect).toHaveValue('json');
   await expect(ui.value.content).toContainText('"clusterIP": "10.96.120.33"');
+  await expectNoOverlap(ui, ui.page);
   await shoot(ui.page, 'main');
+  await ui.page.setViewportSize(MINIMUM);
+  await expectNoOverlap(ui, ui.page);
+  await shoot(ui.page, 'main-min');
+  await ui.page.setViewportSize(DESKTOP);
 
   // 2. Profile form (editing the connected profile, after a successful connection test)
   await ui.sidebar.edit('production (eu-west)');
@@ -108,6 +120,9 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await ui.profileForm.testButton.click();
   await expect(ui.profileForm.testResult).toHaveClass(/ok/);
   await shoot(ui.page, 'profile-form');
+  await ui.page.setViewportSize(MINIMUM);
+  await shoot(ui.page, 'profile-form-min', ['light']);
+  await ui.page.setViewportSize(DESKTOP);
   await ui.page.keyboard.press('Escape');
   await expect(ui.profileForm.root).toHaveCount(0);
 
@@ -125,6 +140,9 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await ui.value.saveWithShortcut();
   await expect(ui.value.conflictCurrent).toContainText('db-replica.shop.svc');
   await shoot(ui.page, 'conflict');
+  await ui.page.setViewportSize(MINIMUM);
+  await shoot(ui.page, 'conflict-min', ['light']);
+  await ui.page.setViewportSize(DESKTOP);
   await ui.value.conflictButton('Discard my draft and load current').click();
   await expect(ui.value.conflict).toHaveCount(0);
 
@@ -134,6 +152,8 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await expect(ui.cluster.endpointRows.and(ui.page.locator('[data-reachable="true"]'))).toHaveCount(3);
   await expect(ui.page.getByTestId('cluster-updated')).toContainText('updated');
   await shoot(ui.page, 'cluster');
+  await ui.page.setViewportSize(MINIMUM);
+  await shoot(ui.page, 'cluster-min', ['light']);
   console.log(
     UPDATE_DOCS
       ? `[screenshots] written to ${DOCS}`

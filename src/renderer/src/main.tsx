@@ -5,6 +5,7 @@ import { createEtcdClient, createMissingApi, getWindowApi } from './api/etcd-cli
 import { App } from './app/App';
 import { ErrorBoundary, reportWindowErrors } from './app/ErrorBoundary';
 import { createAppStore } from './app/create-app-store';
+import { restorePreferences } from './app/preferences';
 import { StoreProvider } from './app/store-context';
 import './styles/app.css';
 
@@ -14,13 +15,7 @@ const client = createEtcdClient(api ?? createMissingApi());
 reportWindowErrors(client);
 if (!api) store.getState().setStatus('error', 'The etcd bridge is missing: the preload script did not load, so nothing can reach etcd.');
 
-// The theme choice survives restarts; "system" (follow the OS) is the default.
-const THEME_KEY = 'etcd-desktop.theme';
-const savedTheme = localStorage.getItem(THEME_KEY);
-if (savedTheme === 'light' || savedTheme === 'dark') store.getState().setTheme(savedTheme);
-store.subscribe((s, prev) => {
-  if (s.theme !== prev.theme) localStorage.setItem(THEME_KEY, s.theme);
-});
+restorePreferences(store, localStorage);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { ClusterPanel, ConfirmDialog, NewKeyDialog, ProfileForm, StatusBar, Toasts, Toolbar } from './chrome';
 import { KeyGrid } from './key-grid';
+import { Layout } from './layout';
 import { Sidebar } from './sidebar';
 import { ValuePanel } from './value-panel';
 
@@ -16,6 +17,7 @@ export class AppPage {
   readonly newKey: NewKeyDialog;
   readonly confirm: ConfirmDialog;
   readonly cluster: ClusterPanel;
+  readonly layout: Layout;
 
   constructor(readonly page: Page) {
     this.sidebar = new Sidebar(page);
@@ -28,5 +30,6 @@ export class AppPage {
     this.newKey = new NewKeyDialog(page);
     this.confirm = new ConfirmDialog(page);
     this.cluster = new ClusterPanel(page);
+    this.layout = new Layout(page);
   }
 }

@@ -44,15 +44,24 @@ export class ProfileForm {
   readonly testButton: Locator;
   readonly testResult: Locator;
   readonly saveButton: Locator;
+  readonly username: Locator;
+  readonly password: Locator;
 
   constructor(page: Page) {
     this.root = page.getByTestId('profile-form');
     this.name = this.root.getByLabel('Name', { exact: true });
     this.endpoints = this.root.getByLabel('Endpoints', { exact: true });
     this.deadline = this.root.getByLabel('Deadline', { exact: true });
+    this.username = this.root.getByLabel('Username', { exact: true });
+    this.password = this.root.getByLabel('Password', { exact: true });
     this.testButton = page.getByTestId('profile-test');
     this.testResult = page.getByTestId('profile-test-result');
     this.saveButton = page.getByTestId('profile-save');
+  }
+
+  /** The checkbox that agrees to send the password unencrypted over http to `hosts`. */
+  plainHttpConsent(hosts: string): Locator {
+    return this.root.getByRole('checkbox', { name: `Send the password unencrypted over http to ${hosts}` });
   }
 
   async fill(p: { name: string; endpoints: readonly string[]; deadlineMs?: number; color?: string }): Promise<void> {

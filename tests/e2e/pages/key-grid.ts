@@ -9,6 +9,8 @@ export class KeyGrid {
   readonly filter: Locator;
   readonly prefix: Locator;
   readonly empty: Locator;
+  /** A failed listing, shown under the rows (the one place it is shown). */
+  readonly error: Locator;
 
   constructor(private readonly page: Page) {
     this.grid = page.getByTestId('key-grid');
@@ -18,11 +20,17 @@ export class KeyGrid {
     this.filter = page.getByTestId('quick-filter');
     this.prefix = page.getByTestId('prefix-input');
     this.empty = page.locator('.grid-empty');
+    this.error = page.getByTestId('listing-error');
+  }
+
+  /** The key cell of `key`: named by the whole key, whatever part of it fits the column. */
+  keyCell(key: string): Locator {
+    return this.grid.getByRole('gridcell', { name: key, exact: true });
   }
 
   /** The row whose key is exactly `key`. */
   row(key: string): Locator {
-    return this.rows.filter({ has: this.page.locator('.cell-key').getByText(key, { exact: true }) });
+    return this.rows.filter({ has: this.page.getByRole('gridcell', { name: key, exact: true }) });
   }
 
   /** Rows whose key starts with `prefix` (by text). */
@@ -35,9 +43,9 @@ export class KeyGrid {
     await this.row(key).click();
   }
 
-  /** The key texts of the rendered rows, top to bottom. */
+  /** The whole keys of the rendered rows, top to bottom (a long key's cell shows it shortened). */
   async renderedKeys(): Promise<string[]> {
-    return this.rows.locator('.cell-key').allTextContents();
+    return this.rows.locator('.cell-key').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label') ?? ''));
   }
 
   async applyPrefix(prefix: string): Promise<void> {

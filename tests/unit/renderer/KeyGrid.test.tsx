@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KeyGrid, LOAD_AHEAD_ROWS, shouldLoadMore } from '../../../src/renderer/src/features/keys/KeyGrid';
+import { KeyGrid, keyCellText, LOAD_AHEAD_ROWS, shouldLoadMore } from '../../../src/renderer/src/features/keys/KeyGrid';
 import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
 import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
@@ -40,7 +40,7 @@ describe('KeyGrid', () => {
     const store = await storeWith(20_000);
     render(
       <StoreProvider store={store}>
-        <KeyGrid />
+        <KeyGrid width={900} />
       </StoreProvider>,
     );
     await act(flush);
@@ -71,20 +71,41 @@ describe('KeyGrid', () => {
     await flush();
     render(
       <StoreProvider store={store}>
-        <KeyGrid />
+        <KeyGrid width={900} />
       </StoreProvider>,
     );
     await act(flush);
     const row = screen.getByTestId('key-row');
     expect(row.textContent).toContain('0xfffe01');
     expect(row.querySelector('.bin-badge')?.textContent).toBe('bin');
+    expect(screen.getByRole('gridcell', { name: '0xfffe01 (binary key, not UTF-8, shown as hex)' })).toBeTruthy();
+  });
+
+  it('shortens a long key in the middle to the key column; the whole key is its tooltip and accessible name', async () => {
+    const long = '/registry/services/endpoints/monitoring/default/web-0';
+    const { store, fake } = await setupStore();
+    void store.getState().switchProfile('a');
+    await flush();
+    fake.ep['kv:list'].next().resolve(okR(page([entry(long), entry('/short')], { count: 2 })));
+    await flush();
+    // 400 px leaves the key column about 220 px (app/layout.ts): some 30 monospace characters of 12 px.
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid width={400} />
+      </StoreProvider>,
+    );
+    await act(flush);
+    const cell = screen.getByRole('gridcell', { name: long });
+    expect(cell.textContent).toBe('/registry/…/default/web-0');
+    expect(cell.getAttribute('title')).toBe(long);
+    expect(screen.getByRole('gridcell', { name: '/short' }).textContent).toBe('/short');
   });
 
   it('clicking a row selects the key', async () => {
     const store = await storeWith(5);
     render(
       <StoreProvider store={store}>
-        <KeyGrid />
+        <KeyGrid width={900} />
       </StoreProvider>,
     );
     await act(flush);
@@ -118,7 +139,7 @@ describe('shouldLoadMore', () => {
     await flush();
     render(
       <StoreProvider store={store}>
-        <KeyGrid />
+        <KeyGrid width={900} />
       </StoreProvider>,
     );
     await act(flush);
@@ -131,5 +152,23 @@ describe('shouldLoadMore', () => {
     });
     expect(fake.ep['kv:list'].pending).toHaveLength(1);
     expect(fake.ep['kv:list'].pending[0].req).toMatchObject({ cursor: text('k0499\0'), revision: 9 });
+  });
+});
+
+describe('keyCellText', () => {
+  const chars = (s: string) => Array.from(s).length;
+  it('a binary key shows as hex, shortened in the middle in the room the "bin" badge leaves', () => {
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => 0x80 + i);
+    const key = { encoding: 'base64' as const, data: btoa(String.fromCharCode(...bytes)) };
+    const hex = `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const c = keyCellText(key, 50, chars);
+    expect(c.binary).toBe(true);
+    expect(c.full).toBe(hex);
+    expect(chars(c.shown)).toBe(20);
+    expect(c.shown.startsWith('0x8081')).toBe(true);
+    expect(c.shown.endsWith('a6a7')).toBe(true);
+  });
+  it('a text key that fits stays whole', () => {
+    expect(keyCellText(text('/a/b'), 10, chars)).toEqual({ full: '/a/b', shown: '/a/b', binary: false });
   });
 });

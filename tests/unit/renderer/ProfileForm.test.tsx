@@ -9,7 +9,7 @@ import { createFakeApi, errR, flush, okR, profile } from './fake-api';
 
 afterEach(cleanup);
 
-async function setup(secretStorage: 'encrypted' | 'unavailable', profiles = [profile('p1', { name: 'prod', username: 'root', hasPassword: true })]) {
+async function setup(secretStorage: 'encrypted' | 'unavailable', profiles = [profile('p1', { name: 'prod', username: 'root', hasPassword: true, endpoints: ['https://p1:2379'] })]) {
   const fake = createFakeApi();
   fake.ep['profiles:list'].handle(() => okR({ profiles, secretStorage, notices: [] }));
   const store = createAppStore(fake.api);
@@ -111,7 +111,7 @@ describe('ProfileForm', () => {
       fireEvent.click(screen.getByTestId('profile-test'));
       await flush();
     });
-    expect(fake.ep['profiles:test'].requests[0]).toMatchObject({ id: 'p1', endpoints: ['http://p1:2379'] });
+    expect(fake.ep['profiles:test'].requests[0]).toMatchObject({ id: 'p1', endpoints: ['https://p1:2379'] });
     expect(screen.getByTestId('profile-test-result').textContent).toContain('etcd 3.5.17');
     expect(screen.getByTestId('profile-test-result').textContent).toContain('12 ms');
 
@@ -121,5 +121,69 @@ describe('ProfileForm', () => {
       await flush();
     });
     expect(screen.getByTestId('profile-test-result').textContent).toContain('Authentication failed for user “root”');
+  });
+
+  it('a password over plain http to another machine is sent only after ticking the consent, which names the host', async () => {
+    const { fake, store } = await setup('encrypted', []);
+    fake.ep['profiles:save'].handle((req) => okR(profile('new', { name: req.name })));
+    act(() => store.getState().openProfileForm('add'));
+    fireEvent.change(input('Name'), { target: { value: 'remote' } });
+    fireEvent.change(input('Endpoints'), { target: { value: 'http://10.0.0.5:2379' } });
+    fireEvent.change(input('Username'), { target: { value: 'root' } });
+    // No password yet: nothing to consent to.
+    expect(screen.queryByTestId('plain-http-consent')).toBeNull();
+    fireEvent.change(input('Password'), { target: { value: 's3cret' } });
+    const consent = screen.getByLabelText('Send the password unencrypted over http to 10.0.0.5') as HTMLInputElement;
+    expect(consent.checked).toBe(false);
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-test'));
+      fireEvent.click(screen.getByTestId('profile-save'));
+      await flush();
+    });
+    expect(fake.ep['profiles:test'].requests).toHaveLength(0);
+    expect(fake.ep['profiles:save'].requests).toHaveLength(0);
+    const error = screen.getByText(/Tick the box to send the password unencrypted/);
+    // Next to the field: in the password field, described by the checkbox.
+    expect(error.closest('.field-control')).toBe(consent.closest('.field-control'));
+    expect(consent.getAttribute('aria-describedby')).toBe(error.id);
+
+    fireEvent.click(consent);
+    expect(screen.queryByText(/Tick the box/)).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-save'));
+      await flush();
+    });
+    expect(fake.ep['profiles:save'].requests[0]).toMatchObject({ endpoints: ['http://10.0.0.5:2379'], password: 's3cret' });
+  });
+
+  it('the consent follows the hosts: another host unticks it; https or this machine needs none', async () => {
+    const { store } = await setup('encrypted', []);
+    act(() => store.getState().openProfileForm('add'));
+    fireEvent.change(input('Endpoints'), { target: { value: 'http://10.0.0.5:2379' } });
+    fireEvent.change(input('Username'), { target: { value: 'root' } });
+    fireEvent.change(input('Password'), { target: { value: 's3cret' } });
+    fireEvent.click(screen.getByTestId('plain-http-consent'));
+    expect((screen.getByTestId('plain-http-consent') as HTMLInputElement).checked).toBe(true);
+    fireEvent.change(input('Endpoints'), { target: { value: 'http://10.0.0.5:2379\n10.0.0.6:2379' } });
+    expect(screen.getByLabelText('Send the password unencrypted over http to 10.0.0.5, 10.0.0.6')).toBeTruthy();
+    expect((screen.getByTestId('plain-http-consent') as HTMLInputElement).checked).toBe(false);
+    fireEvent.change(input('Endpoints'), { target: { value: 'https://10.0.0.5:2379' } });
+    expect(screen.queryByTestId('plain-http-consent')).toBeNull();
+    fireEvent.change(input('Endpoints'), { target: { value: 'http://localhost:2379\n127.0.0.2:2379\nhttp://[::1]:2379' } });
+    expect(screen.queryByTestId('plain-http-consent')).toBeNull();
+  });
+
+  it('editing a profile whose saved password is kept asks too; clearing the password does not', async () => {
+    const { fake, store } = await setup('encrypted', [profile('p1', { name: 'prod', username: 'root', hasPassword: true, endpoints: ['http://10.1.2.3:2379'] })]);
+    act(() => store.getState().openProfileForm('edit', store.getState().profiles[0]));
+    expect(screen.getByLabelText('Send the password unencrypted over http to 10.1.2.3')).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-test'));
+      await flush();
+    });
+    expect(fake.ep['profiles:test'].requests).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('clear-password'));
+    expect(screen.queryByTestId('plain-http-consent')).toBeNull();
   });
 });

@@ -57,22 +57,49 @@ describe('editor: load and save', () => {
     expect(store.getState().mode).toBe('plain');
   });
 
-  it('keeps the draft after any failure and offers the follow-up of the code', async () => {
+  it('keeps the draft after any failure and keeps the failure beside it, for the value panel only', async () => {
     const { store, fake } = await editing();
     await store.getState().selectKey(text('cfg/app'));
     store.getState().setDraft('{"replicas": 5}');
+    const toasts = store.getState().toasts.length;
     fake.ep['kv:put'].handle(() => errR('UNAVAILABLE', 'connect ECONNREFUSED', { endpoint: 'http://10.0.0.1:2379' }));
     await store.getState().save();
     expect(store.getState().draft).toBe('{"replicas": 5}');
     expect(store.getState().dirty).toBe(true);
-    expect(store.getState().statusMessage?.text).toContain('http://10.0.0.1:2379');
-    expect(store.getState().statusMessage?.action?.label).toBe('Retry');
+    expect(store.getState().valueError).toMatchObject({ op: 'save', error: { code: 'UNAVAILABLE', details: { endpoint: 'http://10.0.0.1:2379' } } });
+    // Shown once: not in the status bar, not as a toast.
+    expect(store.getState().statusMessage).toBeNull();
+    expect(store.getState().toasts).toHaveLength(toasts);
 
     fake.ep['kv:put'].handle(() => errR('TOO_LARGE', 'request is too large', { size: 2 * 1024 * 1024, limit: 1.5 * 1024 * 1024 }));
     await store.getState().save();
     expect(store.getState().draft).toBe('{"replicas": 5}');
-    expect(store.getState().statusMessage?.text).toContain('2.0 MiB');
-    expect(store.getState().statusMessage?.text).toContain('1.5 MiB');
+    expect(store.getState().valueError?.error.code).toBe('TOO_LARGE');
+    expect(store.getState().statusMessage).toBeNull();
+
+    // The next successful save clears it.
+    fake.ep['kv:put'].handle(null);
+    const saving = store.getState().save();
+    expect(store.getState().valueError).toBeNull();
+    fake.ep['kv:put'].next().resolve(errR('PERMISSION_DENIED'));
+    await saving;
+    expect(store.getState().valueError?.error.code).toBe('PERMISSION_DENIED');
+    store.getState().dismissValueError();
+    expect(store.getState().valueError).toBeNull();
+  });
+
+  it('a save that fails after another key was opened goes to the status bar (the value panel shows that other key)', async () => {
+    const { store, fake } = await editing({ 'cfg/app': '1', 'cfg/other': '2' });
+    await store.getState().selectKey(text('cfg/app'));
+    store.getState().setDraft('3');
+    fake.ep['kv:put'].handle(null);
+    const saving = store.getState().save();
+    await store.getState().selectKey(text('cfg/other'), { force: true });
+    fake.ep['kv:put'].next().resolve(errR('UNAVAILABLE'));
+    await saving;
+    expect(store.getState().valueError).toBeNull();
+    expect(store.getState().statusMessage).toMatchObject({ kind: 'error', code: 'UNAVAILABLE' });
+    expect(store.getState().statusMessage?.text).toContain('could not save the key');
   });
 
   it('OUTCOME_UNKNOWN offers Re-read; the re-read confirms a write that landed', async () => {
@@ -85,13 +112,14 @@ describe('editor: load and save', () => {
       return errR('OUTCOME_UNKNOWN', 'deadline exceeded after send');
     });
     await store.getState().save();
-    const msg = store.getState().statusMessage!;
-    expect(msg.text).toMatch(/may or may not have been applied/);
-    expect(msg.action?.label).toBe('Re-read');
+    expect(store.getState().valueError).toMatchObject({ op: 'save', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(store.getState().statusMessage).toBeNull();
     expect(store.getState().draft).toBe('{"replicas": 7}');
     fake.ep['kv:put'].handle((req) => mem.put(req));
-    msg.action!.run();
+    // What the value panel's Re-read does.
+    await store.getState().rereadKey('outcome-unknown');
     await flush();
+    expect(store.getState().valueError).toBeNull();
     expect(store.getState().conflict).toBeNull();
     expect(store.getState().dirty).toBe(false);
     expect(store.getState().loaded?.modRevision).toBe(mem.revision);
@@ -103,7 +131,7 @@ describe('editor: load and save', () => {
     store.getState().setDraft('{"replicas": 7}');
     fake.ep['kv:put'].handle(() => errR('OUTCOME_UNKNOWN', 'deadline exceeded after send'));
     await store.getState().save();
-    store.getState().statusMessage!.action!.run();
+    await store.getState().rereadKey('outcome-unknown');
     await flush();
     const c = store.getState().conflict!;
     expect(c.reason).toBe('outcome-unknown');
@@ -226,7 +254,8 @@ describe('editor: binary values', () => {
     await store.getState().save();
     expect(fake.ep['kv:put'].requests).toHaveLength(0);
     expect(store.getState().draft).toBe('not base64!!');
-    expect(store.getState().statusMessage?.kind).toBe('error');
+    expect(store.getState().valueError).toMatchObject({ op: 'save', error: { code: 'INVALID_ARGUMENT', details: { field: 'base64 draft' } } });
+    expect(store.getState().statusMessage).toBeNull();
   });
 });
 

@@ -20,16 +20,20 @@ const clusterStatus: ClusterStatus = {
 /** Connected to "a" with something in every connection-owned slice. */
 async function busyOnA(): Promise<{ store: AppStore; fake: FakeApi }> {
   const { store, fake } = await setupStore();
-  useMemoryEtcd(fake, memoryEtcd({ 'cfg/a': 'one', 'cfg/b': 'two' }));
+  const mem = memoryEtcd({ 'cfg/a': 'one', 'cfg/b': 'two' });
+  useMemoryEtcd(fake, mem);
   fake.ep['cluster:status'].handle(() => okR(clusterStatus));
   await store.getState().switchProfile('a');
   await store.getState().setPrefix('cfg/');
   store.getState().setFilter('cfg');
   await store.getState().selectKey(text('cfg/a'));
   store.getState().setDraft('edited');
+  fake.ep['kv:put'].handle(() => errR('UNAVAILABLE', 'down'));
+  await store.getState().save();
+  useMemoryEtcd(fake, mem);
   await store.getState().loadClusterStatus();
   store.getState().openNewKey();
-  store.getState().notifyError({ code: 'UNAVAILABLE', message: 'down' }, { op: 'list' });
+  store.getState().notifyError({ code: 'UNAVAILABLE', message: 'down' }, { op: 'connect' });
   store.getState().pushToast('warning', 'profiles.json was corrupt', undefined, true);
 
   const s = store.getState();
@@ -40,6 +44,7 @@ async function busyOnA(): Promise<{ store: AppStore; fake: FakeApi }> {
   expect(s.dirty).toBe(true);
   expect(s.clusterStatus).not.toBeNull();
   expect(s.newKey).not.toBeNull();
+  expect(s.valueError?.error.code).toBe('UNAVAILABLE');
   expect(s.statusMessage?.kind).toBe('error');
   return { store, fake };
 }
@@ -60,14 +65,14 @@ function expectConnectionStateReset(store: AppStore) {
   expect(s.draft).toBe('');
   expect(s.dirty).toBe(false);
   expect(s.editorStatus).toBe('empty');
+  expect(s.valueError).toBeNull();
   // cluster
   expect(s.clusterStatus).toBeNull();
   expect(s.clusterLoading).toBe(false);
   // new key dialog
   expect(s.newKey).toBeNull();
-  // notifications: errors about the old connection go, store notices stay
+  // notifications: the status message about the old connection goes, store notices stay
   expect(s.statusMessage).toBeNull();
-  expect(s.toasts.some((t) => t.kind === 'error')).toBe(false);
   expect(s.toasts.some((t) => t.text.includes('corrupt'))).toBe(true);
 }
 

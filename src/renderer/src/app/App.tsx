@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type CSSProperties } from 'react';
 import { ClusterView } from '../features/cluster/ClusterView';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
@@ -6,18 +6,24 @@ import { ValuePanel } from '../features/editor/ValuePanel';
 import { KeyGrid } from '../features/keys/KeyGrid';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
 import { Toasts } from '../features/notifications/Toasts';
+import { Splitter } from '../ui/Splitter';
 import { commandForKey, createCommandDispatcher } from './commands';
 import { ConfirmDialog } from './ConfirmDialog';
+import { fitPanes, PANE_LIMITS, SPLITTER } from './layout';
 import { StatusBar } from './StatusBar';
 import { useAppStore, useAppStoreApi } from './store-context';
 import { Toolbar } from './Toolbar';
 import { useColorScheme } from './use-color-scheme';
+import { useWindowWidth } from './use-window-width';
 
 export function App() {
   const store = useAppStoreApi();
   const scheme = useColorScheme();
   const clusterViewOpen = useAppStore((s) => s.clusterViewOpen);
   const dispatch = useMemo(() => createCommandDispatcher(store), [store]);
+  const panes = useAppStore((s) => s.panes);
+  const setPanes = useAppStore((s) => s.setPanes);
+  const fitted = fitPanes(panes, useWindowWidth());
 
   useEffect(() => store.getState().init(), [store]);
 
@@ -42,13 +48,34 @@ export function App() {
   return (
     <div className="app">
       <Toolbar onCommand={(c) => dispatch(c, 'ui')} />
-      <div className="workspace">
+      <div
+        className="workspace"
+        style={{ gridTemplateColumns: `${fitted.sidebar}px ${SPLITTER}px minmax(0, 1fr) ${SPLITTER}px ${fitted.value}px` } as CSSProperties}
+      >
         <Sidebar />
+        {/* Moving one splitter keeps the other pane as it is on screen, so nothing jumps while dragging. */}
+        <Splitter
+          label="Sidebar width"
+          value={fitted.sidebar}
+          min={PANE_LIMITS.sidebar.min}
+          max={fitted.sidebarMax}
+          onChange={(sidebar) => setPanes({ sidebar, value: fitted.value })}
+          controls="sidebar"
+        />
         {clusterViewOpen ? (
           <ClusterView />
         ) : (
           <>
-            <KeyGrid />
+            <KeyGrid width={fitted.grid} />
+            <Splitter
+              label="Value panel width"
+              value={fitted.value}
+              min={PANE_LIMITS.value.min}
+              max={fitted.valueMax}
+              grows={-1}
+              onChange={(value) => setPanes({ value, sidebar: fitted.sidebar })}
+              controls="value-pane"
+            />
             <ValuePanel />
           </>
         )}

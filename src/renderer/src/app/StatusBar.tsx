@@ -30,8 +30,8 @@ export function StatusBar() {
           <span>Not connected</span>
         )}
       </span>
-      {endpoint && profile ? <span className="status-item" title={`Endpoints: ${endpoints.join(', ')}`}>{endpoint}</span> : null}
-      {status?.version ? <span className="status-item">etcd {status.version}</span> : null}
+      {endpoint && profile ? <span className="status-item status-secondary" title={`Endpoints: ${endpoints.join(', ')}`}>{endpoint}</span> : null}
+      {status?.version ? <span className="status-item status-secondary">etcd {status.version}</span> : null}
       <span className={`status-message ${message ? `kind-${message.kind}` : ''}`} role="status" aria-live="polite" data-testid="status-message">
         {message ? (
           <>

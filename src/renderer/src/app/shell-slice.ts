@@ -1,5 +1,6 @@
-/** The window around the features: the confirmation dialog, the theme, the native menu. */
+/** The window around the features: the confirmation dialog, the theme, the pane sizes, the native menu. */
 import type { MenuCommand } from '../api/etcd-client';
+import { DEFAULT_PANES, sanePane, type Pane, type PaneSizes } from './layout';
 import type { Confirm, ConfirmRequest, SliceCreator } from './slice';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -7,9 +8,13 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 export interface ShellSlice extends Confirm {
   confirm: ConfirmRequest | null;
   theme: ThemeChoice;
+  /** The pane sizes people chose (app/layout.ts fits them to the window). */
+  panes: PaneSizes;
 
   resolveConfirm(confirmed: boolean): void;
   setTheme(theme: ThemeChoice): void;
+  /** Remember pane sizes (each kept within its pane's limits). */
+  setPanes(panes: Partial<PaneSizes>): void;
   /** True while a modal dialog is up (shortcuts stay out of its way). */
   isModalOpen(): boolean;
   /** Subscribe to the native menu's commands; returns the unsubscribe function. */
@@ -25,6 +30,7 @@ interface ShellNeeds {
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
   confirm: null,
   theme: 'system',
+  panes: DEFAULT_PANES,
 
   askConfirm(req) {
     set({ confirm: req });
@@ -40,6 +46,13 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   setTheme(theme) {
     set({ theme });
+  },
+
+  setPanes(changes) {
+    const next: { -readonly [P in Pane]: number } = { ...get().panes };
+    for (const pane of Object.keys(changes) as Pane[]) next[pane] = sanePane(pane, changes[pane]);
+    const cur = get().panes;
+    if (next.sidebar !== cur.sidebar || next.value !== cur.value || next.keyColumn !== cur.keyColumn) set({ panes: next });
   },
 
   isModalOpen() {

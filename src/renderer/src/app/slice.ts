@@ -29,12 +29,18 @@ export interface StatusAction {
   readonly run: () => void;
 }
 
+/** What a toast may say: confirmations and notices. Errors have a place on screen of their own (ui/messages.ts). */
+export type ToastKind = Exclude<NoticeKind, 'error'>;
+
 /** Toasts and the status bar message (the notifications feature implements it). */
 export interface Notify {
-  pushToast(kind: NoticeKind, text: string, detail?: string, sticky?: boolean): number;
+  pushToast(kind: ToastKind, text: string, detail?: string, sticky?: boolean): number;
   setStatus(kind: NoticeKind, text: string, action?: StatusAction, detail?: string): void;
   clearStatus(): void;
-  /** Describe an error for people (toast + status bar), offering the follow-up its code suggests. */
+  /**
+   * Describe an error in the status bar, offering the follow-up its code suggests. Only for
+   * failures with no place of their own (see ui/messages.ts); never also shown elsewhere.
+   */
   notifyError(error: AppError, context: ErrorContext, handlers?: ErrorActionHandlers): void;
 }
 

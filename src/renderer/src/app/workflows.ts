@@ -115,7 +115,6 @@ export const createWorkflows: SliceCreator<Workflows, WorkflowNeeds> = (_set, ge
           `Can't undo: “${label}” was re-created meanwhile${rev ? ` (revision ${rev})` : ''}. Nothing was overwritten.`,
           { label: 'Show current', run: () => void get().selectKey(deleted.key) },
         );
-        get().pushToast('error', `Undo failed: “${label}” exists again`);
         return;
       }
       get().notifyError(r.error, { op: 'undo', key: label }, {

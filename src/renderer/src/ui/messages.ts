@@ -1,6 +1,12 @@
 /**
  * What people read when something fails. One place, switching on the error *code*
  * (never on the message text, which only ever appears as supporting detail).
+ *
+ * Each failure is shown once, next to where it happened: a form's in the form (a field's next
+ * to the field), the listing's in the grid, a key's read or save in the value panel, the
+ * cluster status in the cluster view; the status bar takes what has no place of its own
+ * (connecting, deleting and its undo, removing a profile, a save for a key no longer shown).
+ * Toasts never carry errors.
  */
 import type { AppError } from '../../../shared/result';
 import { formatSize } from './format';
@@ -17,6 +23,7 @@ export type Operation =
   | 'test'
   | 'profile-save'
   | 'profile-remove'
+  | 'profiles'
   | 'cluster';
 
 export interface ErrorContext {
@@ -53,7 +60,17 @@ const OP_VERB: Record<Operation, string> = {
   test: 'test the connection',
   'profile-save': 'save the profile',
   'profile-remove': 'delete the profile',
+  profiles: 'load the saved profiles',
   cluster: 'read the cluster status',
+};
+
+/** The button that offers each follow-up. */
+export const ACTION_LABELS: Record<ErrorAction, string> = {
+  retry: 'Retry',
+  reread: 'Re-read',
+  reload: 'Reload',
+  'edit-profile': 'Edit profile',
+  reconnect: 'Reconnect',
 };
 
 const quote = (key?: string) => (key ? `“${key}”` : 'the key');

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ClusterStatus } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
 
@@ -19,6 +20,9 @@ export function ClusterView() {
   const load = useAppStore((s) => s.loadClusterStatus);
   const close = useAppStore((s) => s.toggleClusterView);
   const activeProfileId = useAppStore((s) => s.activeProfileId);
+  const profile = useAppStore((s) => s.activeProfile());
+  const reconnect = useAppStore((s) => s.reconnect);
+  const openProfileForm = useAppStore((s) => s.openProfileForm);
   const connected = activeProfileId !== null;
 
   useEffect(() => {
@@ -46,9 +50,16 @@ export function ClusterView() {
       </div>
       {!connected ? <p className="muted pad">Connect to a profile to see its cluster.</p> : null}
       {error ? (
-        <p className="form-error pad" role="alert">
-          {describeError(error, { op: 'cluster' }).title}
-        </p>
+        <ErrorNotice
+          error={error}
+          context={{ op: 'cluster', profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs }}
+          handlers={{
+            retry: () => void load(),
+            reconnect: () => void reconnect(),
+            ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+          }}
+          testId="cluster-error"
+        />
       ) : null}
       {status ? <ClusterTables status={status} /> : loading ? <p className="muted pad">Reading cluster status…</p> : null}
     </section>
@@ -78,72 +89,76 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
         </span>
       </p>
       <h3>Members</h3>
-      <table className="table" data-testid="cluster-members">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>ID</th>
-            <th>Role</th>
-            <th>Client URLs</th>
-            <th>Peer URLs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.members.map((m) => {
-            const role = m.isLeader ? 'leader' : m.isLearner ? 'learner' : 'follower';
-            return (
-              <tr key={m.id} data-testid="cluster-member" data-role={role}>
-                <td>{m.name || <span className="muted">(unstarted)</span>}</td>
-                <td className="mono">{m.id}</td>
-                <td>
-                  <span className={`role-badge role-${role}`}>{role}</span>
-                </td>
-                <td className="mono">{m.clientUrls.join(', ')}</td>
-                <td className="mono">{m.peerUrls.join(', ')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <h3>Endpoints</h3>
-      <table className="table" data-testid="cluster-endpoints">
-        <thead>
-          <tr>
-            <th>Endpoint</th>
-            <th>Member</th>
-            <th>Status</th>
-            <th>Version</th>
-            <th className="num">DB size</th>
-            <th className="num">Raft term</th>
-            <th className="num">Raft index</th>
-            <th className="num">Latency</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.endpoints.map((e) => (
-            <tr key={e.endpoint} data-testid="cluster-endpoint" data-reachable={e.reachable ? 'true' : 'false'}>
-              <td className="mono">{e.endpoint}</td>
-              <td>{nameOf(e.memberId)}</td>
-              <td>
-                {e.reachable ? (
-                  <span className="ok-text">{e.leaderId && e.memberId === e.leaderId ? 'up · leader' : 'up'}</span>
-                ) : (
-                  <span className="error-text" title={e.error ? describeError(e.error).title : undefined}>
-                    unreachable{e.error ? ` (${e.error.code})` : ''}
-                  </span>
-                )}
-              </td>
-              <td>{e.version ?? ''}</td>
-              <td className="num" title={e.dbSizeInUse !== undefined ? `${formatSize(e.dbSizeInUse)} in use` : undefined}>
-                {e.dbSize !== undefined ? formatSize(e.dbSize) : ''}
-              </td>
-              <td className="num">{e.raftTerm ?? ''}</td>
-              <td className="num">{e.raftIndex ?? ''}</td>
-              <td className="num">{e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : ''}</td>
+      <div className="table-scroll">
+        <table className="table" data-testid="cluster-members">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>ID</th>
+              <th>Role</th>
+              <th>Client URLs</th>
+              <th>Peer URLs</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {status.members.map((m) => {
+              const role = m.isLeader ? 'leader' : m.isLearner ? 'learner' : 'follower';
+              return (
+                <tr key={m.id} data-testid="cluster-member" data-role={role}>
+                  <td>{m.name || <span className="muted">(unstarted)</span>}</td>
+                  <td className="mono">{m.id}</td>
+                  <td>
+                    <span className={`role-badge role-${role}`}>{role}</span>
+                  </td>
+                  <td className="mono">{m.clientUrls.join(', ')}</td>
+                  <td className="mono">{m.peerUrls.join(', ')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <h3>Endpoints</h3>
+      <div className="table-scroll">
+        <table className="table" data-testid="cluster-endpoints">
+          <thead>
+            <tr>
+              <th>Endpoint</th>
+              <th>Member</th>
+              <th>Status</th>
+              <th>Version</th>
+              <th className="num">DB size</th>
+              <th className="num">Raft term</th>
+              <th className="num">Raft index</th>
+              <th className="num">Latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.endpoints.map((e) => (
+              <tr key={e.endpoint} data-testid="cluster-endpoint" data-reachable={e.reachable ? 'true' : 'false'}>
+                <td className="mono">{e.endpoint}</td>
+                <td>{nameOf(e.memberId)}</td>
+                <td>
+                  {e.reachable ? (
+                    <span className="ok-text">{e.leaderId && e.memberId === e.leaderId ? 'up · leader' : 'up'}</span>
+                  ) : (
+                    <span className="error-text" title={e.error ? describeError(e.error).title : undefined}>
+                      unreachable{e.error ? ` (${e.error.code})` : ''}
+                    </span>
+                  )}
+                </td>
+                <td>{e.version ?? ''}</td>
+                <td className="num" title={e.dbSizeInUse !== undefined ? `${formatSize(e.dbSizeInUse)} in use` : undefined}>
+                  {e.dbSize !== undefined ? formatSize(e.dbSize) : ''}
+                </td>
+                <td className="num">{e.raftTerm ?? ''}</td>
+                <td className="num">{e.raftIndex ?? ''}</td>
+                <td className="num">{e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

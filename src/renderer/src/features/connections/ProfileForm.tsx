@@ -6,7 +6,15 @@ import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
 import type { ProfileFormMode } from './connections-slice';
 import { PROFILE_COLORS } from './profile-colors';
-import { fieldOf, initialDraft, toInput, validate, type Draft, type FieldErrors } from './profile-draft';
+import { fieldOf, initialDraft, plainHttpHostsOf, toInput, validate, type Draft, type FieldErrors } from './profile-draft';
+
+/** The error each draft field's edit makes stale. */
+function errorKeyOf(k: keyof Draft): keyof FieldErrors | null {
+  if (k === 'caFile' || k === 'certFile' || k === 'keyFile') return 'tls';
+  if (k === 'plainHttpConsent') return 'plainHttp';
+  if (k === 'name' || k === 'endpoints' || k === 'deadlineMs' || k === 'username' || k === 'password') return k;
+  return null;
+}
 
 export function ProfileForm() {
   const form = useAppStore((s) => s.profileForm);
@@ -27,19 +35,25 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [testResult, setTestResult] = useState<{ ok: true; value: TestConnectionResult } | { ok: false; text: string } | null>(null);
   const [secretProblem, setSecretProblem] = useState(false);
+  const [secretError, setSecretError] = useState<string | null>(null);
   const plaintextRef = useRef<HTMLInputElement>(null);
 
   const update = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((cur) => ({ ...cur, [k]: v }));
-    setErrors((cur) => ({ ...cur, [k === 'caFile' || k === 'certFile' || k === 'keyFile' ? 'tls' : k]: undefined }));
+    const key = errorKeyOf(k);
+    // Where the password goes (endpoints) and whether one goes at all decide the consent too.
+    const alsoConsent = k === 'endpoints' || k === 'password' || k === 'clearPassword';
+    setErrors((cur) => ({ ...cur, ...(key ? { [key]: undefined } : {}), ...(alsoConsent ? { plainHttp: undefined } : {}) }));
     setFormError(null);
   };
 
   const hasSavedPassword = mode === 'edit' && profile?.hasPassword === true;
+  const draftContext = { keptPassword: hasSavedPassword };
+  const consentHosts = plainHttpHostsOf(d, draftContext);
   const showPlaintextChoice = (secretStorage === 'unavailable' && d.password !== '') || secretProblem;
 
   const onTest = async () => {
-    const v = validate(d);
+    const v = validate(d, draftContext);
     setErrors(v);
     if (Object.keys(v).length) return;
     setBusy('test');
@@ -47,16 +61,23 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
     // Testing an edited profile without a new password uses the stored one (the id tells main which).
     const r = await testProfile(toInput(d, mode, profile));
     setBusy(null);
-    if (r.ok) setTestResult({ ok: true, value: r.value });
-    else {
-      const desc = describeError(r.error, { op: 'test', profileName: d.name, username: d.username, deadlineMs: Number(d.deadlineMs) });
-      setTestResult({ ok: false, text: desc.detail ? `${desc.title} (${desc.detail})` : desc.title });
+    if (r.ok) {
+      setTestResult({ ok: true, value: r.value });
+      return;
     }
+    // A field main refused is told next to that field, not again in the test result.
+    const field = r.error.code === 'INVALID_ARGUMENT' ? fieldOf(r.error) : null;
+    if (field) {
+      setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+      return;
+    }
+    const desc = describeError(r.error, { op: 'test', profileName: d.name, username: d.username, deadlineMs: Number(d.deadlineMs) });
+    setTestResult({ ok: false, text: desc.detail ? `${desc.title} (${desc.detail})` : desc.title });
   };
 
   const onSubmit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const v = validate(d);
+    const v = validate(d, draftContext);
     setErrors(v);
     if (Object.keys(v).length) return;
     setBusy('save');
@@ -68,13 +89,17 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
     }
     const desc = describeError(r.error, { op: 'profile-save', profileName: d.name });
     if (r.error.code === 'SECRET_STORAGE_UNAVAILABLE') {
+      // Told next to the checkbox that resolves it.
       setSecretProblem(true);
-      setFormError(desc.title);
+      setSecretError(desc.title);
       requestAnimationFrame(() => plaintextRef.current?.focus());
       return;
     }
     const field = r.error.code === 'INVALID_ARGUMENT' ? fieldOf(r.error) : null;
-    if (field) setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+    if (field) {
+      setErrors((cur) => ({ ...cur, [field]: r.error.message }));
+      return;
+    }
     setFormError(desc.detail ? `${desc.title} (${desc.detail})` : desc.title);
   };
 
@@ -145,11 +170,35 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
                 onChange={(e) => {
                   update('allowPlaintext', e.target.checked);
                   setSecretProblem(false);
+                  setSecretError(null);
                 }}
                 data-testid="allow-plaintext"
               />
               Store password unencrypted on this machine
             </label>
+          ) : null}
+          {secretError ? (
+            <span className="field-error" role="alert">
+              {secretError}
+            </span>
+          ) : null}
+          {consentHosts ? (
+            <label className={`check${errors.plainHttp ? ' attention' : ''}`}>
+              <input
+                type="checkbox"
+                checked={d.plainHttpConsent === consentHosts}
+                onChange={(e) => update('plainHttpConsent', e.target.checked ? consentHosts : '')}
+                aria-invalid={!!errors.plainHttp}
+                aria-describedby={errors.plainHttp ? 'pf-plain-http-error' : undefined}
+                data-testid="plain-http-consent"
+              />
+              Send the password unencrypted over http to {consentHosts}
+            </label>
+          ) : null}
+          {consentHosts && errors.plainHttp ? (
+            <span className="field-error" id="pf-plain-http-error" role="alert">
+              {errors.plainHttp}
+            </span>
           ) : null}
         </Field>
         <Field label="TLS" error={errors.tls} htmlFor="pf-ca" hint="Paths to PEM files on this machine.">

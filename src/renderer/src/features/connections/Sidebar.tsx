@@ -1,5 +1,6 @@
 import type { Profile } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
 import { ConnectionDot, connectionLabel } from './ConnectionDot';
 
@@ -9,9 +10,11 @@ export function Sidebar() {
   const loaded = useAppStore((s) => s.profilesLoaded);
   const secretStorage = useAppStore((s) => s.secretStorage);
   const openForm = useAppStore((s) => s.openProfileForm);
+  const profilesError = useAppStore((s) => s.profilesError);
+  const loadProfiles = useAppStore((s) => s.loadProfiles);
 
   return (
-    <nav className="sidebar" aria-label="Connection profiles">
+    <nav className="sidebar" id="sidebar" aria-label="Connection profiles">
       <div className="sidebar-header">
         <span className="sidebar-title">Connections</span>
         <button type="button" className="icon-button" onClick={() => openForm('add')} title="Add a connection profile" aria-label="Add profile" data-testid="add-profile">
@@ -23,7 +26,10 @@ export function Sidebar() {
           <ProfileItem key={p.id} profile={p} />
         ))}
       </ul>
-      {loaded && profiles.length === 0 ? (
+      {profilesError ? (
+        <ErrorNotice error={profilesError} context={{ op: 'profiles' }} handlers={{ retry: () => void loadProfiles() }} testId="profiles-error" className="sidebar-error" />
+      ) : null}
+      {loaded && profiles.length === 0 && !profilesError ? (
         <div className="sidebar-empty">
           <p>No saved connections yet.</p>
           <button type="button" className="primary" onClick={() => openForm('add')}>

@@ -73,8 +73,8 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice, ConnectionsN
   async loadProfiles() {
     const r = await client.profiles.list();
     if (!r.ok) {
+      // The sidebar shows it, where the profiles would be.
       set({ profilesError: r.error, profilesLoaded: true });
-      get().notifyError(r.error, { op: 'list' }, { retry: () => void get().loadProfiles() });
       return;
     }
     const { profiles, secretStorage, notices } = r.value;

@@ -3,6 +3,7 @@ import { limits, type ProfileInput } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import type { Profile } from '../../../../shared/types';
 import type { ProfileFormMode } from './connections-slice';
+import { plainHttpConsentFor } from './plain-http';
 
 export interface Draft {
   name: string;
@@ -16,6 +17,8 @@ export interface Draft {
   deadlineMs: string;
   color: string;
   allowPlaintext: boolean;
+  /** The hosts the user agreed to send the password to over plain http (see plain-http.ts); '' for none. */
+  plainHttpConsent: string;
 }
 
 const { DEADLINE_MS, PROFILE_NAME_MAX, USERNAME_MAX, ENDPOINTS_MAX, endpointProblem, oneScheme } = limits;
@@ -33,12 +36,29 @@ export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
     deadlineMs: String(p?.deadlineMs ?? DEADLINE_MS.default),
     color: p?.color ?? '',
     allowPlaintext: false,
+    plainHttpConsent: '',
   };
 }
 
-export type FieldErrors = Partial<Record<'name' | 'endpoints' | 'deadlineMs' | 'username' | 'password' | 'tls', string>>;
+/** What the draft is saved with besides itself: whether a password is already stored for it. */
+export interface DraftContext {
+  readonly keptPassword: boolean;
+}
 
-export function validate(d: Draft): FieldErrors {
+/** Whether saving or testing the draft sends a password: a new one, or the stored one kept. */
+export function sendsPassword(d: Draft, ctx: DraftContext): boolean {
+  if (d.clearPassword) return false;
+  return d.password !== '' || ctx.keptPassword;
+}
+
+/** The hosts the draft would send its password to over plain http ('' for none): what the consent checkbox asks about. */
+export function plainHttpHostsOf(d: Draft, ctx: DraftContext): string {
+  return plainHttpConsentFor(parseEndpoints(d.endpoints), sendsPassword(d, ctx));
+}
+
+export type FieldErrors = Partial<Record<'name' | 'endpoints' | 'deadlineMs' | 'username' | 'password' | 'tls' | 'plainHttp', string>>;
+
+export function validate(d: Draft, ctx: DraftContext = { keptPassword: false }): FieldErrors {
   const errors: FieldErrors = {};
   if (!d.name.trim()) errors.name = 'Give the profile a name.';
   else if (d.name.trim().length > PROFILE_NAME_MAX) errors.name = `A name has at most ${PROFILE_NAME_MAX} characters.`;
@@ -54,6 +74,10 @@ export function validate(d: Draft): FieldErrors {
   }
   if (d.username.length > USERNAME_MAX) errors.username = `A user name has at most ${USERNAME_MAX} characters.`;
   if (d.password && !d.username.trim()) errors.username = 'A password needs a username.';
+  const hosts = errors.endpoints ? '' : plainHttpHostsOf(d, ctx);
+  if (hosts && d.plainHttpConsent !== hosts) {
+    errors.plainHttp = 'Tick the box to send the password unencrypted, or use https:// endpoints.';
+  }
   return errors;
 }
 

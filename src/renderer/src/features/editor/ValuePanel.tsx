@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
-import { describeError } from '../../ui/messages';
+import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
 import { lineEndings, type EditorMode } from './value-mode';
@@ -15,6 +16,21 @@ const MODES: readonly { value: EditorMode; label: string }[] = [
   { value: 'yaml', label: 'YAML' },
 ];
 
+/** What an error about the shown key is told with, and the follow-ups the value panel offers for it. */
+function useKeyErrorContext(): { context: ErrorContext; handlers: ErrorActionHandlers } {
+  const selectedKey = useAppStore((s) => s.selectedKey);
+  const profile = useAppStore((s) => s.activeProfile());
+  const reconnect = useAppStore((s) => s.reconnect);
+  const openProfileForm = useAppStore((s) => s.openProfileForm);
+  return {
+    context: { key: keyLabel(selectedKey), profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs },
+    handlers: {
+      reconnect: () => void reconnect(),
+      ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+    },
+  };
+}
+
 /** The selected key: metadata, the value (editor, or hex for binary), save and conflicts. */
 export function ValuePanel() {
   const selectedKey = useAppStore((s) => s.selectedKey);
@@ -22,19 +38,20 @@ export function ValuePanel() {
   const editorError = useAppStore((s) => s.editorError);
   const conflict = useAppStore((s) => s.conflict);
   const selectKey = useAppStore((s) => s.selectKey);
+  const { context, handlers } = useKeyErrorContext();
 
   if (!selectedKey) {
     return (
-      <section className="value-pane empty" aria-label="Value">
+      <section className="value-pane empty" id="value-pane" aria-label="Value">
         <p className="muted">Select a key to see its value.</p>
       </section>
     );
   }
 
   return (
-    <section className="value-pane" aria-label="Value" data-testid="value-panel">
+    <section className="value-pane" id="value-pane" aria-label="Value" data-testid="value-panel">
       <div className="value-key">
-        <BytesText value={selectedKey} max={1000} className="value-key-text" />
+        <BytesText value={selectedKey} max={Infinity} className="value-key-text" />
         <button
           type="button"
           className="icon-button"
@@ -48,14 +65,13 @@ export function ValuePanel() {
       <Metadata />
       {status === 'loading' ? <p className="muted pad">Loading…</p> : null}
       {status === 'error' && editorError ? (
-        <div className="pad">
-          <p className="form-error" role="alert">
-            {describeError(editorError, { op: 'get', key: keyLabel(selectedKey) }).title}
-          </p>
-          <button type="button" onClick={() => void selectKey(selectedKey, { reread: true })}>
-            Retry
-          </button>
-        </div>
+        <ErrorNotice
+          error={editorError}
+          context={{ ...context, op: 'get' }}
+          handlers={{ ...handlers, retry: () => void selectKey(selectedKey, { reread: true }) }}
+          testId="value-error"
+          className="value-error"
+        />
       ) : null}
       {status === 'missing' ? (
         <p className="notice pad" role="status">
@@ -108,11 +124,33 @@ function ValueBody() {
   return (
     <>
       <EditorBar />
+      <DraftError />
       {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
       {draftKind === 'base64' ? <Base64Editor /> : null}
       {/* Keyed by key: a fresh editor (and undo history) per key, so Undo never brings back another key's text. */}
       {draftKind === 'text' ? <TextEditor key={selectedKey ? `${selectedKey.encoding}:${selectedKey.data}` : ''} /> : null}
     </>
+  );
+}
+
+/** A failed save or re-read, under the Save button it follows from; the draft stays below it. */
+function DraftError() {
+  const valueError = useAppStore((s) => s.valueError);
+  const save = useAppStore((s) => s.save);
+  const rereadKey = useAppStore((s) => s.rereadKey);
+  const dismiss = useAppStore((s) => s.dismissValueError);
+  const { context, handlers } = useKeyErrorContext();
+  if (!valueError) return null;
+  const retry = valueError.op === 'save' ? () => void save() : () => void rereadKey(valueError.reason);
+  return (
+    <ErrorNotice
+      error={valueError.error}
+      context={{ ...context, op: valueError.op === 'save' ? 'save' : 'get' }}
+      handlers={{ ...handlers, retry, reread: () => void rereadKey('outcome-unknown') }}
+      onDismiss={dismiss}
+      testId="value-error"
+      className="value-error"
+    />
   );
 }
 
@@ -211,18 +249,20 @@ function EditorBar() {
           Cancel editing
         </button>
       ) : null}
-      <span className="spacer" />
-      {dirty ? <span className="dirty-mark" aria-live="polite">Unsaved changes</span> : null}
-      {draftKind !== 'binary' ? (
-        <>
-          <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
-            Revert
-          </button>
-          <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      ) : null}
+      {/* Pushed to the right; when the panel is too narrow for one line, the group wraps whole to the next. */}
+      <span className="editor-actions">
+        {dirty ? <span className="dirty-mark" aria-live="polite">Unsaved changes</span> : null}
+        {draftKind !== 'binary' ? (
+          <>
+            <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
+              Revert
+            </button>
+            <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+          </>
+        ) : null}
+      </span>
     </div>
   );
 }

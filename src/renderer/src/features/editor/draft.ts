@@ -1,6 +1,7 @@
 /** What a draft stands for in bytes, and whether it differs from the loaded value. */
 import type { Bytes } from '../../../../shared/bytes';
 import { base64ToUint8, fromUint8, text, toUint8, uint8ToBase64 } from '../../../../shared/bytes';
+import type { AppError } from '../../../../shared/result';
 import type { KeyValue } from '../../../../shared/types';
 
 /**
@@ -17,11 +18,13 @@ export function normalizeBase64(s: string): string | null {
   return B64.test(compact) ? compact : null;
 }
 
-/** The value the draft stands for, or an error message. */
-export function draftValue(draft: string, kind: DraftKind): { value: Bytes } | { error: string } {
+/** The value the draft stands for, or why it stands for none (shown by its code, like any failure). */
+export function draftValue(draft: string, kind: DraftKind): { value: Bytes } | { error: AppError } {
   if (kind === 'base64') {
     const b64 = normalizeBase64(draft);
-    if (b64 === null) return { error: 'The draft is not valid base64 (A–Z, a–z, 0–9, +, / and = padding).' };
+    if (b64 === null) {
+      return { error: { code: 'INVALID_ARGUMENT', message: 'it is not valid base64 (A–Z, a–z, 0–9, +, / and = padding)', details: { field: 'base64 draft' } } };
+    }
     // Exactly the decoded bytes; sent as text when they happen to be UTF-8.
     return { value: fromUint8(base64ToUint8(b64)) };
   }

@@ -2,6 +2,9 @@
  * The selected key: what etcd holds (`loaded`), what the user is typing (`draft`), and the
  * compare-and-swap save. A failed save never touches the draft; a CONFLICT opens a conflict
  * state with the current server value, and nothing is overwritten without an explicit choice.
+ * Failures about the key shown are kept here for the value panel to show (and nothing else):
+ * a read in `editorError`, a save or a re-read beside the draft in `valueError`, an overwrite
+ * from the conflict view in `conflict.error`.
  */
 import type { Bytes } from '../../../../shared/bytes';
 import { byteLength, bytesEqual, isText } from '../../../../shared/bytes';
@@ -15,6 +18,11 @@ import { base64Of, computeDirty, draftValue, type DraftKind } from './draft';
 import { detectMode, type EditorMode } from './value-mode';
 
 export type EditorStatus = 'empty' | 'loading' | 'ready' | 'missing' | 'error';
+
+/** A failure beside the draft, which stays: a save, or a re-read of the key being edited. */
+export type ValueError =
+  | { readonly op: 'save'; readonly error: AppError }
+  | { readonly op: 'reread'; readonly error: AppError; readonly reason: ConflictState['reason'] };
 
 export interface ConflictState {
   /** conflict: a compare-and-swap failed; outcome-unknown: a re-read after an uncertain write found another value. */
@@ -30,6 +38,7 @@ export interface EditorSlice {
   loaded: KeyValue | null;
   editorStatus: EditorStatus;
   editorError: AppError | null;
+  valueError: ValueError | null;
   draft: string;
   draftKind: DraftKind;
   mode: EditorMode;
@@ -47,6 +56,7 @@ export interface EditorSlice {
   /** Fetch the key again; with a dirty draft that differs, opens the conflict view instead of replacing it. */
   rereadKey(reason?: ConflictState['reason']): Promise<void>;
   resolveConflict(choice: 'overwrite' | 'discard' | 'keep'): Promise<void>;
+  dismissValueError(): void;
   clearEditor(): void;
 }
 
@@ -54,9 +64,6 @@ interface EditorNeeds extends Notify, Confirm {
   /** The grid shows what a save or a read found. */
   upsertRow(kv: KeyValue): void;
   removeRow(key: Bytes): void;
-  readonly listError: AppError | null;
-  reloadKeys(): Promise<void>;
-  reconnect(): Promise<void>;
   activeProfile(): Pick<Profile, 'username' | 'deadlineMs'> | undefined;
 }
 
@@ -65,6 +72,7 @@ const initialEditor = () => ({
   loaded: null,
   editorStatus: 'empty' as EditorStatus,
   editorError: null,
+  valueError: null,
   draft: '',
   draftKind: 'text' as DraftKind,
   mode: 'plain' as EditorMode,
@@ -80,6 +88,7 @@ function showValue(kv: KeyValue) {
     loaded: kv,
     editorStatus: 'ready' as EditorStatus,
     editorError: null,
+    valueError: null,
     draft: txt ? kv.value.data : '',
     draftKind: (txt ? 'text' : 'binary') as DraftKind,
     mode: txt ? detectMode(kv.value.data) : ('plain' as EditorMode),
@@ -97,7 +106,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
   const putDraft = async (value: Bytes, expected: number, guard: ScopeGuard, base: KeyValue | null): Promise<void> => {
     const key = get().selectedKey;
     if (!key) return;
-    set({ saving: true });
+    set({ saving: true, valueError: null });
     const r = await guard.wait(client.kv.put({ profileId: guard.profileId, key, value, expectedModRevision: expected }));
     if (!r) return;
     set({ saving: false });
@@ -105,7 +114,9 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     const label = keyLabel(key);
     if (!r.ok) {
       if (!stillShown) {
-        get().notifyError(r.error, { op: 'save', key: label });
+        // The value panel shows another key now: the status bar is the only place left.
+        const profile = get().activeProfile();
+        get().notifyError(r.error, { op: 'save', key: label, username: profile?.username, deadlineMs: profile?.deadlineMs });
         return;
       }
       if (r.error.code === 'CONFLICT') {
@@ -114,16 +125,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       }
       const c = get().conflict;
       if (c) set({ conflict: { ...c, busy: false, error: r.error } });
-      const profile = get().activeProfile();
-      get().notifyError(
-        r.error,
-        { op: 'save', key: label, username: profile?.username, deadlineMs: profile?.deadlineMs },
-        {
-          retry: () => void (get().conflict ? get().resolveConflict('overwrite') : get().save()),
-          reread: () => void get().rereadKey('outcome-unknown'),
-          reconnect: () => void get().reconnect(),
-        },
-      );
+      else set({ valueError: { op: 'save', error: r.error } });
       return;
     }
     const created = r.value.created;
@@ -148,7 +150,6 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     }
     get().upsertRow(kv);
     get().pushToast('success', `Saved “${label}”`, `revision ${r.value.revision}`);
-    get().clearStatus();
   };
 
   /** Fetch the current value and show it beside the draft. */
@@ -194,21 +195,12 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         set(showValue(r.value));
         return;
       }
-      const label = keyLabel(key);
       if (r.error.code === 'NOT_FOUND') {
         set({ editorStatus: 'missing', editorError: r.error });
         get().removeRow(key);
         return;
       }
       set({ editorStatus: 'error', editorError: r.error });
-      get().notifyError(r.error, { op: 'get', key: label }, {
-        // This message replaces the listing's when both failed (a dead cluster): retry both.
-        retry: () => {
-          if (get().listError) void get().reloadKeys();
-          void get().selectKey(key, { reread: true });
-        },
-        reconnect: () => void get().reconnect(),
-      });
     },
 
     setDraft(draft) {
@@ -239,6 +231,10 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       set({ ...showValue(s.loaded), mode: s.mode });
     },
 
+    dismissValueError() {
+      set({ valueError: null });
+    },
+
     async save(opts = {}) {
       const s = get();
       const guard = scope.capture();
@@ -265,7 +261,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       }
       const v = draftValue(s.draft, s.draftKind);
       if ('error' in v) {
-        s.setStatus('error', v.error);
+        set({ valueError: { op: 'save', error: v.error } });
         return;
       }
       // No loaded value (deleted meanwhile): re-create only if it still does not exist.
@@ -282,11 +278,12 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         await get().selectKey(key, { reread: true, force: true });
         return;
       }
+      set({ valueError: null });
       const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
       if (!r || !sameKey(get().selectedKey, key)) return;
       const label = keyLabel(key);
       if (!r.ok && r.error.code !== 'NOT_FOUND') {
-        get().notifyError(r.error, { op: 'get', key: label }, { retry: () => void get().rereadKey(reason) });
+        set({ valueError: { op: 'reread', error: r.error, reason } });
         return;
       }
       const current = r.ok ? r.value : null;
@@ -333,7 +330,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (!guard) return;
       const v = draftValue(s.draft, s.draftKind);
       if ('error' in v) {
-        s.setStatus('error', v.error);
+        set({ conflict: { ...c, error: v.error } });
         return;
       }
       const expected = c.current === null ? 0 : c.current.modRevision;

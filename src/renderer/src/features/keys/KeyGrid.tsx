@@ -1,11 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../../shared/types';
+import { gridLayout, PANE_LIMITS, type GridColumn } from '../../app/layout';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
+import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCount, formatSize } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
+import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
+import { Splitter } from '../../ui/Splitter';
 import { PAGE_SIZE } from './keys-slice';
 import { filterEntries } from './rows';
 
@@ -20,7 +24,35 @@ export function shouldLoadMore(p: { lastRenderedIndex: number; loadedCount: numb
   return p.lastRenderedIndex >= p.loadedCount - LOAD_AHEAD_ROWS;
 }
 
-export function KeyGrid() {
+/** Room the "bin" badge takes in front of a binary key, px (.bin-badge in app.css). */
+const BIN_BADGE_PX = 30;
+
+const COLUMN_HEADERS: Record<GridColumn, { readonly label: string; readonly numeric: boolean }> = {
+  preview: { label: 'Value', numeric: false },
+  size: { label: 'Size', numeric: true },
+  version: { label: 'Ver', numeric: true },
+  modRevision: { label: 'Mod rev', numeric: true },
+  lease: { label: 'Lease', numeric: true },
+};
+
+/** The key cell's font (monospace, --fs-small), read from the stylesheet so measuring matches what is drawn. */
+function keyFont(): { family: string; sizePx: number } {
+  const root = typeof getComputedStyle === 'function' ? getComputedStyle(document.documentElement) : null;
+  const family = root?.getPropertyValue('--mono').trim() || 'monospace';
+  const sizePx = parseFloat(root?.getPropertyValue('--fs-small') ?? '') || 12;
+  return { family, sizePx };
+}
+
+/** A key as the grid shows it: the whole key for tooltips and screen readers, and what fits the column. */
+export function keyCellText(key: Bytes, columnPx: number, measure: Measure): { full: string; shown: string; binary: boolean } {
+  const binary = key.encoding === 'base64';
+  const full = displayBytes(key, Infinity);
+  const room = columnPx - (binary ? BIN_BADGE_PX : 0);
+  return { full, shown: shortenMiddle(full, room, measure), binary };
+}
+
+/** The listing; `width` is the pane's width in px (the key column and the columns shown follow it). */
+export function KeyGrid({ width }: { width: number }) {
   const items = useAppStore((s) => s.items);
   const filter = useAppStore((s) => s.filter);
   const more = useAppStore((s) => s.more);
@@ -32,6 +64,14 @@ export function KeyGrid() {
   const selectedKey = useAppStore((s) => s.selectedKey);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
   const selectKey = useAppStore((s) => s.selectKey);
+  const keyColumn = useAppStore((s) => s.panes.keyColumn);
+  const setPanes = useAppStore((s) => s.setPanes);
+
+  const layout = gridLayout(width, keyColumn);
+  const columnsKey = layout.columns.join(' ');
+  // One array per set of columns, so the memoized rows re-render only when the columns change.
+  const columns = useMemo(() => columnsKey.split(' ') as GridColumn[], [columnsKey]);
+  const measure = useMemo(() => textMeasure(keyFont()), []);
 
   const deferredFilter = useDeferredValue(filter);
   const rows = useMemo(() => filterEntries(items, deferredFilter), [items, deferredFilter]);
@@ -78,23 +118,25 @@ export function KeyGrid() {
   };
 
   return (
-    <section className="key-pane" aria-label="Keys">
+    <section className="key-pane" id="key-pane" aria-label="Keys" style={{ '--grid-columns': layout.template } as CSSProperties}>
       <GridControls />
       <div className="grid-header" role="row">
-        <span role="columnheader">Key</span>
-        <span role="columnheader">Value</span>
-        <span role="columnheader" className="num">
-          Size
+        <span role="columnheader" className="key-header">
+          Key
+          <Splitter
+            label="Key column width"
+            value={layout.key}
+            min={PANE_LIMITS.keyColumn.min}
+            max={layout.keyMax}
+            onChange={(keyColumn) => setPanes({ keyColumn })}
+            className="column-splitter"
+          />
         </span>
-        <span role="columnheader" className="num">
-          Ver
-        </span>
-        <span role="columnheader" className="num">
-          Mod rev
-        </span>
-        <span role="columnheader" className="num">
-          Lease
-        </span>
+        {columns.map((c) => (
+          <span key={c} role="columnheader" className={COLUMN_HEADERS[c].numeric ? 'num' : undefined}>
+            {COLUMN_HEADERS[c].label}
+          </span>
+        ))}
       </div>
       <div
         ref={scrollRef}
@@ -117,6 +159,9 @@ export function KeyGrid() {
                 top={vr.start}
                 selected={vr.index === selectedIndex}
                 onSelect={selectKey}
+                keyWidth={layout.key}
+                columns={columns}
+                measure={measure}
               />
             );
           })}
@@ -131,6 +176,7 @@ export function KeyGrid() {
           filtering={filtering}
         />
       </div>
+      <ListingError />
       <GridFooter shown={rows.length} filtering={filtering} />
     </section>
   );
@@ -142,13 +188,21 @@ const KeyRow = memo(function KeyRow({
   top,
   selected,
   onSelect,
+  keyWidth,
+  columns,
+  measure,
 }: {
   entry: KeyEntry;
   index: number;
   top: number;
   selected: boolean;
   onSelect: (key: Bytes) => Promise<void>;
+  keyWidth: number;
+  columns: readonly GridColumn[];
+  measure: Measure;
 }) {
+  const { full, shown, binary } = keyCellText(entry.key, keyWidth, measure);
+  const label = binary ? `${full} (binary key, not UTF-8, shown as hex)` : full;
   return (
     <div
       className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}`}
@@ -159,28 +213,56 @@ const KeyRow = memo(function KeyRow({
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={() => void onSelect(entry.key)}
     >
-      <span role="gridcell" className="cell-key" title={displayBytes(entry.key, 1000)}>
-        <BytesText value={entry.key} max={300} />
+      <span role="gridcell" className="cell-key" title={label} aria-label={label}>
+        {binary ? (
+          <span className="bin-badge" aria-hidden="true">
+            bin
+          </span>
+        ) : null}
+        {shown}
       </span>
-      <span role="gridcell" className="cell-preview">
-        {entry.preview ? <BytesText value={entry.preview} max={160} /> : <span className="muted">—</span>}
-        {entry.truncated ? <span className="muted">…</span> : null}
-      </span>
-      <span role="gridcell" className="num">
-        {formatSize(entry.size)}
-      </span>
-      <span role="gridcell" className="num">
-        {entry.version}
-      </span>
-      <span role="gridcell" className="num">
-        {entry.modRevision}
-      </span>
-      <span role="gridcell" className="num" title={entry.lease !== '0' ? `lease ${entry.lease}` : undefined}>
-        {entry.lease !== '0' ? entry.lease : ''}
-      </span>
+      {columns.map((c) => (
+        <Cell key={c} column={c} entry={entry} />
+      ))}
     </div>
   );
 });
+
+function Cell({ column, entry }: { column: GridColumn; entry: KeyEntry }) {
+  switch (column) {
+    case 'preview':
+      return (
+        <span role="gridcell" className="cell-preview">
+          {entry.preview ? <BytesText value={entry.preview} max={160} /> : <span className="muted">—</span>}
+          {entry.truncated ? <span className="muted">…</span> : null}
+        </span>
+      );
+    case 'size':
+      return (
+        <span role="gridcell" className="num">
+          {formatSize(entry.size)}
+        </span>
+      );
+    case 'version':
+      return (
+        <span role="gridcell" className="num">
+          {entry.version}
+        </span>
+      );
+    case 'modRevision':
+      return (
+        <span role="gridcell" className="num">
+          {entry.modRevision}
+        </span>
+      );
+    case 'lease':
+      return (
+        <span role="gridcell" className="num" title={entry.lease !== '0' ? `lease ${entry.lease}` : undefined}>
+          {entry.lease !== '0' ? entry.lease : ''}
+        </span>
+      );
+  }
+}
 
 function GridControls() {
   const prefix = useAppStore((s) => s.prefix);
@@ -252,6 +334,31 @@ function GridControls() {
   );
 }
 
+/** The listing's failure, the one place it is shown, with the follow-up its code suggests. */
+function ListingError() {
+  const error = useAppStore((s) => s.listError);
+  const profile = useAppStore((s) => s.activeProfile());
+  const retryListing = useAppStore((s) => s.retryListing);
+  const reloadKeys = useAppStore((s) => s.reloadKeys);
+  const reconnect = useAppStore((s) => s.reconnect);
+  const openProfileForm = useAppStore((s) => s.openProfileForm);
+  if (!error) return null;
+  return (
+    <ErrorNotice
+      error={error}
+      context={{ op: 'list', profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs }}
+      handlers={{
+        retry: () => void retryListing(),
+        reload: () => void reloadKeys(),
+        reconnect: () => void reconnect(),
+        ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+      }}
+      testId="listing-error"
+      className="grid-error"
+    />
+  );
+}
+
 function GridEmptyState({
   connected,
   connState,
@@ -269,13 +376,13 @@ function GridEmptyState({
   shownCount: number;
   filtering: boolean;
 }) {
-  if (shownCount > 0) return null;
+  // A failed listing says so below the rows (ListingError), once.
+  if (shownCount > 0 || (failed && loadedCount === 0)) return null;
   let text: string;
   if (!connected) text = 'Pick a connection on the left.';
   else if (connState === 'connecting') text = 'Connecting…';
   else if (connState === 'unreachable' || connState === 'disconnected') text = 'Not connected: the cluster did not answer. See the status bar.';
   else if (loading) text = 'Loading keys…';
-  else if (failed && loadedCount === 0) text = 'Listing failed. See the status bar.';
   else if (filtering && loadedCount > 0) text = 'No loaded key matches the filter.';
   else text = 'No keys under this prefix.';
   return <div className="grid-empty">{text}</div>;
@@ -289,7 +396,6 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
   const loading = useAppStore((s) => s.listLoading);
   const listError = useAppStore((s) => s.listError);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
-  const reloadKeys = useAppStore((s) => s.reloadKeys);
   const connected = useAppStore((s) => s.activeProfileId !== null);
   if (!connected) return <div className="grid-footer" />;
   return (
@@ -299,11 +405,7 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
       {loading ? <span className="muted">loading…</span> : null}
       <span className="spacer" />
-      {listError ? (
-        <button type="button" className="link" onClick={() => void reloadKeys()}>
-          Listing failed — reload
-        </button>
-      ) : more && filtering ? (
+      {more && filtering && !listError ? (
         <button type="button" className="link" onClick={() => void loadNextPage()} disabled={loading} title="The filter only searches loaded keys">
           Load next {formatCount(PAGE_SIZE)} keys
         </button>

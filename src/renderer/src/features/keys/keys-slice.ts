@@ -1,12 +1,13 @@
 /**
  * The key listing: a server-side prefix, pages pinned to the first page's revision, and a quick
  * filter over what is loaded. Writes elsewhere reflect themselves here through upsertRow/removeRow.
+ * A failed listing is kept in `listError`, which the grid shows (and nothing else does).
  */
 import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
 import type { AppError } from '../../../../shared/result';
 import type { KeyEntry, KeyValue } from '../../../../shared/types';
-import type { Notify, SliceCreator } from '../../app/slice';
+import type { SliceCreator } from '../../app/slice';
 import { compareKeys } from '../../ui/key-order';
 import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from './rows';
 
@@ -36,14 +37,12 @@ export interface KeysSlice {
   focusFilter(): void;
   reloadKeys(): Promise<void>;
   loadNextPage(): Promise<void>;
+  /** Try the failed part again: the next page when some are loaded, else the whole listing. */
+  retryListing(): Promise<void>;
 
   /** Reflect a write in the loaded rows (insert if it falls inside the loaded range). */
   upsertRow(kv: KeyValue): void;
   removeRow(key: Bytes): void;
-}
-
-interface KeysNeeds extends Notify {
-  reconnect(): Promise<void>;
 }
 
 /** The listing of a fresh connection; the prefix is the user's and outlives connections. */
@@ -59,16 +58,10 @@ const initialKeys = () => ({
   filter: '',
 });
 
-export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { client, scope }) => {
+export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, scope }) => {
   scope.own({ reset: () => set(initialKeys()) });
   // A reload or prefix change replaces the listing: pages of the previous one are dropped.
   const listing = scope.sequence();
-
-  const handlers = () => ({
-    retry: () => void get().reloadKeys(),
-    reload: () => void get().reloadKeys(),
-    reconnect: () => void get().reconnect(),
-  });
 
   return {
     prefix: '',
@@ -99,7 +92,6 @@ export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { 
       if (!r) return;
       if (!r.ok) {
         set({ listLoading: false, listError: r.error });
-        get().notifyError(r.error, { op: 'list' }, handlers());
         return;
       }
       const page = r.value;
@@ -140,13 +132,6 @@ export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { 
       if (!r) return;
       if (!r.ok) {
         set({ listLoading: false, listError: r.error });
-        get().notifyError(r.error, { op: 'list' }, {
-          ...handlers(),
-          retry: () => {
-            set({ listError: null });
-            void get().loadNextPage();
-          },
-        });
         return;
       }
       const page = r.value;
@@ -157,6 +142,16 @@ export const createKeysSlice: SliceCreator<KeysSlice, KeysNeeds> = (set, get, { 
         listLoading: false,
         ...(page.count !== undefined ? { total: page.count } : {}),
       }));
+    },
+
+    async retryListing() {
+      const s = get();
+      if (s.items.length > 0 && s.more) {
+        set({ listError: null });
+        await get().loadNextPage();
+      } else {
+        await get().reloadKeys();
+      }
     },
 
     upsertRow(kv) {

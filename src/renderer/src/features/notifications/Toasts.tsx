@@ -3,7 +3,7 @@ import { useAppStore } from '../../app/store-context';
 import { Icon } from '../../ui/Icon';
 import type { Toast } from './notifications-slice';
 
-const LIFETIME_MS: Record<Toast['kind'], number> = { success: 3500, info: 5000, warning: 8000, error: 8000 };
+const LIFETIME_MS: Record<Toast['kind'], number> = { success: 3500, info: 5000, warning: 8000 };
 
 export function Toasts() {
   const toasts = useAppStore((s) => s.toasts);
@@ -24,7 +24,7 @@ function ToastItem({ toast }: { toast: Toast }) {
     return () => clearTimeout(timer);
   }, [toast, dismiss]);
   return (
-    <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+    <div className={`toast toast-${toast.kind}`} role="status" data-testid="toast">
       <div className="toast-text">
         {toast.text}
         {toast.detail ? <div className="toast-detail">{toast.detail}</div> : null}

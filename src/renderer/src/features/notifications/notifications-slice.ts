@@ -1,12 +1,14 @@
-/** Toasts (transient) and the status bar message (stays until replaced), with an optional action. */
+/**
+ * Toasts (transient confirmations and notices) and the status bar message (stays until
+ * replaced), with an optional action. An error goes to the status bar only, never a toast.
+ */
 import type { AppError } from '../../../../shared/result';
-import type { NoticeKind, Notify, SliceCreator, StatusAction } from '../../app/slice';
-import type { ErrorAction } from '../../ui/messages';
-import { describeError } from '../../ui/messages';
+import type { NoticeKind, Notify, SliceCreator, StatusAction, ToastKind } from '../../app/slice';
+import { ACTION_LABELS, describeError } from '../../ui/messages';
 
 export interface Toast {
   readonly id: number;
-  readonly kind: NoticeKind;
+  readonly kind: ToastKind;
   readonly text: string;
   readonly detail?: string;
   /** Stays until dismissed (profile store notices, for example). */
@@ -23,14 +25,6 @@ export interface StatusMessage {
   readonly code?: AppError['code'];
 }
 
-const ACTION_LABEL: Record<ErrorAction, string> = {
-  retry: 'Retry',
-  reread: 'Re-read',
-  reload: 'Reload',
-  'edit-profile': 'Edit profile',
-  reconnect: 'Reconnect',
-};
-
 export interface NotificationsSlice extends Notify {
   toasts: readonly Toast[];
   statusMessage: StatusMessage | null;
@@ -41,9 +35,9 @@ const MAX_TOASTS = 5;
 let nextId = 1;
 
 export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, get, { scope }) => {
-  // Errors and the status message (its Retry, its Undo) are about the connection that is left;
-  // notices about the profile store stay.
-  scope.own({ reset: () => set((s) => ({ statusMessage: null, toasts: s.toasts.filter((t) => t.kind !== 'error') })) });
+  // The status message (an error and its Retry, a delete and its Undo) is about the connection
+  // that is left; toasts (confirmations, notices about the profile store) stay.
+  scope.own({ reset: () => set({ statusMessage: null }) });
 
   return {
     toasts: [],
@@ -71,7 +65,7 @@ export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, 
     notifyError(error, context, handlers = {}) {
       const d = describeError(error, context);
       const run = d.action ? handlers[d.action] : undefined;
-      const action = d.action && run ? { label: ACTION_LABEL[d.action], run } : undefined;
+      const action = d.action && run ? { label: ACTION_LABELS[d.action], run } : undefined;
       set({
         statusMessage: {
           id: nextId++,
@@ -82,7 +76,6 @@ export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, 
           ...(action ? { action } : {}),
         },
       });
-      get().pushToast('error', d.title, d.detail);
     },
   };
 };
