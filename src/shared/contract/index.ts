@@ -88,7 +88,7 @@ export const API_KEY = 'etcd' as const;
 export type { ChannelDef, Effect, EventDef } from './define';
 export { MENU_COMMANDS, type MenuCommand } from './events';
 export type { ProfileRef } from './schemas';
-export type { ProfileInput } from './profiles';
+export type { ChooseFileRequest, ProfileInput, TlsFilePurpose } from './profiles';
 export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest } from './kv';
 export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';

@@ -186,4 +186,36 @@ describe('ProfileForm', () => {
     fireEvent.click(screen.getByTestId('clear-password'));
     expect(screen.queryByTestId('plain-http-consent')).toBeNull();
   });
+
+  it('TLS files are chosen with the system dialog (the field stays for pasting); the server name is saved with them', async () => {
+    const { fake, store } = await setup('encrypted', [profile('p2', { name: 'tls', endpoints: ['https://10.0.0.1:2379'] })]);
+    fake.ep['profiles:chooseFile'].handle((req) => okR({ path: req.purpose === 'ca' ? '/pki/ca.pem' : null }));
+    const saved: ProfileInput[] = [];
+    fake.ep['profiles:save'].handle((req) => {
+      saved.push(req);
+      return okR(profile('p2', { name: req.name }));
+    });
+    act(() => store.getState().openProfileForm('edit', store.getState().profiles[0]));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Choose CA file' }));
+      await flush();
+    });
+    expect(fake.ep['profiles:chooseFile'].requests[0]).toEqual({ purpose: 'ca' });
+    expect(input('TLS CA file').value).toBe('/pki/ca.pem');
+    // a cancelled dialog leaves the field as it was
+    fireEvent.change(input('TLS client certificate file'), { target: { value: '/typed/client.pem' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Choose client certificate file' }));
+      await flush();
+    });
+    expect(fake.ep['profiles:chooseFile'].requests[1]).toEqual({ purpose: 'cert', current: '/typed/client.pem' });
+    expect(input('TLS client certificate file').value).toBe('/typed/client.pem');
+    fireEvent.change(input('TLS client key file'), { target: { value: '/typed/client.key' } });
+    fireEvent.change(input('TLS server name'), { target: { value: 'etcd.internal' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-save'));
+      await flush();
+    });
+    expect(saved[0].tls).toEqual({ caFile: '/pki/ca.pem', certFile: '/typed/client.pem', keyFile: '/typed/client.key', serverName: 'etcd.internal' });
+  });
 });

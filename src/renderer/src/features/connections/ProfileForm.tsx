@@ -10,11 +10,17 @@ import { fieldOf, initialDraft, plainHttpHostsOf, toInput, validate, type Draft,
 
 /** The error each draft field's edit makes stale. */
 function errorKeyOf(k: keyof Draft): keyof FieldErrors | null {
-  if (k === 'caFile' || k === 'certFile' || k === 'keyFile') return 'tls';
+  if (k === 'caFile' || k === 'certFile' || k === 'keyFile' || k === 'serverName') return 'tls';
   if (k === 'plainHttpConsent') return 'plainHttp';
   if (k === 'name' || k === 'endpoints' || k === 'deadlineMs' || k === 'username' || k === 'password') return k;
   return null;
 }
+
+const TLS_FILES = [
+  { field: 'caFile', purpose: 'ca', label: 'TLS CA file', placeholder: 'CA certificate (ca.pem)', id: 'pf-ca' },
+  { field: 'certFile', purpose: 'cert', label: 'TLS client certificate file', placeholder: 'Client certificate (client.pem)', id: 'pf-cert' },
+  { field: 'keyFile', purpose: 'key', label: 'TLS client key file', placeholder: 'Client key (client-key.pem)', id: 'pf-key' },
+] as const;
 
 export function ProfileForm() {
   const form = useAppStore((s) => s.profileForm);
@@ -27,6 +33,7 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
   const close = useAppStore((s) => s.closeProfileForm);
   const saveProfile = useAppStore((s) => s.saveProfile);
   const testProfile = useAppStore((s) => s.testProfile);
+  const chooseTlsFile = useAppStore((s) => s.chooseTlsFile);
   const secretStorage = useAppStore((s) => s.secretStorage);
 
   const [d, setD] = useState<Draft>(() => initialDraft(mode, profile));
@@ -201,10 +208,30 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
             </span>
           ) : null}
         </Field>
-        <Field label="TLS" error={errors.tls} htmlFor="pf-ca" hint="Paths to PEM files on this machine.">
-          <input id="pf-ca" value={d.caFile} onChange={(e) => update('caFile', e.target.value)} placeholder="CA certificate (ca.pem)" aria-label="TLS CA file" spellCheck={false} />
-          <input value={d.certFile} onChange={(e) => update('certFile', e.target.value)} placeholder="Client certificate (client.pem)" aria-label="TLS client certificate file" spellCheck={false} />
-          <input value={d.keyFile} onChange={(e) => update('keyFile', e.target.value)} placeholder="Client key (client-key.pem)" aria-label="TLS client key file" spellCheck={false} />
+        <Field label="TLS" error={errors.tls} htmlFor="pf-ca" hint="PEM files on this machine: choose them, or paste their paths.">
+          {TLS_FILES.map(({ field, purpose, label, placeholder, id }) => (
+            <div className="file-row" key={field}>
+              <input id={id} value={d[field]} onChange={(e) => update(field, e.target.value)} placeholder={placeholder} aria-label={label} spellCheck={false} />
+              <button
+                type="button"
+                aria-label={`Choose ${label.replace(/^TLS /, '')}`}
+                onClick={async () => {
+                  const r = await chooseTlsFile(purpose, d[field] || undefined);
+                  if (r.ok && r.value.path) update(field, r.value.path);
+                  else if (!r.ok) setErrors((e) => ({ ...e, tls: describeError(r.error, { op: 'test' }).title }));
+                }}
+              >
+                Choose…
+              </button>
+            </div>
+          ))}
+          <input
+            value={d.serverName}
+            onChange={(e) => update('serverName', e.target.value)}
+            placeholder="Server name in the certificate (optional)"
+            aria-label="TLS server name"
+            spellCheck={false}
+          />
         </Field>
         <Field label="Deadline" error={errors.deadlineMs} htmlFor="pf-deadline" hint="Milliseconds each call may take.">
           <input id="pf-deadline" type="number" min={limits.DEADLINE_MS.min} max={limits.DEADLINE_MS.max} step={100} value={d.deadlineMs} onChange={(e) => update('deadlineMs', e.target.value)} className="narrow" />

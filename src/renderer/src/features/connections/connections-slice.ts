@@ -3,7 +3,7 @@
  * profile form (its state and its submit). Which profile the app works in belongs to the
  * connection scope (app/scope.ts); switching to one is a workflow (app/workflows.ts).
  */
-import type { ProfileInput } from '../../../../shared/contract';
+import type { ProfileInput, TlsFilePurpose } from '../../../../shared/contract';
 import type { AppError, Result } from '../../../../shared/result';
 import type { ConnectionStatus, Profile, TestConnectionResult } from '../../../../shared/types';
 import type { Notify, SliceCreator } from '../../app/slice';
@@ -34,6 +34,8 @@ export interface ConnectionsSlice {
   saveProfile(input: ProfileInput): Promise<Result<Profile>>;
   removeProfile(profileId: string): Promise<Result<void>>;
   testProfile(input: ProfileInput): Promise<Result<TestConnectionResult>>;
+  /** The system's file dialog for a TLS file; the path, or null when cancelled. */
+  chooseTlsFile(purpose: TlsFilePurpose, current?: string): Promise<Result<{ readonly path: string | null }>>;
   /**
    * Record a profile's status. Push events arrive in any order, so an older one is ignored;
    * `authoritative` (the answer to our own connect/disconnect) always applies, because main may
@@ -133,6 +135,10 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice, ConnectionsN
 
   testProfile(input) {
     return client.profiles.test(input);
+  },
+
+  chooseTlsFile(purpose, current) {
+    return client.profiles.chooseFile({ purpose, ...(current ? { current } : {}) });
   },
 
   applyConnectionStatus(status, authoritative = false) {

@@ -14,6 +14,8 @@ export interface Draft {
   caFile: string;
   certFile: string;
   keyFile: string;
+  /** The name the server's certificate is checked against, when it is not the endpoint's host. */
+  serverName: string;
   deadlineMs: string;
   color: string;
   allowPlaintext: boolean;
@@ -33,6 +35,7 @@ export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
     caFile: p?.tls?.caFile ?? '',
     certFile: p?.tls?.certFile ?? '',
     keyFile: p?.tls?.keyFile ?? '',
+    serverName: p?.tls?.serverName ?? '',
     deadlineMs: String(p?.deadlineMs ?? DEADLINE_MS.default),
     color: p?.color ?? '',
     allowPlaintext: false,
@@ -86,6 +89,7 @@ export function toInput(d: Draft, mode: ProfileFormMode, profile?: Profile): Pro
     ...(d.caFile.trim() ? { caFile: d.caFile.trim() } : {}),
     ...(d.certFile.trim() ? { certFile: d.certFile.trim() } : {}),
     ...(d.keyFile.trim() ? { keyFile: d.keyFile.trim() } : {}),
+    ...(d.serverName.trim() ? { serverName: d.serverName.trim() } : {}),
   };
   // string: set; null: remove the stored one; absent: keep what is stored.
   const password = d.clearPassword ? null : d.password !== '' ? d.password : undefined;
