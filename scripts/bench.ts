@@ -33,6 +33,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { prefixEnd } from '../src/main/core/etcd/bytes';
 import { putMany, type BulkEntry } from '../src/main/core/etcd/bulk';
 import { KvService } from '../src/main/core/etcd/kv';
 import { readRangeRaw, scan, type ScanOptions } from '../src/main/core/etcd/scan';
@@ -123,16 +124,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Data
