@@ -8,7 +8,6 @@
  * or `await withEtcd({ auth: { rootPassword: 'pw' } }, async (etcd) => { ... })`.
  */
 import {
-  findEtcdBinary,
   startCluster,
   type EtcdCluster,
   type Pki,
@@ -17,16 +16,6 @@ import {
 } from '../../scripts/etcd-launcher';
 
 export * from '../../scripts/etcd-launcher';
-
-/** True when an etcd binary can be found (for `describe.skipIf(!etcdInstalled())`). */
-export function etcdInstalled(): boolean {
-  try {
-    findEtcdBinary();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Start a cluster, run `fn`, always close the cluster (SIGKILL, temp data removed). */
 export async function withEtcd<T>(opts: StartClusterOptions, fn: (etcd: EtcdCluster) => Promise<T>): Promise<T> {
