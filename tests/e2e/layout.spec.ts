@@ -188,8 +188,11 @@ test('a long key is shortened in the middle to its column: start and leaf shown,
   await ui.grid.select(LONG_KEY);
   await expect(ui.value.keyText).toHaveText(LONG_KEY);
 
-  // A key column wide enough shows the whole key, unshortened.
+  // A key column wide enough shows the whole key, unshortened. The splitter's range follows the
+  // window asynchronously (a resize observer): wait for the larger maximum before pressing End.
+  const maxBefore = Number(await ui.layout.keyColumnSplitter.getAttribute('aria-valuemax'));
   await page.setViewportSize({ width: 1400, height: 860 });
+  await expect.poll(async () => Number(await ui.layout.keyColumnSplitter.getAttribute('aria-valuemax'))).toBeGreaterThan(maxBefore);
   await ui.layout.keyColumnSplitter.focus();
   await page.keyboard.press('End');
   await expect(cell).toHaveText(LONG_KEY);
