@@ -122,7 +122,10 @@ test('splitters move by keyboard and pointer, are remembered across a reload, an
   expect((await layout.box(ui.grid.keyCell(JSON_KEY))).width).toBeCloseTo(remembered.key, 0);
 
   // The largest panes a big window allows, then the smallest window: every pane stays in sight.
+  // The splitters' ranges follow the window asynchronously: wait for the larger maximum first.
+  const valueMaxBefore = Number(await layout.valueSplitter.getAttribute('aria-valuemax'));
   await page.setViewportSize({ width: 1400, height: 860 });
+  await expect.poll(async () => Number(await layout.valueSplitter.getAttribute('aria-valuemax'))).toBeGreaterThan(valueMaxBefore);
   await layout.sidebarSplitter.focus();
   await page.keyboard.press('End');
   await layout.valueSplitter.focus();
