@@ -56,6 +56,18 @@ export interface ConnectionStatus {
   readonly version?: string;
   /** ms since epoch of this status. */
   readonly at: number;
+  /**
+   * How many of the profile's endpoints answered the last liveness probe (a Status call to
+   * each), and whether the members that answered know a leader. Absent until the first probe.
+   * `answering < total` with a leader is a degraded but working cluster ("2 of 3 members").
+   */
+  readonly members?: MembersHealth;
+}
+
+export interface MembersHealth {
+  readonly answering: number;
+  readonly total: number;
+  readonly hasLeader: boolean;
 }
 
 // ---------- kv ----------

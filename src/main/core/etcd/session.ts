@@ -29,6 +29,21 @@ interface CallScope {
   sent: boolean;
 }
 
+/** One member's answer to the liveness probe (a Status call to that endpoint). */
+export type MemberProbe =
+  | {
+      readonly endpoint: string;
+      readonly ok: true;
+      /** Hex ids, from Status().header.member_id and Status().leader ("0": no leader known). */
+      readonly memberId: string;
+      readonly leaderId: string;
+      readonly raftTerm: number;
+      readonly version: string;
+      readonly isLearner: boolean;
+      readonly latencyMs: number;
+    }
+  | { readonly endpoint: string; readonly ok: false; readonly error: AppError; readonly latencyMs: number };
+
 export interface CallOutcome {
   readonly ok: boolean;
   readonly error?: AppError;
@@ -49,6 +64,7 @@ export class EtcdSession {
   private closed = false;
   private readonly listeners = new Set<(outcome: CallOutcome) => void>();
   private readonly hostPolicies = new Map<string, IPolicy>();
+  private readonly probes = new Map<string, EtcdSession>();
 
   constructor(readonly config: SessionConfig) {
     this.rpc = new EtcdRpc(this.clientOptions());
@@ -94,7 +110,44 @@ export class EtcdSession {
     }
   }
 
+  /**
+   * Status on every endpoint in parallel, each under the deadline; never throws. Used by the
+   * liveness monitor (one probe in flight per profile) and the cluster view. Not reported to
+   * `onOutcome` listeners: the caller decides what a probe means for the status.
+   */
+  async probe(): Promise<readonly MemberProbe[]> {
+    return Promise.all(
+      this.config.endpoints.map(async (endpoint): Promise<MemberProbe> => {
+        const started = performance.now();
+        const ms = () => Math.round((performance.now() - started) * 10) / 10;
+        let s = this.probes.get(endpoint);
+        if (!s) {
+          s = new EtcdSession({ ...this.config, endpoints: [endpoint] });
+          this.probes.set(endpoint, s);
+        }
+        const one = s;
+        try {
+          const st = await one.run('read', () => one.rpc.status());
+          return {
+            endpoint,
+            ok: true,
+            memberId: BigInt(st.header.member_id).toString(16),
+            leaderId: BigInt(st.leader).toString(16),
+            raftTerm: Number(st.raftTerm),
+            version: st.version,
+            isLearner: Boolean(st.isLearner),
+            latencyMs: ms(),
+          };
+        } catch (err) {
+          const error = err instanceof AppFailure ? err.error : toAppError(err, { kind: 'read', endpoints: [endpoint], deadlineMs: this.config.deadlineMs });
+          return { endpoint, ok: false, error, latencyMs: ms() };
+        }
+      }),
+    );
+  }
+
   close(): void {
+    for (const s of this.probes.values()) s.close();
     if (this.closed) return;
     this.closed = true;
     this.rpc.close();
