@@ -5,28 +5,16 @@ import { EtcdSession } from './session';
 const hex = (id: string | number | undefined): string => (id === undefined ? '' : BigInt(id).toString(16));
 
 /**
- * Cluster health for the cluster view. Per-endpoint status needs a client pinned to that one
- * endpoint, so this keeps one small session per endpoint beside the main one.
+ * Cluster health for the cluster view: each endpoint's own Status (through the session's client
+ * for that member) and the member list.
  */
 export class ClusterService {
-  private readonly probes = new Map<string, EtcdSession>();
-
   constructor(private readonly session: EtcdSession) {}
 
-  private probe(endpoint: string): EtcdSession {
-    let s = this.probes.get(endpoint);
-    if (!s) {
-      s = new EtcdSession({ ...this.session.config, endpoints: [endpoint] });
-      this.probes.set(endpoint, s);
-    }
-    return s;
-  }
-
   async endpointStatus(endpoint: string): Promise<EndpointStatus> {
-    const s = this.probe(endpoint);
     const started = performance.now();
     try {
-      const st = await s.run('read', () => s.rpc.status());
+      const st = await this.session.memberStatus(endpoint);
       return {
         endpoint,
         reachable: true,
@@ -41,7 +29,7 @@ export class ClusterService {
         alarms: parseAlarms(st.errors ?? []),
       } as EndpointStatus & { alarms: Alarm[] };
     } catch (err) {
-      return { endpoint, reachable: false, error: err instanceof AppFailure ? err.error : toAppError(err, ctx(s)) };
+      return { endpoint, reachable: false, error: err instanceof AppFailure ? err.error : toAppError(err, ctx(this.session)) };
     }
   }
 
@@ -80,10 +68,8 @@ export class ClusterService {
     };
   }
 
-  close(): void {
-    for (const s of this.probes.values()) s.close();
-    this.probes.clear();
-  }
+  /** Nothing of its own to release: member clients belong to the session. */
+  close(): void {}
 }
 
 const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });

@@ -246,8 +246,76 @@ export function tlsReason(m: string): string {
   return 'the certificates did not match; the details are in the log';
 }
 
+/** What one attempt on one member tells the router (session.ts). */
+export interface AttemptVerdict {
+  /** Worth another member (a read), or another try once a leader is known (a write that was not applied). */
+  readonly transient: boolean;
+  /** Certainly not applied: never sent, or refused by etcd before it proposed anything. */
+  readonly notApplied: boolean;
+  /** The connection failed (refused, dropped, no transport): the member is down until it answers. */
+  readonly connection: boolean;
+  /** The attempt's share of the deadline passed with no answer. */
+  readonly timedOut: boolean;
+  /** etcd spoke of its leader or of committing in time: the cluster may have no quorum. */
+  readonly quorum: boolean;
+  /** Whoever we took for the leader may not be it any more: ask again. */
+  readonly leaderStale: boolean;
+  /** In words, after the member's address: "refused the connection", "did not answer within 667 ms". */
+  readonly problem: string;
+}
+
+/**
+ * Sorts one failed attempt. `sent`: the data RPC was handed to grpc (an auth call is not). Texts
+ * are etcd's (3.4-3.6) and grpc-js's; a text not listed here is not transient, so it ends the call
+ * and is mapped by toAppError.
+ */
+export function judgeAttempt(err: unknown, sent: boolean, ms: number): AttemptVerdict {
+  const m = messageOf(err);
+  const neverSent = !sent || certainlyNotSent(err);
+  const v = (transient: boolean, notApplied: boolean, problem: string, extra: Partial<AttemptVerdict> = {}): AttemptVerdict => ({
+    transient,
+    notApplied,
+    connection: false,
+    timedOut: false,
+    quorum: false,
+    leaderStale: Boolean(extra.quorum),
+    problem,
+    ...extra,
+  });
+  if (err instanceof AppFailure || err instanceof ClientClosedError) return v(false, neverSent, 'failed');
+  if (isTlsFailure(err)) return v(false, true, 'failed the TLS handshake');
+  // etcd refuses these before proposing (the hasleader check, the request limiter): nothing applied.
+  if (/etcdserver: no leader/i.test(m)) return v(true, true, 'has no leader', { quorum: true });
+  if (/too many requests/i.test(m)) return v(true, true, 'is overloaded (too many requests)');
+  // These may come after the proposal: a write that got one may have been applied.
+  if (/leader changed/i.test(m)) return v(true, neverSent, 'saw the leader change', { quorum: true });
+  if (/not leader/i.test(m)) return v(true, neverSent, 'is not the leader', { leaderStale: true });
+  if (isServerTimeout(m) || /timed out waiting for read index/i.test(m)) {
+    return v(true, neverSent, 'timed out committing (etcd: request timed out)', { quorum: true });
+  }
+  if (/raft: stopped|server stopped/i.test(m)) return v(true, neverSent, 'is stopping', { connection: true });
+  if (err instanceof GRPCDeadlineExceededError || /context deadline exceeded/i.test(m)) {
+    return v(true, neverSent, `did not answer within ${ms} ms`, { timedOut: true });
+  }
+  if (err instanceof GRPCUnavailableError || err instanceof GRPCCancelledError || isBrokenCircuitError(err)) {
+    return v(true, neverSent, connectionProblem(m), { connection: true });
+  }
+  return v(false, neverSent, 'failed');
+}
+
+/** A member's connection failure as a verb phrase after its address. */
+function connectionProblem(m: string): string {
+  if (/ECONNREFUSED/.test(m)) return 'refused the connection';
+  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/.test(m)) return 'could not be resolved';
+  if (/ENETUNREACH|EHOSTUNREACH/.test(m)) return 'has no network route';
+  if (/ETIMEDOUT/.test(m)) return 'timed out connecting';
+  if (/ECONNRESET|Connection dropped|socket hang up|RST_STREAM|GOAWAY/i.test(m)) return 'dropped the connection';
+  if (/cancelled/i.test(m)) return 'cancelled the call';
+  return 'could not be reached';
+}
+
 /** Why a cluster could not be reached, in words, from the failure's text. */
-function unreachableReason(err: unknown, m: string): string {
+export function unreachableReason(err: unknown, m: string): string {
   if (isBrokenCircuitError(err)) return 'it failed several times just now, so the app waits a few seconds before trying it again';
   if (/ECONNREFUSED/.test(m)) return 'nothing is listening there (connection refused)';
   if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/.test(m)) return 'the host name could not be resolved';

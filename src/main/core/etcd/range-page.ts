@@ -259,6 +259,8 @@ export class BufferPage implements RangePage {
     private readonly nums: Float64Array,
     /** Non-zero leases only, as decimal strings. */
     private readonly leases: ReadonlyMap<number, string> | null,
+    /** header.raft_term of the member that answered: the session follows leader changes by it. */
+    readonly raftTerm = 0,
   ) {}
 
   /** The response as received (keys and values are views into it). */
@@ -369,6 +371,7 @@ const tagAt = (buf: Buffer): number => (buf[at] < 0x80 ? buf[at++] : varint(buf)
 export function decodeRangeResponse(buf: Buffer): BufferPage {
   // Pass 1: top-level fields; count the kvs so the offset arrays are allocated once.
   let revision = 0;
+  let raftTerm = 0;
   let more = false;
   let count = 0;
   let n = 0;
@@ -381,6 +384,7 @@ export function decodeRangeResponse(buf: Buffer): BufferPage {
       while (at < stop) {
         const t = tagAt(buf);
         if (t === 0x18) revision = varint(buf); // header.revision
+        else if (t === 0x20) raftTerm = varint(buf); // header.raft_term
         else skip(buf, t & 7);
       }
       at = stop;
@@ -452,7 +456,7 @@ export function decodeRangeResponse(buf: Buffer): BufferPage {
     if (at !== stop) throw new DecodeError('malformed key-value');
     i++;
   }
-  return new BufferPage(buf, revision, more, count, n, off, nums, leases);
+  return new BufferPage(buf, revision, more, count, n, off, nums, leases, raftTerm);
 }
 
 

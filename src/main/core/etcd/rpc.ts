@@ -15,7 +15,7 @@
  * throws "client[method] is not a function".
  */
 import { createRequire } from 'node:module';
-import type { CallOptions, ChannelCredentials, Client, Metadata } from '@grpc/grpc-js';
+import type { CallOptions, ChannelCredentials, Client, Interceptor, Metadata } from '@grpc/grpc-js';
 import { type IPolicy, noop } from 'cockatiel';
 import {
   castGrpcError,
@@ -49,6 +49,25 @@ function grpcOfEtcd3(): GrpcJs {
 }
 
 const RANGE_PATH = '/etcdserverpb.KV/Range';
+
+/**
+ * A grpc-js interceptor that adds etcd's `hasleader: true` metadata (what etcd's own client sends
+ * with WithRequireLeader): a member that knows no leader then refuses the call at once with
+ * "etcdserver: no leader", before anything is proposed, instead of holding it until the deadline.
+ * Measured here on etcd 3.4: about 4 ms against a 2 s hang. The metadata object is cloned: etcd3
+ * shares one (with the auth token) between all calls, and Status/MemberList must not carry it.
+ */
+export function requireLeaderInterceptor(): Interceptor {
+  const grpc = grpcOfEtcd3();
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        const md = metadata.clone();
+        md.set('hasleader', 'true');
+        next(md, listener);
+      },
+    });
+}
 
 export class EtcdRpc {
   readonly #client: Etcd3;
