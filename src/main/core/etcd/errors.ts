@@ -13,6 +13,7 @@ import {
   GRPCUnavailableError,
 } from 'etcd3';
 import type { AppError, ErrorCode, ErrorDetails } from '../../../shared/result';
+import { classifyEtcdMessage } from './etcd-messages';
 
 export type OpKind = 'read' | 'write';
 
@@ -192,14 +193,20 @@ export function toAppError(err: unknown, ctx: ErrorContext): AppError {
   if (isTlsFailure(err, ctx.endpoints)) {
     return mk('TLS', `TLS handshake with ${endpoint} failed: ${tlsReason(m)}.`);
   }
-  if (isNoLeader(m)) {
+  if (/etcdserver: no leader/i.test(m)) {
     // etcd refuses before proposing: nothing was applied, even for a write.
-    return mk('NO_QUORUM', `The cluster has no leader (quorum lost?) at ${endpoint}.`);
+    return mk('NO_QUORUM', `The cluster has no quorum: ${endpoint} answered but has no leader.${ctx.kind === 'write' ? ' Nothing was written.' : ''}`);
+  }
+  if (isNoLeader(m)) {
+    // "leader changed" may come after the proposal.
+    return ctx.kind === 'write' && maybeSent
+      ? unknownWrite(`the leader changed while ${endpoint} was committing it; the cluster may be losing quorum`)
+      : mk('NO_QUORUM', `The cluster's leader changed while ${endpoint} was answering (an election; the cluster may have no quorum). Try again.`);
   }
   if (isServerTimeout(m)) {
-    return ctx.kind === 'write'
+    return ctx.kind === 'write' && maybeSent
       ? unknownWrite('etcd timed out committing it; the cluster may have lost quorum')
-      : mk('NO_QUORUM', `The cluster did not answer in time; it may have lost quorum (${endpoint}).`);
+      : mk('NO_QUORUM', `The cluster did not commit in time: it may have no quorum (${endpoint} timed out waiting for the others).`);
   }
   if (err instanceof GRPCDeadlineExceededError) {
     if (maybeSent) {
@@ -260,6 +267,8 @@ export interface AttemptVerdict {
   readonly quorum: boolean;
   /** Whoever we took for the leader may not be it any more: ask again. */
   readonly leaderStale: boolean;
+  /** The member is a raft learner: it never gets KV calls again. */
+  readonly learner?: boolean;
   /** In words, after the member's address: "refused the connection", "did not answer within 667 ms". */
   readonly problem: string;
 }
@@ -269,7 +278,7 @@ export interface AttemptVerdict {
  * are etcd's (3.4-3.6) and grpc-js's; a text not listed here is not transient, so it ends the call
  * and is mapped by toAppError.
  */
-export function judgeAttempt(err: unknown, sent: boolean, ms: number): AttemptVerdict {
+export function judgeAttempt(err: unknown, sent: boolean, ms: number, kv = true): AttemptVerdict {
   const m = messageOf(err);
   const neverSent = !sent || certainlyNotSent(err);
   const v = (transient: boolean, notApplied: boolean, problem: string, extra: Partial<AttemptVerdict> = {}): AttemptVerdict => ({
@@ -284,19 +293,45 @@ export function judgeAttempt(err: unknown, sent: boolean, ms: number): AttemptVe
   });
   if (err instanceof AppFailure || err instanceof ClientClosedError) return v(false, neverSent, 'failed');
   if (isTlsFailure(err)) return v(false, true, 'failed the TLS handshake');
-  // etcd refuses these before proposing (the hasleader check, the request limiter): nothing applied.
-  if (/etcdserver: no leader/i.test(m)) return v(true, true, 'has no leader', { quorum: true });
-  if (/too many requests/i.test(m)) return v(true, true, 'is overloaded (too many requests)');
-  // These may come after the proposal: a write that got one may have been applied.
-  if (/leader changed/i.test(m)) return v(true, neverSent, 'saw the leader change', { quorum: true });
-  if (/not leader/i.test(m)) return v(true, neverSent, 'is not the leader', { leaderStale: true });
-  if (isServerTimeout(m) || /timed out waiting for read index/i.test(m)) {
-    return v(true, neverSent, 'timed out committing (etcd: request timed out)', { quorum: true });
+  const e = classifyEtcdMessage(m);
+  const tableSaysNotApplied = neverSent || e?.write === 'not-applied';
+  switch (e?.kind) {
+    case 'no-leader':
+      // Under `hasleader` etcd refuses a KV call in its interceptor, before the handler: nothing
+      // applied (etcd's KV handlers never say it otherwise). Elsewhere (member promote forwarded
+      // by a follower) the table is more careful.
+      return v(true, kv || tableSaysNotApplied, 'has no leader', { quorum: true });
+    case 'leader-changed':
+      // The table finds it only before linearizable reads; a write that gets it is still reported
+      // unknown if it was sent (the issue's rule: never "failed" for a write that may have applied).
+      return v(true, neverSent, 'saw the leader change', { quorum: true });
+    case 'not-leader':
+      return v(true, tableSaysNotApplied, 'is not the leader', { leaderStale: true });
+    case 'proposal-dropped':
+      return v(true, tableSaysNotApplied, 'dropped the proposal (no leader at that moment)', { quorum: true });
+    case 'overloaded':
+      return v(true, tableSaysNotApplied, 'is overloaded (too many requests)');
+    case 'stopping':
+      return v(true, tableSaysNotApplied, 'is stopping', { connection: true });
+    case 'learner':
+      return /not supported for learner/i.test(m) ? v(true, true, 'is a learner', { learner: true }) : v(false, tableSaysNotApplied, 'failed');
+    case 'not-capable':
+    case 'unhealthy':
+      return v(e.readRetry, tableSaysNotApplied, e.kind === 'unhealthy' ? 'says the cluster is unhealthy' : 'cannot serve it (not capable)');
+    case 'timeout':
+      if (/etcdserver|read index/i.test(e.text)) {
+        return v(true, tableSaysNotApplied, 'timed out committing (etcd: request timed out)', { quorum: true });
+      }
+      // grpc-js's "Deadline exceeded" (our share of the deadline) or etcd's own context deadline.
+      return v(true, neverSent, `did not answer within ${ms} ms`, { timedOut: true });
+    case 'connection-lost':
+    case 'cancelled':
+    case 'not-sent':
+      return v(true, neverSent, connectionProblem(m), { connection: true });
+    default:
+      break;
   }
-  if (/raft: stopped|server stopped/i.test(m)) return v(true, neverSent, 'is stopping', { connection: true });
-  if (err instanceof GRPCDeadlineExceededError || /context deadline exceeded/i.test(m)) {
-    return v(true, neverSent, `did not answer within ${ms} ms`, { timedOut: true });
-  }
+  if (err instanceof GRPCDeadlineExceededError) return v(true, neverSent, `did not answer within ${ms} ms`, { timedOut: true });
   if (err instanceof GRPCUnavailableError || err instanceof GRPCCancelledError || isBrokenCircuitError(err)) {
     return v(true, neverSent, connectionProblem(m), { connection: true });
   }

@@ -373,7 +373,7 @@ export class EtcdSession {
           return st;
         },
         (err: unknown) => {
-          const v = judgeAttempt(err, true, Date.now() - started);
+          const v = judgeAttempt(err, true, Date.now() - started, false);
           m.failed(v.problem, v.connection, v.timedOut);
           if (this.leader && m.memberId === this.leader.id && (v.connection || v.timedOut)) this.leader = undefined;
           throw err;
@@ -420,10 +420,11 @@ export class EtcdSession {
       if (op.kind === 'write') op.maybeApplied = true;
       return res;
     } catch (err) {
-      const verdict = judgeAttempt(err, a.sent, Date.now() - started);
+      const verdict = judgeAttempt(err, a.sent, Date.now() - started, requireLeader);
       op.failures.push({ member: m, err, verdict, wasLeader });
       if (op.kind === 'write' && !verdict.notApplied) op.maybeApplied = true;
-      if (verdict.transient) m.failed(verdict.problem, verdict.connection, verdict.timedOut);
+      if (verdict.learner) m.isLearner = true;
+      else if (verdict.transient) m.failed(verdict.problem, verdict.connection, verdict.timedOut);
       if (verdict.leaderStale) {
         this.leader = undefined;
         if (verdict.problem === 'has no leader') this.noLeaderSince ??= Date.now();
