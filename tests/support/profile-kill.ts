@@ -393,6 +393,7 @@ export async function runProfileKills(opts: KillOptions): Promise<KillReport> {
   let tempLeft = 0;
   let saves = 0;
   let next = 1;
+  let done = 0;
   /** Set when a lane failed in a way that is not a finding (a bug here): the others stop too. */
   let broken = false;
   const points: Record<KillPoint, number> = { now: 0, turns: 0, timer: 0 };
@@ -426,8 +427,9 @@ export async function runProfileKills(opts: KillOptions): Promise<KillReport> {
         expected = 0;
         knownId = {};
       }
-      if (opts.progress && opts.progressEvery && k % opts.progressEvery === 0) {
-        opts.progress(`  ${k} kills, ${failures.length} failed, old=${oldCount} new=${newCount}, ${Math.round(performance.now() - started)} ms`);
+      done++;
+      if (opts.progress && opts.progressEvery && done % opts.progressEvery === 0) {
+        opts.progress(`  ${done} kills, ${failures.length} failed, old=${oldCount} new=${newCount}, ${Math.round(performance.now() - started)} ms`);
       }
     }
   };
