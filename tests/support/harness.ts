@@ -5,7 +5,7 @@ import type { EventMap, EventName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type { ProfileInput } from '../../src/shared/contract';
 import type { ConnectionStatus } from '../../src/shared/types';
-import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
+import { createHandlers, type AppHandlers, type HandlerDeps } from '../../src/main/core/handlers';
 import type { SecretCipher } from '../../src/main/core/profiles/secrets';
 import type { WritePolicy } from '../../src/main/core/write-gate';
 
@@ -35,19 +35,37 @@ export interface Harness {
   readonly dir: string;
   readonly events: Array<{ event: EventName; payload: EventMap[EventName] }>;
   statuses(profileId: string): ConnectionStatus[];
+  /**
+   * Resolves with the next status event of `profileId` (after this call) that `matches`, and
+   * when it arrived (performance.now()); rejects after `timeoutMs` listing what came instead.
+   */
+  nextStatus(profileId: string, matches: (s: ConnectionStatus) => boolean, timeoutMs: number): Promise<{ status: ConnectionStatus; at: number }>;
   /** Save a profile and connect it; returns its id. */
   connect(input: ProfileInput): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { cipher?: SecretCipher; dir?: string; writePolicy?: WritePolicy } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: {
+    cipher?: SecretCipher;
+    dir?: string;
+    writePolicy?: WritePolicy;
+    /** Background liveness probes (HandlerDeps.liveness): on with the product intervals unless given. */
+    liveness?: HandlerDeps['liveness'];
+  } = {},
+): Promise<Harness> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-test-')));
   const events: Harness['events'] = [];
+  const listeners = new Set<(event: EventName, payload: EventMap[EventName]) => void>();
   const handlers = createHandlers({
     profilesDir: dir,
     cipher: opts.cipher ?? testCipher(),
-    emit: (event, payload) => events.push({ event, payload }),
+    emit: (event, payload) => {
+      events.push({ event, payload });
+      for (const l of listeners) l(event, payload);
+    },
     ...(opts.writePolicy ? { writePolicy: opts.writePolicy } : {}),
+    ...(opts.liveness !== undefined ? { liveness: opts.liveness } : {}),
   });
   return {
     handlers,
@@ -58,6 +76,29 @@ export async function createHarness(opts: { cipher?: SecretCipher; dir?: string;
         .filter((e) => e.event === 'event:connection-status')
         .map((e) => e.payload as ConnectionStatus)
         .filter((s) => s.profileId === profileId),
+    nextStatus(profileId, matches, timeoutMs) {
+      const seen: string[] = [];
+      return new Promise((resolve, reject) => {
+        const listener = (event: EventName, payload: EventMap[EventName]) => {
+          if (event !== 'event:connection-status') return;
+          const status = payload as ConnectionStatus;
+          if (status.profileId !== profileId) return;
+          if (!matches(status)) {
+            seen.push(`${status.state}${status.error ? ` ${status.error.code}` : ''}${status.members ? ` ${status.members.answering}/${status.members.total}` : ''}`);
+            return;
+          }
+          const at = performance.now();
+          listeners.delete(listener);
+          clearTimeout(timer);
+          resolve({ status, at });
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`no matching status event for ${profileId} within ${timeoutMs} ms; saw: ${seen.join(', ') || 'nothing'}`));
+        }, timeoutMs);
+        listeners.add(listener);
+      });
+    },
     async connect(input) {
       const saved = unwrap(await handlers['profiles:save'](input));
       unwrap(await handlers['connection:connect']({ profileId: saved.id }));

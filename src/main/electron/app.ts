@@ -19,6 +19,7 @@ import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } fro
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
 import { watchRendererHealth } from './window/renderer-health';
+import { watchVisibility } from './window/visibility';
 
 /** Paths of what electron-vite builds, relative to out/main/index.js. */
 export function builtPaths(mainDir: string): { preload: string; rendererDir: string; indexHtml: string } {
@@ -130,6 +131,10 @@ export function main(): void {
     });
     const win = mainWindow;
     watchRendererHealth(win, { log: logger.scope('window'), showMessageBox: (options) => dialog.showMessageBox(win, options) });
+    // Liveness probes run every second while the window can be seen, every 10 s otherwise.
+    watchVisibility(win, (visible) => {
+      if (mainWindow === win) running?.handlers.setWindowVisible(visible);
+    });
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = null;
     });

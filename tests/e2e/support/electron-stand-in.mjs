@@ -63,7 +63,14 @@ class BrowserWindow extends EventEmitter {
     send({ type: 'load', file });
     return Promise.resolve();
   }
-  show() {}
+  visible = false;
+  show() {
+    this.visible = true;
+    this.emit('show');
+  }
+  isVisible() {
+    return this.visible;
+  }
   focus() {}
   restore() {}
   close() {}

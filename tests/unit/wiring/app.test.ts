@@ -119,6 +119,13 @@ describe('main()', () => {
     expect(readFileSync(join(app.userData, 'logs', 'main.log'), 'utf8')).toContain('(main.protocol) app:// request refused {"status":404}');
   });
 
+  it("follows the window's visibility (the liveness probes' rate)", async () => {
+    const w = await start();
+    for (const event of ['show', 'restore', 'focus', 'hide', 'minimize', 'closed']) expect(w.has(event), event).toBe(true);
+    // The handlers take the calls (no throw) whatever the order.
+    for (const event of ['show', 'minimize', 'restore', 'hide', 'focus']) w.emit(event);
+  });
+
   it('turns menu clicks into menu-command push events', async () => {
     const w = await start();
     const [menu] = Menu.buildFromTemplate.mock.calls[0] as [MenuItemConstructorOptions[]];

@@ -61,6 +61,9 @@ export class FakeBrowserWindow extends Emitter {
   isMinimized() {
     return false;
   }
+  isVisible() {
+    return false;
+  }
   isMaximized() {
     return this.maximized;
   }

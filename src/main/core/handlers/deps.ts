@@ -21,4 +21,10 @@ export interface HandlerDeps {
   readonly openPath?: (path: string) => Promise<string>;
   /** The system's open-file dialog (profiles:chooseFile). */
   readonly chooseFile?: ChooseFile;
+  /**
+   * Background liveness probes of connected profiles (a Status call to each endpoint): on, every
+   * 1000 ms while the window is visible and every 10 000 ms while hidden, unless overridden here;
+   * `false` turns them off (the status then follows the calls' outcomes only).
+   */
+  readonly liveness?: { readonly visibleIntervalMs?: number; readonly hiddenIntervalMs?: number } | false;
 }

@@ -56,6 +56,11 @@ function describe(err: unknown, withStack = false): string {
 export type AppHandlers = Handlers & {
   /** The jobs and subscriptions of a connected profile (features start theirs here); NOT_CONNECTED otherwise. */
   tasksOf(profileId: string): ConnectionTasks;
+  /**
+   * The window was shown (true) or hidden/minimized (false): liveness probes run at their
+   * visible or hidden rate. Called by the Electron layer, not a channel.
+   */
+  setWindowVisible(visible: boolean): void;
   /** Ends every connection with its jobs and subscriptions. */
   dispose(): Promise<void>;
 };
@@ -71,7 +76,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     },
     job: (info) => deps.emit('event:job', info),
     subscription: (info) => deps.emit('event:subscription', info),
-  });
+  }, { liveness: deps.liveness ?? {} });
   const ctx: HandlerContext = { profiles, connections, ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
   const domains: { [N in Namespace]: DomainHandlers<N> } = {
     profiles: profileHandlers(ctx),
@@ -92,6 +97,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   return {
     ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites),
     tasksOf: (profileId) => connections.get(profileId).tasks,
+    setWindowVisible: (visible) => connections.setVisible(visible),
     dispose: () => connections.closeAll(),
   };
 }
