@@ -1,4 +1,4 @@
-import { ConnectionDot, connectionLabel } from '../features/connections/ConnectionDot';
+import { ConnectionDot, connectionHealth } from '../features/connections/ConnectionDot';
 import { formatCount } from '../ui/format';
 import { Icon } from '../ui/Icon';
 import { useAppStore } from './store-context';
@@ -17,14 +17,19 @@ export function StatusBar() {
   const endpoints = (status?.endpoint ?? profile?.endpoints.join(',') ?? '').split(',').filter(Boolean);
   const endpoint = endpoints.length ? `${endpoints[0]}${endpoints.length > 1 ? ` +${endpoints.length - 1}` : ''}` : undefined;
 
+  // Degraded ("2 of 3 members") and no quorum are said in words and colour, with the why on hover.
+  const health = connectionHealth(profile ? status : undefined);
+
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className="status-conn" data-testid="status-connection">
-        <ConnectionDot state={profile ? status?.state : undefined} />
+        <ConnectionDot health={health} />
         {profile ? (
           <>
             <span className="status-profile">{profile.name}</span>
-            <span>{connectionLabel(status?.state)}</span>
+            <span className={`status-health health-${health.tone}`} title={health.description} data-testid="status-health">
+              {health.label}
+            </span>
           </>
         ) : (
           <span>Not connected</span>
