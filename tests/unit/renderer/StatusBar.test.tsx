@@ -10,7 +10,7 @@ import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
 import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { connectionHealth } from '../../../src/renderer/src/features/connections/ConnectionDot';
 import type { ConnectionStatus } from '../../../src/shared/types';
-import { entry, flush, okR, page } from './fake-api';
+import { entry, errR, flush, okR, page, type FakeApi } from './fake-api';
 import { setupStore } from './helpers';
 
 afterEach(cleanup);
@@ -20,7 +20,7 @@ let at = Date.now() + 3_600_000;
 const status = (s: Omit<ConnectionStatus, 'profileId' | 'at'>): ConnectionStatus => ({ profileId: 'a', at: ++at, ...s });
 
 /** The status bar of a store connected to "a" (two keys listed). */
-async function renderConnected(): Promise<AppStore> {
+async function renderConnected(): Promise<AppStore & { fake: FakeApi }> {
   const { store, fake } = await setupStore();
   fake.ep['kv:list'].handle(() => okR(page([entry('k/1'), entry('k/2')], { count: 2 })));
   render(
@@ -32,7 +32,7 @@ async function renderConnected(): Promise<AppStore> {
     await store.getState().switchProfile('a');
     await flush();
   });
-  return store;
+  return Object.assign(store, { fake });
 }
 
 const push = (store: AppStore, s: ConnectionStatus) => act(() => store.getState().applyConnectionStatus(s));
@@ -123,5 +123,16 @@ describe('status bar: the connection in words and colour', () => {
     }
     expect(connectionHealth(undefined)).toMatchObject({ tone: 'none', label: 'Not connected' });
     expect(connectionHealth({ profileId: 'a', state: 'connecting', at: 1 })).toMatchObject({ tone: 'connecting', label: 'Connecting…' });
+  });
+
+  it('the counts of a stale listing say so', async () => {
+    const store = await renderConnected();
+    expect(screen.getByTestId('status-counts').textContent).toBe('2 / 2 keys');
+    store.fake.ep['kv:list'].handle(() => errR('UNAVAILABLE'));
+    await act(async () => {
+      await store.getState().reloadKeys();
+      await flush();
+    });
+    expect(screen.getByTestId('status-counts').textContent).toBe('2 / 2 keys (stale)');
   });
 });

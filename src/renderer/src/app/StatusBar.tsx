@@ -10,6 +10,7 @@ export function StatusBar() {
   const revision = useAppStore((s) => s.listRevision);
   const loaded = useAppStore((s) => s.items.length);
   const total = useAppStore((s) => s.total);
+  const stale = useAppStore((s) => s.listStale);
   const message = useAppStore((s) => s.statusMessage);
   const clearStatus = useAppStore((s) => s.clearStatus);
 
@@ -57,7 +58,7 @@ export function StatusBar() {
       {profile && revision > 0 ? <span className="status-item" title="The revision this listing is pinned to">rev {revision}</span> : null}
       {profile ? (
         <span className="status-item" data-testid="status-counts">
-          {formatCount(loaded)} / {total !== null ? formatCount(total) : '?'} keys
+          {formatCount(loaded)} / {total !== null ? formatCount(total) : '?'} keys{stale ? ' (stale)' : ''}
         </span>
       ) : null}
     </footer>
