@@ -104,6 +104,17 @@ describe('each failure is shown once, where it happened', () => {
     expect(screen.getByRole('grid', { name: 'Keys' }).getAttribute('aria-describedby')).toBeNull();
   });
 
+  it('an outage in the status bar goes once the cluster answers again', async () => {
+    const { store, fake, mem } = await renderApp();
+    await run(() => store.getState().switchProfile('a'));
+    fake.ep['kv:delete'].handle(() => unavailable());
+    await run(() => store.getState().deleteKey(text('app/one')));
+    expectOnceIn(statusBar(), `${UNREACHABLE}: could not delete the key`);
+    await run(() => store.getState().selectKey(text('app/two')));
+    expect(statusBar().textContent).toBe('');
+    expect(mem.data.has('app/one')).toBe(true);
+  });
+
   it('get: in the value panel, with Retry', async () => {
     const { store, fake } = await renderApp();
     await run(() => store.getState().switchProfile('a'));
