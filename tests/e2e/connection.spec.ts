@@ -6,7 +6,7 @@ import { openConnected } from './support/flows';
 const UNREACHABLE = /Cluster unreachable|No answer within the deadline|no quorum/i;
 
 test.describe('connection', () => {
-  test('cluster stopped while connected: unreachable within the deadline, UI stays responsive, recovers after restart', async ({
+  test('cluster stopped while connected: unreachable within the deadline, the last listing stays (stale), UI stays responsive, recovers after restart', async ({
     launch,
     startEtcd,
     ui,
@@ -28,15 +28,29 @@ test.describe('connection', () => {
     await expect(ui.status.message).not.toContainText(UNREACHABLE);
     await expect(ui.toasts.withText(UNREACHABLE)).toHaveCount(0);
 
-    // Reload: the listing fails with the unreachable message in the grid, and only there.
+    // Reload: the listing fails, and the last one stays on screen, marked stale, with the
+    // unreachable message and a Retry above the rows, and only there.
     t0 = Date.now();
     await ui.toolbar.button('reload').click();
-    await expect(ui.grid.error).toContainText(UNREACHABLE, { timeout: 10_000 });
+    await expect(ui.grid.stale).toContainText(UNREACHABLE, { timeout: 10_000 });
     console.log(`[connection] reload on a killed cluster reported after ${Date.now() - t0} ms (deadline 1500 ms)`);
-    await expect(ui.grid.error.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expect(ui.grid.stale).toContainText(/^Showing the last listing \(read at \d\d:\d\d:\d\d\): reload failed — /);
+    await expect(ui.grid.stale.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expect(ui.grid.error).toHaveCount(0);
+    await expect(ui.grid.rows).toHaveCount(25);
+    await expect(ui.grid.row('/svc/node-00')).toBeVisible();
+    await expect(ui.grid.count).toHaveText('25 keys (stale)');
+    await expect(ui.status.counts).toHaveText('25 / 25 keys (stale)');
+    await expect(ui.page.getByRole('grid', { name: /stale/ })).toBeVisible();
     await expect(ui.status.message).not.toContainText(UNREACHABLE);
     await expect(ui.toasts.withText(UNREACHABLE)).toHaveCount(0);
     await expect(ui.status.connection).toContainText(/Unreachable|Disconnected/);
+    // The stale rows are still rows: another one can be selected (its read fails in the value panel).
+    await ui.grid.select('/svc/node-07');
+    await expect(ui.grid.row('/svc/node-07')).toHaveAttribute('aria-selected', 'true');
+    await expect(ui.value.error).toHaveText(UNREACHABLE, { timeout: 10_000 });
+    await ui.grid.select('/svc/node-03');
+    await expect(ui.value.error).toHaveText(UNREACHABLE, { timeout: 10_000 });
 
     // Still responsive: the quick filter types, the profile form opens and closes.
     await ui.grid.filter.fill('node-1');
@@ -51,19 +65,23 @@ test.describe('connection', () => {
 
     await etcd.restart(0);
     // gRPC may still be in its (short) reconnect backoff right after the restart: like a user,
-    // press Reload again until the keys are back.
+    // press the stale listing's follow-up (Retry, or Reconnect if main dropped the session) until the keys are back.
     let attempts = 0;
     await expect(async () => {
       attempts++;
-      await ui.toolbar.button('reload').click();
+      if (await ui.grid.stale.isVisible()) await ui.grid.stale.getByRole('button', { name: /^(Retry|Reconnect)$/ }).click({ timeout: 3_000 });
       await expect(ui.grid.count).toHaveText('25 keys', { timeout: 3_000 });
     }).toPass({ timeout: 30_000 });
-    console.log(`[connection] recovered after restart with ${attempts} reload(s)`);
+    console.log(`[connection] recovered after restart with ${attempts} retr${attempts === 1 ? 'y' : 'ies'}`);
+    await expect(ui.grid.stale).toHaveCount(0);
+    await expect(ui.grid.error).toHaveCount(0);
+    await expect(ui.status.counts).toHaveText('25 / 25 keys');
+    await expect(ui.page.getByRole('grid', { name: 'Keys', exact: true })).toBeVisible();
     await expect(ui.grid.row('/svc/node-00')).toBeVisible();
     await expect(ui.status.connection).toContainText('Connected');
-    // The key that failed to load is read again by Reload.
+    // Reload reads the key that failed to load again.
+    await ui.toolbar.button('reload').click();
     await expect(ui.value.error).toHaveCount(0);
-    await expect(ui.grid.error).toHaveCount(0);
     await expect(ui.value.content).toHaveText('10.0.0.3');
     // Nothing still claims the cluster is unreachable.
     await expect(ui.status.message).not.toContainText(UNREACHABLE);

@@ -12,6 +12,10 @@ export class Toolbar {
 export class StatusBar {
   readonly root: Locator;
   readonly connection: Locator;
+  /** How the connection is doing, in words ("Connected · 2 of 3 members"); its title says why. */
+  readonly health: Locator;
+  /** The connection's coloured dot; its accessible name says it in words. */
+  readonly dot: Locator;
   readonly message: Locator;
   readonly action: Locator;
   readonly counts: Locator;
@@ -19,6 +23,8 @@ export class StatusBar {
   constructor(page: Page) {
     this.root = page.getByTestId('status-bar');
     this.connection = page.getByTestId('status-connection');
+    this.health = page.getByTestId('status-health');
+    this.dot = this.connection.getByRole('img');
     this.message = page.getByTestId('status-message');
     this.action = page.getByTestId('status-action');
     this.counts = page.getByTestId('status-counts');

@@ -11,6 +11,8 @@ export class KeyGrid {
   readonly empty: Locator;
   /** A failed listing, shown under the rows (the one place it is shown). */
   readonly error: Locator;
+  /** A failed reload over a listing that stays on screen, marked stale (above the rows, the one place it is shown). */
+  readonly stale: Locator;
 
   constructor(private readonly page: Page) {
     this.grid = page.getByTestId('key-grid');
@@ -21,6 +23,7 @@ export class KeyGrid {
     this.prefix = page.getByTestId('prefix-input');
     this.empty = page.locator('.grid-empty');
     this.error = page.getByTestId('listing-error');
+    this.stale = page.getByTestId('listing-stale');
   }
 
   /** The key cell of `key`: named by the whole key, whatever part of it fits the column. */

@@ -79,6 +79,42 @@ describe('each failure is shown once, where it happened', () => {
     expect(store.getState().items).toHaveLength(1);
   });
 
+  it('a reload over a listing: above the kept rows, marked stale, with Retry; the next good reload clears it', async () => {
+    const { store, fake } = await renderApp();
+    await run(() => store.getState().switchProfile('a'));
+    expect(screen.getByTestId('key-count').textContent).toBe('2 keys');
+    fake.ep['kv:list'].handle(() => unavailable());
+    await run(() => store.getState().reload());
+    const stale = screen.getByTestId('listing-stale');
+    expectOnceIn(stale, `${UNREACHABLE}: could not list keys`);
+    expect(stale.textContent).toMatch(/^Showing the last listing \(read at \d\d:\d\d:\d\d\): reload failed — Cluster unreachable/);
+    expect(within(stale).getByRole('button', { name: 'Retry' })).toBeTruthy();
+    // The rows are still there (happy-dom lays nothing out, so the virtual grid draws none: the
+    // e2e test sees them), and the grid says what they are.
+    expect(store.getState().items).toHaveLength(2);
+    expect(screen.getByRole('grid', { name: /stale/ }).getAttribute('aria-describedby')).toBe(stale.id);
+    expect(screen.getByTestId('key-count').textContent).toBe('2 keys (stale)');
+    expect(screen.queryByTestId('listing-error')).toBeNull();
+    expect(statusBar().textContent).toBe('');
+
+    useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first', 'app/two': 'second', 'app/three': 'third' }));
+    await run(() => fireEvent.click(within(stale).getByRole('button', { name: 'Retry' })));
+    expect(screen.queryByTestId('listing-stale')).toBeNull();
+    expect(screen.getByTestId('key-count').textContent).toBe('3 keys');
+    expect(screen.getByRole('grid', { name: 'Keys' }).getAttribute('aria-describedby')).toBeNull();
+  });
+
+  it('an outage in the status bar goes once the cluster answers again', async () => {
+    const { store, fake, mem } = await renderApp();
+    await run(() => store.getState().switchProfile('a'));
+    fake.ep['kv:delete'].handle(() => unavailable());
+    await run(() => store.getState().deleteKey(text('app/one')));
+    expectOnceIn(statusBar(), `${UNREACHABLE}: could not delete the key`);
+    await run(() => store.getState().selectKey(text('app/two')));
+    expect(statusBar().textContent).toBe('');
+    expect(mem.data.has('app/one')).toBe(true);
+  });
+
   it('get: in the value panel, with Retry', async () => {
     const { store, fake } = await renderApp();
     await run(() => store.getState().switchProfile('a'));

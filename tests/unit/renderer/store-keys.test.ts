@@ -72,7 +72,9 @@ describe('key listing', () => {
     expect(fresh.req.cursor).toBeUndefined();
     stalePage.resolve(okR(page(many(500, 400), { revision: 10 })));
     await flush();
-    expect(store.getState().items).toHaveLength(0);
+    // The old listing's rows stay while it is listed again, but its next page is not added.
+    expect(store.getState().items).toHaveLength(500);
+    expect(store.getState().listLoading).toBe(true);
     fresh.resolve(okR(page(many(0, 3), { revision: 11, count: 3 })));
     await flush();
     expect(store.getState().items).toHaveLength(3);
@@ -231,7 +233,7 @@ describe('new key', () => {
 });
 
 describe('retrying a failed listing', () => {
-  it('after a failed next page, asks for that page again (same cursor and revision); after a failed first page, lists again', async () => {
+  it('after a failed next page, asks for that page again (same cursor and revision); after a failed reload, lists again from the start', async () => {
     const { store, fake } = await setupStore();
     void store.getState().switchProfile('a');
     await flush();
@@ -253,9 +255,13 @@ describe('retrying a failed listing', () => {
     await flush();
     fake.ep['kv:list'].next().resolve(errR('UNAVAILABLE'));
     await flush();
-    expect(store.getState().items).toHaveLength(0);
+    // The last listing stays, stale; retrying it is a reload, not its next page.
+    expect(store.getState()).toMatchObject({ listStale: true, more: true, listError: { code: 'UNAVAILABLE' } });
+    expect(store.getState().items).toHaveLength(500);
     void store.getState().retryListing();
     await flush();
-    expect(fake.ep['kv:list'].next().req).toMatchObject({ revision: 0 });
+    const again = fake.ep['kv:list'].next().req;
+    expect(again).toMatchObject({ revision: 0 });
+    expect(again.cursor).toBeUndefined();
   });
 });

@@ -45,13 +45,46 @@ async function call(fn: () => Promise<unknown>): Promise<Result<unknown>> {
   }
 }
 
-export function createEtcdClient(api: EtcdApi): EtcdClient {
+/** A call as it starts: which operation, with what request. */
+export interface CallStart {
+  readonly namespace: string;
+  readonly operation: string;
+  readonly request: unknown;
+}
+
+/**
+ * Sees every call start; what it returns (if anything) sees that call's Result when it settles.
+ * It must not throw (an observer's failure is swallowed and never changes the Result).
+ */
+export type CallObserver = (start: CallStart) => ((result: Result<unknown>) => void) | undefined;
+
+export function createEtcdClient(api: EtcdApi, observe?: CallObserver): EtcdClient {
   const client: Record<string, unknown> = {};
+  const watched = (start: CallStart, result: Promise<Result<unknown>>): Promise<Result<unknown>> => {
+    let settled: ((result: Result<unknown>) => void) | undefined;
+    try {
+      settled = observe?.(start);
+    } catch {
+      return result;
+    }
+    if (!settled) return result;
+    return result.then((r) => {
+      try {
+        settled(r);
+      } catch {
+        // the observer's business; the caller still gets its answer
+      }
+      return r;
+    });
+  };
   for (const [ns, ops] of Object.entries(contract)) {
     const group: Record<string, (req?: unknown) => Promise<Result<unknown>>> = {};
     for (const op of Object.keys(ops)) {
       group[op] = (req?: unknown) =>
-        call(() => (api as unknown as Record<string, Record<string, (r?: unknown) => Promise<unknown>>>)[ns][op](req));
+        watched(
+          { namespace: ns, operation: op, request: req },
+          call(() => (api as unknown as Record<string, Record<string, (r?: unknown) => Promise<unknown>>>)[ns][op](req)),
+        );
     }
     client[ns] = Object.freeze(group);
   }

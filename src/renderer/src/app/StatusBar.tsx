@@ -1,4 +1,4 @@
-import { ConnectionDot, connectionLabel } from '../features/connections/ConnectionDot';
+import { ConnectionDot, connectionHealth } from '../features/connections/ConnectionDot';
 import { formatCount } from '../ui/format';
 import { Icon } from '../ui/Icon';
 import { useAppStore } from './store-context';
@@ -10,6 +10,7 @@ export function StatusBar() {
   const revision = useAppStore((s) => s.listRevision);
   const loaded = useAppStore((s) => s.items.length);
   const total = useAppStore((s) => s.total);
+  const stale = useAppStore((s) => s.listStale);
   const message = useAppStore((s) => s.statusMessage);
   const clearStatus = useAppStore((s) => s.clearStatus);
 
@@ -17,14 +18,19 @@ export function StatusBar() {
   const endpoints = (status?.endpoint ?? profile?.endpoints.join(',') ?? '').split(',').filter(Boolean);
   const endpoint = endpoints.length ? `${endpoints[0]}${endpoints.length > 1 ? ` +${endpoints.length - 1}` : ''}` : undefined;
 
+  // Degraded ("2 of 3 members") and no quorum are said in words and colour, with the why on hover.
+  const health = connectionHealth(profile ? status : undefined);
+
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className="status-conn" data-testid="status-connection">
-        <ConnectionDot state={profile ? status?.state : undefined} />
+        <ConnectionDot health={health} />
         {profile ? (
           <>
             <span className="status-profile">{profile.name}</span>
-            <span>{connectionLabel(status?.state)}</span>
+            <span className={`status-health health-${health.tone}`} title={health.description} data-testid="status-health">
+              {health.label}
+            </span>
           </>
         ) : (
           <span>Not connected</span>
@@ -52,7 +58,7 @@ export function StatusBar() {
       {profile && revision > 0 ? <span className="status-item" title="The revision this listing is pinned to">rev {revision}</span> : null}
       {profile ? (
         <span className="status-item" data-testid="status-counts">
-          {formatCount(loaded)} / {total !== null ? formatCount(total) : '?'} keys
+          {formatCount(loaded)} / {total !== null ? formatCount(total) : '?'} keys{stale ? ' (stale)' : ''}
         </span>
       ) : null}
     </footer>

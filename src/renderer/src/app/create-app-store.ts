@@ -29,12 +29,29 @@ export type AppState = ScopeState &
 
 export type AppStore = StoreApi<AppState>;
 
+/** Calls that show the cluster answering for a profile: a success resolves that profile's outage in the status bar. */
+const CLUSTER_CALLS: ReadonlySet<string> = new Set(['kv', 'cluster']);
+
+function profileOf(request: unknown): string | undefined {
+  const id = typeof request === 'object' && request !== null ? (request as { profileId?: unknown }).profileId : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}): AppStore {
-  const client = createEtcdClient(api);
+  let started = 0;
+  const client = createEtcdClient(api, ({ namespace, request }) => {
+    const seq = ++started;
+    const profileId = CLUSTER_CALLS.has(namespace) ? profileOf(request) : undefined;
+    if (!profileId) return undefined;
+    return (r) => {
+      // `store` is built below, before any call can be made.
+      if (r.ok) store.getState().callSucceeded(profileId, seq);
+    };
+  });
   const now = opts.now ?? (() => Date.now());
-  return createStore<AppState>()((set, get) => {
+  const store: AppStore = createStore<AppState>()((set, get) => {
     const scope = createConnectionScope({ get, set: (state) => set(state) });
-    const deps: SliceDeps = { client, now, scope };
+    const deps: SliceDeps = { client, now, scope, callsStarted: () => started };
     return {
       activeProfileId: null,
       ...createShellSlice(set, get, deps),
@@ -47,4 +64,5 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createWorkflows(set, get, deps),
     };
   });
+  return store;
 }

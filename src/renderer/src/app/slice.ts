@@ -15,6 +15,8 @@ export interface SliceDeps {
   /** Clock, injectable for tests. */
   readonly now: () => number;
   readonly scope: ConnectionScope;
+  /** How many calls to main have started so far: orders a failure against later successes. */
+  readonly callsStarted: () => number;
 }
 
 /** Sets the slice's own fields only; anything else goes through the other slice's actions. */
@@ -40,6 +42,7 @@ export interface Notify {
   /**
    * Describe an error in the status bar, offering the follow-up its code suggests. Only for
    * failures with no place of their own (see ui/messages.ts); never also shown elsewhere.
+   * It belongs to the active profile; a later success there may resolve it (see `callSucceeded`).
    */
   notifyError(error: AppError, context: ErrorContext, handlers?: ErrorActionHandlers): void;
 }

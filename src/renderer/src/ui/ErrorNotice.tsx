@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AppError } from '../../../shared/result';
 import { Icon } from './Icon';
 import { ACTION_LABELS, describeError, type ErrorActionHandlers, type ErrorContext } from './messages';
@@ -14,6 +15,8 @@ export function ErrorNotice({
   onDismiss,
   testId,
   className,
+  id,
+  lead,
 }: {
   error: AppError;
   context: ErrorContext;
@@ -21,12 +24,16 @@ export function ErrorNotice({
   onDismiss?: () => void;
   testId?: string;
   className?: string;
+  id?: string;
+  /** Said before the error's sentence (what is on screen despite it, for example). */
+  lead?: ReactNode;
 }) {
   const d = describeError(error, context);
   const run = d.action ? handlers[d.action] : undefined;
   return (
-    <div className={`error-notice${className ? ` ${className}` : ''}`} role="alert" data-testid={testId} data-code={error.code}>
+    <div id={id} className={`error-notice${className ? ` ${className}` : ''}`} role="alert" data-testid={testId} data-code={error.code}>
       <div className="error-notice-text">
+        {lead}
         {d.title}
         {d.detail ? <div className="error-notice-detail">{d.detail}</div> : null}
       </div>

@@ -9,6 +9,14 @@ export function formatCount(n: number): string {
   return countFormat.format(n);
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A moment of today as a wall clock, local time: "12:03:04". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
 /** Bytes in binary units: "512 B", "1.5 KiB", "2.0 MiB". */
 export function formatSize(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '—';

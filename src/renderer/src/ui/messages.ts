@@ -11,6 +11,23 @@
 import type { AppError } from '../../../shared/result';
 import { formatSize } from './format';
 
+/** Errors that only say the cluster could not be reached: a later answer from it makes them stale. */
+const CONNECTIVITY: ReadonlySet<AppError['code']> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'NOT_CONNECTED']);
+
+/** True for an error that the cluster answering again resolves (a connection that is back). */
+export function resolvedByConnection(code: AppError['code']): boolean {
+  return CONNECTIVITY.has(code);
+}
+
+/**
+ * True for an error that any later successful call resolves: an outage, or a compaction (the
+ * next listing starts again from the start). Not a conflict, a refusal or an unknown outcome:
+ * those stay until the user acts on them.
+ */
+export function resolvedByAnswer(code: AppError['code']): boolean {
+  return CONNECTIVITY.has(code) || code === 'COMPACTED';
+}
+
 /** What the user was doing; shapes the wording. */
 export type Operation =
   | 'connect'

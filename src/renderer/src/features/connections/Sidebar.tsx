@@ -2,7 +2,7 @@ import type { Profile } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
-import { ConnectionDot, connectionLabel } from './ConnectionDot';
+import { ConnectionDot, connectionHealth } from './ConnectionDot';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
 export function Sidebar() {
@@ -49,6 +49,7 @@ export function Sidebar() {
 function ProfileItem({ profile }: { profile: Profile }) {
   const active = useAppStore((s) => s.activeProfileId === profile.id);
   const status = useAppStore((s) => s.statuses[profile.id]);
+  const health = connectionHealth(status);
   const switchProfile = useAppStore((s) => s.switchProfile);
   const openForm = useAppStore((s) => s.openProfileForm);
   const askConfirm = useAppStore((s) => s.askConfirm);
@@ -71,14 +72,14 @@ function ProfileItem({ profile }: { profile: Profile }) {
         className="profile-main"
         onClick={() => void switchProfile(profile.id)}
         aria-current={active ? 'true' : undefined}
-        title={`${profile.endpoints.join(', ')} — ${connectionLabel(status?.state)}`}
+        title={`${profile.endpoints.join(', ')} — ${health.description}`}
       >
         <span className="profile-color" style={{ background: profile.color ?? 'transparent' }} aria-hidden="true" />
         <span className="profile-text">
           <span className="profile-name">{profile.name}</span>
           <span className="profile-endpoint">{profile.endpoints[0] ?? ''}{profile.endpoints.length > 1 ? ` +${profile.endpoints.length - 1}` : ''}</span>
         </span>
-        <ConnectionDot state={status?.state} />
+        <ConnectionDot health={health} />
       </button>
       <span className="profile-actions">
         <button type="button" className="icon-button" onClick={() => openForm('edit', profile)} aria-label={`Edit profile ${profile.name}`} title="Edit">

@@ -7,6 +7,7 @@ import type { ProfileInput, TlsFilePurpose } from '../../../../shared/contract';
 import type { AppError, Result } from '../../../../shared/result';
 import type { ConnectionStatus, Profile, TestConnectionResult } from '../../../../shared/types';
 import type { Notify, SliceCreator } from '../../app/slice';
+import { resolvedByConnection } from '../../ui/messages';
 
 export type ProfileFormMode = 'add' | 'edit' | 'duplicate';
 
@@ -46,12 +47,9 @@ export interface ConnectionsSlice {
 }
 
 interface ConnectionsNeeds extends Notify {
-  readonly statusMessage: { readonly kind: string; readonly code?: AppError['code'] } | null;
+  readonly statusMessage: { readonly kind: string; readonly code?: AppError['code']; readonly profileId?: string } | null;
   switchProfile(profileId: string, opts?: { reconnect?: boolean }): Promise<void>;
 }
-
-/** Errors that only mean "could not reach the cluster"; a later successful call makes them stale. */
-const CONNECTIVITY: ReadonlySet<AppError['code']> = new Set(['UNAVAILABLE', 'TIMEOUT', 'NO_QUORUM', 'NOT_CONNECTED']);
 
 /** The settings a session is built from (mirrors main's rule for dropping a session on save). */
 const connectionKey = (p: Profile): string =>
@@ -145,9 +143,17 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice, ConnectionsN
     const prev = get().statuses[status.profileId];
     if (!authoritative && prev && prev.at > status.at) return; // out of order
     set((s) => ({ statuses: { ...s.statuses, [status.profileId]: status } }));
-    // The active cluster answers again: a status-bar "unreachable" message (and its Retry) is stale.
+    // The active cluster answers again: a status-bar "unreachable" message of it (and its Retry) is stale.
     const msg = get().statusMessage;
-    if (status.state === 'connected' && status.profileId === scope.profileId && msg?.kind === 'error' && msg.code && CONNECTIVITY.has(msg.code)) {
+    if (
+      status.state === 'connected' &&
+      status.members?.hasLeader !== false &&
+      status.profileId === scope.profileId &&
+      msg?.kind === 'error' &&
+      msg.code &&
+      resolvedByConnection(msg.code) &&
+      (msg.profileId === undefined || msg.profileId === status.profileId)
+    ) {
       get().clearStatus();
     }
   },

@@ -6,7 +6,7 @@ import { gridLayout, PANE_LIMITS, type GridColumn } from '../../app/layout';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatCount, formatSize } from '../../ui/format';
+import { formatClock, formatCount, formatSize } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
 import { Splitter } from '../../ui/Splitter';
@@ -58,6 +58,7 @@ export function KeyGrid({ width }: { width: number }) {
   const more = useAppStore((s) => s.more);
   const loading = useAppStore((s) => s.listLoading);
   const listError = useAppStore((s) => s.listError);
+  const stale = useAppStore((s) => s.listStale);
   const total = useAppStore((s) => s.total);
   const activeProfileId = useAppStore((s) => s.activeProfileId);
   const connState = useAppStore((s) => (s.activeProfileId ? s.statuses[s.activeProfileId]?.state : undefined));
@@ -120,6 +121,7 @@ export function KeyGrid({ width }: { width: number }) {
   return (
     <section className="key-pane" id="key-pane" aria-label="Keys" style={{ '--grid-columns': layout.template } as CSSProperties}>
       <GridControls />
+      <StaleListing />
       <div className="grid-header" role="row">
         <span role="columnheader" className="key-header">
           Key
@@ -140,10 +142,11 @@ export function KeyGrid({ width }: { width: number }) {
       </div>
       <div
         ref={scrollRef}
-        className="grid-scroll"
+        className={`grid-scroll${stale ? ' stale' : ''}`}
         data-testid="key-grid"
         role="grid"
-        aria-label="Keys"
+        aria-label={stale ? 'Keys (stale: the last listing, its reload failed)' : 'Keys'}
+        aria-describedby={stale ? STALE_NOTICE_ID : undefined}
         aria-rowcount={total ?? rows.length}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -334,27 +337,51 @@ function GridControls() {
   );
 }
 
-/** The listing's failure, the one place it is shown, with the follow-up its code suggests. */
-function ListingError() {
-  const error = useAppStore((s) => s.listError);
+/** What a listing failure says and offers, wherever the grid shows it. */
+function useListingErrorProps() {
   const profile = useAppStore((s) => s.activeProfile());
   const retryListing = useAppStore((s) => s.retryListing);
   const reloadKeys = useAppStore((s) => s.reloadKeys);
   const reconnect = useAppStore((s) => s.reconnect);
   const openProfileForm = useAppStore((s) => s.openProfileForm);
-  if (!error) return null;
+  return {
+    context: { op: 'list' as const, profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs },
+    handlers: {
+      retry: () => void retryListing(),
+      reload: () => void reloadKeys(),
+      reconnect: () => void reconnect(),
+      ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
+    },
+  };
+}
+
+/** The listing's failure, the one place it is shown, with the follow-up its code suggests (a failed reload: StaleListing). */
+function ListingError() {
+  const error = useAppStore((s) => s.listError);
+  const stale = useAppStore((s) => s.listStale);
+  const props = useListingErrorProps();
+  if (!error || stale) return null;
+  return <ErrorNotice error={error} {...props} testId="listing-error" className="grid-error" />;
+}
+
+const STALE_NOTICE_ID = 'listing-stale-notice';
+
+/** A reload failed and the last listing stayed: said above the rows, once, with why and the follow-up. */
+function StaleListing() {
+  const error = useAppStore((s) => s.listError);
+  const stale = useAppStore((s) => s.listStale);
+  const listedAt = useAppStore((s) => s.listedAt);
+  const props = useListingErrorProps();
+  if (!error || !stale) return null;
+  const when = listedAt !== null ? ` (read at ${formatClock(listedAt)})` : '';
   return (
     <ErrorNotice
       error={error}
-      context={{ op: 'list', profileName: profile?.name, username: profile?.username, deadlineMs: profile?.deadlineMs }}
-      handlers={{
-        retry: () => void retryListing(),
-        reload: () => void reloadKeys(),
-        reconnect: () => void reconnect(),
-        ...(profile ? { 'edit-profile': () => openProfileForm('edit', profile) } : {}),
-      }}
-      testId="listing-error"
-      className="grid-error"
+      {...props}
+      id={STALE_NOTICE_ID}
+      lead={<strong className="stale-lead">Showing the last listing{when}: reload failed — </strong>}
+      testId="listing-stale"
+      className="grid-stale"
     />
   );
 }
@@ -395,12 +422,22 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
   const more = useAppStore((s) => s.more);
   const loading = useAppStore((s) => s.listLoading);
   const listError = useAppStore((s) => s.listError);
+  const stale = useAppStore((s) => s.listStale);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
   const connected = useAppStore((s) => s.activeProfileId !== null);
   if (!connected) return <div className="grid-footer" />;
+  // A stale listing's count is what that listing held, and says so.
+  const count =
+    total !== null
+      ? `${formatCount(total)} ${total === 1 ? 'key' : 'keys'}${stale ? ' (stale)' : ''}`
+      : stale
+        ? 'Count unknown (stale)'
+        : loading || counting
+          ? 'Counting…'
+          : '—';
   return (
     <div className="grid-footer" data-testid="grid-footer">
-      <span data-testid="key-count">{total !== null ? `${formatCount(total)} ${total === 1 ? 'key' : 'keys'}` : loading || counting ? 'Counting…' : '—'}</span>
+      <span data-testid="key-count">{count}</span>
       <span className="muted">loaded {formatCount(loaded)}</span>
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
       {loading ? <span className="muted">loading…</span> : null}

@@ -2,6 +2,11 @@
  * The key listing: a server-side prefix, pages pinned to the first page's revision, and a quick
  * filter over what is loaded. Writes elsewhere reflect themselves here through upsertRow/removeRow.
  * A failed listing is kept in `listError`, which the grid shows (and nothing else does).
+ *
+ * A reload of the same prefix keeps the rows on screen until its answer arrives. When it fails,
+ * the last listing stays, marked stale (`listStale`, with `listedAt` saying when it was read),
+ * instead of emptying the grid; the next successful reload replaces it. A listing of another
+ * prefix (or another connection: the scope resets it) never shows under this one.
  */
 import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
@@ -27,6 +32,12 @@ export interface KeysSlice {
   counting: boolean;
   listLoading: boolean;
   listError: AppError | null;
+  /** The rows are the last listing, kept after a reload failed (`listError` says why). */
+  listStale: boolean;
+  /** When the listing on screen was read (its first page arrived), ms since epoch; null when none. */
+  listedAt: number | null;
+  /** The prefix the rows on screen were listed with; null when none was listed yet. */
+  listedPrefix: string | null;
   /** Client-side filter over loaded keys. */
   filter: string;
   /** Bumped to ask the quick filter to take focus. */
@@ -37,7 +48,7 @@ export interface KeysSlice {
   focusFilter(): void;
   reloadKeys(): Promise<void>;
   loadNextPage(): Promise<void>;
-  /** Try the failed part again: the next page when some are loaded, else the whole listing. */
+  /** Try the failed part again: the next page when some are loaded, else (or after a failed reload) the whole listing. */
   retryListing(): Promise<void>;
 
   /** Reflect a write in the loaded rows (insert if it falls inside the loaded range). */
@@ -55,10 +66,13 @@ const initialKeys = () => ({
   counting: false,
   listLoading: false,
   listError: null,
+  listStale: false,
+  listedAt: null,
+  listedPrefix: null,
   filter: '',
 });
 
-export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, scope }) => {
+export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, scope, now }) => {
   scope.own({ reset: () => set(initialKeys()) });
   // A reload or prefix change replaces the listing: pages of the previous one are dropped.
   const listing = scope.sequence();
@@ -84,14 +98,18 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     async reloadKeys() {
       const guard = listing.begin();
       if (!guard) return;
-      const { prefix, filter } = get();
-      set({ ...initialKeys(), filter, listLoading: true });
+      const { prefix, filter, listedPrefix } = get();
+      // The rows of this prefix stay while it is listed again (and after, marked stale, if that
+      // fails); another prefix's rows go at once. A count still on its way is for the listing
+      // being replaced: its answer will be dropped.
+      const keep = listedPrefix === prefix;
+      set(keep ? { listLoading: true, counting: false } : { ...initialKeys(), filter, listLoading: true });
       const r = await guard.wait(
         client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision: 0, previewBytes: PREVIEW_BYTES }),
       );
       if (!r) return;
       if (!r.ok) {
-        set({ listLoading: false, listError: r.error });
+        set({ listLoading: false, listError: r.error, listStale: keep });
         return;
       }
       const page = r.value;
@@ -103,6 +121,9 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
         total: page.more ? null : page.items.length,
         listLoading: false,
         listError: null,
+        listStale: false,
+        listedAt: now(),
+        listedPrefix: prefix,
       });
       // The exact total, at the listing's revision, arrives on its own: etcd walks its index to
       // count, so the first rows are not held back by it. A failed count only leaves it unknown.
@@ -146,7 +167,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
 
     async retryListing() {
       const s = get();
-      if (s.items.length > 0 && s.more) {
+      if (!s.listStale && s.items.length > 0 && s.more) {
         set({ listError: null });
         await get().loadNextPage();
       } else {
