@@ -58,6 +58,11 @@ export const NEVER_SENT_MESSAGES = [
   { text: 'Failed to connect', source: 'grpc-js', why: 'no transport: the connection closed before the HTTP/2 handshake' },
   // grpc-js: deadline text when the call was still waiting for a transport ("...,Waiting for LB pick").
   { text: 'Waiting for LB pick', source: 'grpc-js', why: 'no transport: the deadline passed before a connection was picked' },
+  // grpc-js: the channel was closed (etcd3 resets a member's clients after a failure) while the
+  // call still waited for a transport, or a call was made on a closed channel.
+  { text: 'Channel closed before call started', source: 'grpc-js', why: 'the channel closed while the call waited for a transport' },
+  { text: 'Channel has been shut down', source: 'grpc-js', why: 'the call was made on a closed channel' },
+  { text: 'Connection closed before starting HTTP/2 handshake', source: 'grpc-js', why: 'no transport: the connection closed before the HTTP/2 handshake' },
   // grpc-js DNS resolver: "Name resolution failed for target dns:host:port".
   { text: 'Name resolution failed', source: 'grpc-js', why: 'name not resolved: no address to connect to' },
   // Node (libuv / dns) codes that grpc-js quotes as the last connection error.
