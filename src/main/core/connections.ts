@@ -174,7 +174,6 @@ export class Connections {
     entry.stop();
     entry.monitor?.stop();
     const ended = entry.tasks.endAll(error ?? { code: 'NOT_CONNECTED', message: 'The connection was closed.' });
-    entry.cluster.close();
     entry.session.close();
     const status: ConnectionStatus = { profileId, state: 'disconnected', at: Date.now(), ...(error ? { error } : {}) };
     this.events.status(status);

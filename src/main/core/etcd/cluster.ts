@@ -68,8 +68,6 @@ export class ClusterService {
     };
   }
 
-  /** Nothing of its own to release: member clients belong to the session. */
-  close(): void {}
 }
 
 const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });

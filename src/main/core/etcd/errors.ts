@@ -355,7 +355,7 @@ function connectionProblem(m: string): string {
 }
 
 /** Why a cluster could not be reached, in words, from the failure's text. */
-export function unreachableReason(err: unknown, m: string): string {
+function unreachableReason(err: unknown, m: string): string {
   if (isBrokenCircuitError(err)) return 'it failed several times just now, so the app waits a few seconds before trying it again';
   if (/ECONNREFUSED/.test(m)) return 'nothing is listening there (connection refused)';
   if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/.test(m)) return 'the host name could not be resolved';
