@@ -119,6 +119,8 @@ export interface PutResult {
   readonly revision: number;
   /** True when the key did not exist before. */
   readonly created: boolean;
+  /** The lease the key is attached to after the write, when the put chose one (decimal id; "0" = none). */
+  readonly lease?: string;
 }
 
 export interface DeleteResult {
@@ -193,4 +195,134 @@ export interface SubscriptionInfo {
   readonly kind: string;
   readonly state: 'open' | 'ended';
   readonly error?: AppError;
+}
+
+// ---------- watch ----------
+
+/**
+ * The last state of one key in a watch batch. A `put` carries the key's meta, its size and a
+ * preview (grid watches) or its whole value (key watches); a `delete` carries the revision of
+ * the delete as `modRevision` and the meta of the value that was deleted.
+ */
+export interface WatchChange extends KeyMeta {
+  readonly type: 'put' | 'delete';
+  readonly key: Bytes;
+  /** put: the new value's size in bytes; delete: the deleted value's size (when etcd sent it). */
+  readonly size?: number;
+  /** Grid watches: the first `previewBytes` bytes of the new value. */
+  readonly preview?: Bytes;
+  readonly truncated?: boolean;
+  /** Key watches only: the whole new value. */
+  readonly value?: Bytes;
+}
+
+/**
+ * What a watch subscription pushes: the changes since the previous batch, coalesced in main
+ * (one entry per key, the last state wins, in revision order), at most one batch per flush
+ * interval.
+ */
+export interface WatchBatch {
+  readonly profileId: string;
+  readonly subscriptionId: string;
+  readonly changes: readonly WatchChange[];
+  /** Every change up to this revision has been delivered (etcd's header revision). */
+  readonly revision: number;
+  /**
+   * Changes were lost (the revision to resume from was compacted) or etcd cancelled the watch:
+   * the watch goes on from `revision`, and whoever holds a listing must list again.
+   */
+  readonly resync?: { readonly reason: 'compacted' | 'cancelled'; readonly compactRevision?: number; readonly message: string };
+  /**
+   * The stream broke and is being resumed on another member from the last revision seen
+   * ('reconnecting'), or is delivering again ('live'). Absent when nothing changed.
+   */
+  readonly state?: 'live' | 'reconnecting';
+}
+
+// ---------- history ----------
+
+/** One revision of a key (etcd keeps revisions, not times). */
+export interface KeyVersion extends KeyMeta {
+  /** Value size in bytes, when it was read. */
+  readonly size?: number;
+  /** True for the version of a generation that was deleted afterwards (`deletedAt` says when). */
+  readonly deletedAt?: number;
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  readonly versions: readonly KeyVersion[];
+  /** Pass as `before` to read the next (older) page; null when the history ends here. */
+  readonly next: number | null;
+  /** The history goes further back than etcd keeps: revisions at or below this were compacted. */
+  readonly compactedAt?: number;
+  /** The revision this page was read at. */
+  readonly revision: number;
+}
+
+export interface DeletedKey {
+  readonly key: Bytes;
+  /** The revision of the delete. */
+  readonly deletedAt: number;
+  /** The value as it was just before the delete. */
+  readonly last: KeyMeta & { readonly size: number; readonly preview: Bytes; readonly truncated: boolean };
+  /** The key exists again now (created after the delete). */
+  readonly recreated: boolean;
+}
+
+export interface DeletedPage {
+  readonly items: readonly DeletedKey[];
+  /** More deletes follow: pass `next` as `sinceRevision` to read on. Null when done. */
+  readonly next: number | null;
+  readonly revision: number;
+}
+
+export interface RevisionBounds {
+  /** The cluster's current revision. */
+  readonly current: number;
+  /** Revisions at or below this were compacted away (0 = nothing compacted). */
+  readonly compacted: number;
+}
+
+// ---------- leases ----------
+
+/** Lease ids cross IPC as decimal strings of int64 (the UI prints them in hex like etcdctl). */
+export interface LeaseInfo {
+  readonly id: string;
+  /** TTL it was granted with, in seconds. */
+  readonly grantedTtl: number;
+  /** Seconds left; -1 when it has expired or was revoked. */
+  readonly ttl: number;
+  /** How many keys are attached. */
+  readonly keyCount: number;
+}
+
+export interface LeaseDetail extends LeaseInfo {
+  /** The attached keys (at most the requested number). */
+  readonly keys: readonly Bytes[];
+}
+
+export interface LeasePage {
+  readonly items: readonly LeaseInfo[];
+  /** How many leases the cluster holds. */
+  readonly total: number;
+}
+
+export interface LeaseGrantResult {
+  readonly id: string;
+  readonly ttl: number;
+}
+
+export interface LeaseRevokeResult {
+  readonly revision: number;
+}
+
+/** What a keep-alive subscription pushes after each answer from etcd. */
+export interface LeaseKeepAliveEvent {
+  readonly profileId: string;
+  readonly subscriptionId: string;
+  readonly id: string;
+  /** Seconds left after this renewal; -1 when the lease no longer exists (the subscription then ends). */
+  readonly ttl: number;
+  readonly at: number;
 }

@@ -1,6 +1,6 @@
 /** Main → renderer push events, and the commands of the native menu. */
 import { z } from 'zod';
-import type { ConnectionStatus, JobInfo, SubscriptionInfo } from '../types';
+import type { ConnectionStatus, JobInfo, LeaseKeepAliveEvent, SubscriptionInfo, WatchBatch } from '../types';
 import { event, returns } from './define';
 
 /** What the native menu (or its accelerators) can ask the window to do. */
@@ -30,5 +30,15 @@ export const events = {
     payload: returns<SubscriptionInfo>(),
     check: z.looseObject({ ...owned, subscriptionId: z.string(), kind: z.string(), state: z.enum(['open', 'ended']) }),
     doc: 'A subscription opened or ended.',
+  }),
+  watch: event({
+    payload: returns<WatchBatch>(),
+    check: z.looseObject({ ...owned, subscriptionId: z.string(), revision: z.number(), changes: z.array(z.looseObject({ type: z.enum(['put', 'delete']) })) }),
+    doc: 'Changes seen by a watch subscription, coalesced (one entry per key), with the revision delivered up to.',
+  }),
+  'lease-keepalive': event({
+    payload: returns<LeaseKeepAliveEvent>(),
+    check: z.looseObject({ ...owned, subscriptionId: z.string(), id: z.string(), ttl: z.number() }),
+    doc: 'A keep-alive subscription renewed its lease (or found it gone).',
   }),
 };

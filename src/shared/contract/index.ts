@@ -11,10 +11,13 @@ import { connection } from './connection';
 import type { ChannelDef, Effect, EventDef, Input, Returns } from './define';
 import { events } from './events';
 import { jobs, subscriptions } from './jobs';
+import { history } from './history';
 import { kv } from './kv';
+import { leases } from './leases';
 import { profiles } from './profiles';
+import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, cluster, jobs, subscriptions, app };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -89,6 +92,11 @@ export type { ChannelDef, Effect, EventDef } from './define';
 export { MENU_COMMANDS, type MenuCommand } from './events';
 export type { ProfileRef } from './schemas';
 export type { ChooseFileRequest, ProfileInput, TlsFilePurpose } from './profiles';
-export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest } from './kv';
+export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest, LeaseChoice } from './kv';
+export type { WatchPrefixRequest, WatchKeyRequest } from './watch';
+export type { VersionsRequest, AtRevisionRequest, DeletedRequest, RestoreRequest } from './history';
+export { HISTORY_PAGE_MAX, DELETED_PAGE_MAX } from './history';
+export type { LeaseListRequest, LeaseRef, LeaseDetailRequest, GrantRequest } from './leases';
+export { LEASE_PAGE_MAX, LEASE_KEYS_MAX, LEASE_TTL_MAX } from './leases';
 export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';

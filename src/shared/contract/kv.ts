@@ -2,7 +2,20 @@ import { z } from 'zod';
 import type { CountResult, DeleteResult, KeyValue, Page, PutResult } from '../types';
 import { channel, returns, type Input } from './define';
 import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX } from './limits';
-import { key, profileId, revision, value } from './schemas';
+import { key, leaseId, profileId, revision, value } from './schemas';
+
+/**
+ * What a put does to the key's lease. Absent = `keep`: an existing key keeps its lease, a new key
+ * gets none. Any other choice is explicit: `none` detaches, `attach` an existing lease, `grant` a
+ * new lease with this TTL (seconds) granted just before the write.
+ */
+export const leaseChoice = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('keep') }).strict(),
+  z.object({ mode: z.literal('none') }).strict(),
+  z.object({ mode: z.literal('attach'), id: leaseId.refine((s) => s !== '0', 'lease 0 means no lease') }).strict(),
+  z.object({ mode: z.literal('grant'), ttl: z.number().int().min(1).max(100 * 365 * 24 * 3600) }).strict(),
+]);
+export type LeaseChoice = Input<typeof leaseChoice>;
 
 export const listRequest = z
   .object({
@@ -33,6 +46,7 @@ export const putRequest = z
     value,
     /** Compare-and-swap on the mod revision the caller last saw; 0 = must not exist yet; absent = unconditional. */
     expectedModRevision: revision.optional(),
+    lease: leaseChoice.optional(),
   })
   .strict();
 export type PutRequest = Input<typeof putRequest>;

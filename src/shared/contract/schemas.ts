@@ -31,6 +31,12 @@ export const key = bytes(KEY_FIELD_MAX);
 export const value = bytes(VALUE_FIELD_MAX);
 export const profileId = z.string().min(1).max(200);
 export const revision = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const INT64_MAX = 2n ** 63n - 1n;
+/** A lease id: a decimal int64 string ("0" = no lease). The UI shows it in hex, as etcdctl prints it. */
+export const leaseId = z
+  .string()
+  .regex(/^[0-9]{1,19}$/, 'a lease id is a decimal number')
+  .refine((s) => BigInt(s) <= INT64_MAX, 'a lease id fits in 63 bits');
 /** Requests that only name a profile. */
 export const profileRef = z.object({ profileId }).strict();
 export type ProfileRef = Input<typeof profileRef>;

@@ -176,6 +176,21 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('kv:delete', { profileId: good, key: utf8(`${CANARY.prefix}a`) });
     await failsWith('NOT_CONNECTED', 'kv:get', { profileId: `${good}-nope`, key: utf8(CANARY.key) });
 
+    // watch, history, leases (issue 11): each feature turns its `call` into `ok`/`failsWith` as it lands
+    await call('watch:prefix', { profileId: good, prefix: utf8(CANARY.prefix), startRevision: (put.revision as number) + 1 });
+    await call('watch:key', { profileId: good, key: utf8(CANARY.key), startRevision: (put.revision as number) + 1 });
+    await call('history:bounds', { profileId: good });
+    await call('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
+    await call('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
+    await call('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
+    await call('history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
+    await call('leases:list', { profileId: good, offset: 0, limit: 10 });
+    await call('leases:grant', { profileId: good, ttl: 60 });
+    await call('leases:detail', { profileId: good, id: '1', keysLimit: 10 });
+    await call('leases:keepAliveOnce', { profileId: good, id: '1' });
+    await call('leases:keepAlive', { profileId: good, id: '1' });
+    await call('leases:revoke', { profileId: good, id: '1' });
+
     // the cluster, jobs and subscriptions (handles that do not exist)
     await ok('cluster:status', { profileId: good });
     await ok('jobs:list', { profileId: good });

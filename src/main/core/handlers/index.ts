@@ -17,9 +17,12 @@ import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
 import type { HandlerDeps } from './deps';
 import { jobHandlers, subscriptionHandlers } from './jobs';
+import { historyHandlers } from './history';
 import { kvHandlers } from './kv';
+import { leaseHandlers } from './leases';
 import { profileHandlers } from './profiles';
 import type { DomainHandlers, HandlerContext } from './types';
+import { watchHandlers } from './watch';
 
 export type { HandlerDeps } from './deps';
 
@@ -82,6 +85,9 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     profiles: profileHandlers(ctx),
     connection: connectionHandlers(ctx),
     kv: kvHandlers(ctx),
+    watch: watchHandlers(ctx),
+    history: historyHandlers(ctx),
+    leases: leaseHandlers(ctx),
     cluster: clusterHandlers(ctx),
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
