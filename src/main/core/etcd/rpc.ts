@@ -23,8 +23,18 @@ import {
   Etcd3,
   EtcdInvalidAuthTokenError,
   GRPCUnavailableError,
+  type IDuplexStream,
   type IHashKVRequest,
   type IHashKVResponse,
+  type ILeaseGrantRequest,
+  type ILeaseGrantResponse,
+  type ILeaseKeepAliveRequest,
+  type ILeaseKeepAliveResponse,
+  type ILeaseLeasesResponse,
+  type ILeaseRevokeRequest,
+  type ILeaseRevokeResponse,
+  type ILeaseTimeToLiveRequest,
+  type ILeaseTimeToLiveResponse,
   type IMemberListResponse,
   type IOptions,
   type IRangeRequest,
@@ -32,6 +42,8 @@ import {
   type IStatusResponse,
   type ITxnRequest,
   type ITxnResponse,
+  type IWatchRequest,
+  type IWatchResponse,
 } from 'etcd3';
 import { type BufferPage, decodeRangeResponse, encodeRangeRequest, type RangeReq } from './range-page';
 
@@ -117,6 +129,42 @@ export class EtcdRpc {
    */
   hashKv(req: IHashKVRequest = {}): Promise<IHashKVResponse> {
     return this.#client.maintenance.hashKV(req);
+  }
+
+  /** Lease.LeaseGrant: `ID` 0 lets etcd choose the id. */
+  leaseGrant(req: ILeaseGrantRequest): Promise<ILeaseGrantResponse> {
+    return this.#client.leaseClient.leaseGrant(req);
+  }
+
+  /** Lease.LeaseRevoke: the lease and every key attached to it are deleted. */
+  leaseRevoke(req: ILeaseRevokeRequest): Promise<ILeaseRevokeResponse> {
+    return this.#client.leaseClient.leaseRevoke(req);
+  }
+
+  /** Lease.LeaseTimeToLive: granted and remaining TTL (-1 when gone), keys when asked. */
+  leaseTimeToLive(req: ILeaseTimeToLiveRequest): Promise<ILeaseTimeToLiveResponse> {
+    return this.#client.leaseClient.leaseTimeToLive(req);
+  }
+
+  /** Lease.LeaseLeases: every lease id of the cluster, in one answer. */
+  leaseLeases(): Promise<ILeaseLeasesResponse> {
+    return this.#client.leaseClient.leaseLeases();
+  }
+
+  /**
+   * A Lease.LeaseKeepAlive stream on this member (no deadline: streams live until closed).
+   * etcd3's own `Lease` class cannot renew a lease it did not grant; this stream can.
+   */
+  leaseKeepAlive(): Promise<IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse>> {
+    return this.#client.leaseClient.leaseKeepAlive();
+  }
+
+  /**
+   * A Watch stream on this member (no deadline). Used directly rather than through etcd3's
+   * WatchBuilder, which drops `compact_revision` and cannot ask for progress.
+   */
+  watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
+    return this.#client.watchClient.watch();
   }
 
   /**

@@ -52,10 +52,19 @@ export interface CallOutcome {
   readonly error?: AppError;
 }
 
-/** The RPCs services call (inside `run`); each one is routed to a member by the session. */
-export type SessionRpc = Pick<EtcdRpc, 'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv'>;
+/** One member a stream can be opened on. */
+export interface StreamTarget {
+  readonly endpoint: string;
+  readonly rpc: Pick<EtcdRpc, 'watch' | 'leaseKeepAlive'>;
+}
 
-type Service = 'KV' | 'Maintenance' | 'Cluster';
+/** The RPCs services call (inside `run`); each one is routed to a member by the session. */
+export type SessionRpc = Pick<
+  EtcdRpc,
+  'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv' | 'leaseGrant' | 'leaseRevoke' | 'leaseTimeToLive' | 'leaseLeases'
+>;
+
+type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster';
 
 interface Failed {
   readonly member: Member;
@@ -126,6 +135,10 @@ export class EtcdSession {
       status: () => this.route('Maintenance', 'read', (r) => r.status()),
       memberList: () => this.route('Cluster', 'read', (r) => r.memberList()),
       hashKv: (req) => this.route('Maintenance', 'read', (r) => r.hashKv(req)),
+      leaseGrant: (req) => this.route('Lease', 'write', (r) => r.leaseGrant(req)),
+      leaseRevoke: (req) => this.route('Lease', 'write', (r) => r.leaseRevoke(req)),
+      leaseTimeToLive: (req) => this.route('Lease', 'read', (r) => r.leaseTimeToLive(req)),
+      leaseLeases: () => this.route('Lease', 'read', (r) => r.leaseLeases()),
     };
   }
 
@@ -197,6 +210,16 @@ export class EtcdSession {
     );
   }
 
+  /**
+   * Where to open a stream (watch, lease keep-alive), best first: healthy voters in turn, then the
+   * avoided ones. Streams have no deadline: their owners detect a silent member (keepalive pings,
+   * progress requests) and move to the next target themselves.
+   */
+  streamTargets(): readonly StreamTarget[] {
+    if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
+    return readOrder(this.members, this.turn++).map((m) => ({ endpoint: m.endpoint, rpc: m.rpc }));
+  }
+
   /** Status of one of the profile's endpoints (the cluster view); AppFailure when it does not answer. */
   async memberStatus(endpoint: string): Promise<IStatusResponse> {
     const m = this.members.find((x) => x.endpoint === endpoint);
@@ -229,7 +252,7 @@ export class EtcdSession {
   private async route<T>(service: Service, kindOutsideRun: OpKind, call: (rpc: EtcdRpc) => Promise<T>): Promise<T> {
     const op = this.ops.getStore() ?? this.newOp(kindOutsideRun);
     if (this.closed) throw new ClientClosedError(service);
-    const requireLeader = service === 'KV';
+    const requireLeader = service === 'KV' || service === 'Lease';
     return op.kind === 'write' ? this.routeWrite(op, requireLeader, call) : this.routeRead(op, requireLeader, call);
   }
 
@@ -523,7 +546,7 @@ export class EtcdSession {
         const a = this.attempts.getStore();
         if (!a) return { deadline: Date.now() + this.config.deadlineMs };
         if (ctx.service !== 'Auth') a.sent = true;
-        return a.requireLeader && ctx.service === 'KV' ? { deadline: a.deadline, interceptors: [this.hasLeader] } : { deadline: a.deadline };
+        return a.requireLeader && (ctx.service === 'KV' || ctx.service === 'Lease') ? { deadline: a.deadline, interceptors: [this.hasLeader] } : { deadline: a.deadline };
       },
       // No retries and no breaker inside etcd3: the session routes and retries (see the class).
       faultHandling: { host: () => noop, global: noop },
