@@ -118,7 +118,7 @@ describe('commands', () => {
     const dispatch = createCommandDispatcher(store, 300, () => t);
     let toggles = 0;
     store.subscribe((s, p) => {
-      if (s.clusterViewOpen !== p.clusterViewOpen) toggles++;
+      if (s.view !== p.view) toggles++;
     });
     dispatch('cluster-view', 'keyboard');
     t += 50;

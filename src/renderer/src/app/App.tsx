@@ -3,7 +3,9 @@ import { ClusterView } from '../features/cluster/ClusterView';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
 import { ValuePanel } from '../features/editor/ValuePanel';
+import { DeletedView } from '../features/history/DeletedView';
 import { KeyGrid } from '../features/keys/KeyGrid';
+import { LeasesView } from '../features/leases/LeasesView';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
 import { Toasts } from '../features/notifications/Toasts';
 import { Splitter } from '../ui/Splitter';
@@ -19,7 +21,7 @@ import { useWindowWidth } from './use-window-width';
 export function App() {
   const store = useAppStoreApi();
   const scheme = useColorScheme();
-  const clusterViewOpen = useAppStore((s) => s.clusterViewOpen);
+  const view = useAppStore((s) => s.view);
   const dispatch = useMemo(() => createCommandDispatcher(store), [store]);
   const panes = useAppStore((s) => s.panes);
   const setPanes = useAppStore((s) => s.setPanes);
@@ -62,8 +64,12 @@ export function App() {
           onChange={(sidebar) => setPanes({ sidebar, value: fitted.value })}
           controls="sidebar"
         />
-        {clusterViewOpen ? (
+        {view === 'cluster' ? (
           <ClusterView />
+        ) : view === 'leases' ? (
+          <LeasesView />
+        ) : view === 'deleted' ? (
+          <DeletedView />
         ) : (
           <>
             <KeyGrid width={fitted.grid} />

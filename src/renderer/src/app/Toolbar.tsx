@@ -28,7 +28,7 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const connected = useAppStore((s) => s.activeProfileId !== null);
   const hasKey = useAppStore((s) => s.selectedKey !== null && s.editorStatus !== 'missing');
   const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing') && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
-  const clusterOpen = useAppStore((s) => s.clusterViewOpen);
+  const clusterOpen = useAppStore((s) => s.view === 'cluster');
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
 

@@ -30,7 +30,7 @@ export type AppState = ScopeState &
 export type AppStore = StoreApi<AppState>;
 
 /** Calls that show the cluster answering for a profile: a success resolves that profile's outage in the status bar. */
-const CLUSTER_CALLS: ReadonlySet<string> = new Set(['kv', 'cluster']);
+const CLUSTER_CALLS: ReadonlySet<string> = new Set(['kv', 'watch', 'history', 'leases', 'cluster']);
 
 function profileOf(request: unknown): string | undefined {
   const id = typeof request === 'object' && request !== null ? (request as { profileId?: unknown }).profileId : undefined;

@@ -5,13 +5,22 @@ import type { Confirm, ConfirmRequest, SliceCreator } from './slice';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
+/** What the main area shows next to the sidebar: the key grid (with the value panel) or one of the other views. */
+export type MainView = 'keys' | 'cluster' | 'leases' | 'deleted';
+
 export interface ShellSlice extends Confirm {
   confirm: ConfirmRequest | null;
   theme: ThemeChoice;
   /** The pane sizes people chose (app/layout.ts fits them to the window). */
   panes: PaneSizes;
+  /** The main area's view; it stays across connection switches and shows the next cluster. */
+  view: MainView;
 
   resolveConfirm(confirmed: boolean): void;
+  /** Show a view in the main area. */
+  showView(view: MainView): void;
+  /** Show a view, or go back to the keys when it is already shown. */
+  toggleView(view: MainView): void;
   setTheme(theme: ThemeChoice): void;
   /** Remember pane sizes (each kept within its pane's limits). */
   setPanes(panes: Partial<PaneSizes>): void;
@@ -31,6 +40,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
   confirm: null,
   theme: 'system',
   panes: DEFAULT_PANES,
+  view: 'keys',
 
   askConfirm(req) {
     set({ confirm: req });
@@ -42,6 +52,14 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
     set({ confirm: null });
     if (confirmed) req.onConfirm();
     else req.onCancel?.();
+  },
+
+  showView(view) {
+    if (get().view !== view) set({ view });
+  },
+
+  toggleView(view) {
+    set({ view: get().view === view ? 'keys' : view });
   },
 
   setTheme(theme) {

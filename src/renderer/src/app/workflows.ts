@@ -12,6 +12,7 @@ import type { KeysSlice } from '../features/keys/keys-slice';
 import { keyLabel } from '../ui/format';
 import { sameKey } from '../ui/key-order';
 import type { ScopeGuard } from './scope';
+import type { ShellSlice } from './shell-slice';
 import type { Confirm, Notify, SliceCreator } from './slice';
 
 export interface Workflows {
@@ -31,7 +32,7 @@ export interface Workflows {
   goToFilter(): void;
 }
 
-type WorkflowNeeds = ConnectionsSlice & KeysSlice & EditorSlice & ClusterSlice & Notify & Confirm;
+type WorkflowNeeds = ConnectionsSlice & KeysSlice & EditorSlice & ClusterSlice & Notify & Confirm & Pick<ShellSlice, 'view' | 'showView'>;
 
 export const createWorkflows: SliceCreator<Workflows, WorkflowNeeds> = (_set, get, { client, scope, now }) => {
   /** Disconnects sent and not answered yet, per profile. */
@@ -214,7 +215,7 @@ export const createWorkflows: SliceCreator<Workflows, WorkflowNeeds> = (_set, ge
     },
 
     goToFilter() {
-      get().toggleClusterView(false);
+      get().showView('keys');
       get().focusFilter();
     },
   };

@@ -3,10 +3,10 @@
  */
 import type { AppError } from '../../../../shared/result';
 import type { ClusterStatus } from '../../../../shared/types';
+import type { MainView } from '../../app/shell-slice';
 import type { SliceCreator } from '../../app/slice';
 
 export interface ClusterSlice {
-  clusterViewOpen: boolean;
   clusterStatus: ClusterStatus | null;
   /** A status request is in flight. */
   clusterLoading: boolean;
@@ -19,12 +19,16 @@ export interface ClusterSlice {
 
 const initialCluster = () => ({ clusterStatus: null, clusterLoading: false, clusterError: null });
 
-export const createClusterSlice: SliceCreator<ClusterSlice> = (set, get, { client, scope }) => {
+interface ClusterNeeds {
+  readonly view: MainView;
+  showView(view: MainView): void;
+}
+
+export const createClusterSlice: SliceCreator<ClusterSlice, ClusterNeeds> = (set, get, { client, scope }) => {
   // The panel stays open across a switch and shows the next cluster.
   scope.own({ reset: () => set(initialCluster()) });
 
   return {
-    clusterViewOpen: false,
     ...initialCluster(),
 
     async loadClusterStatus() {
@@ -39,8 +43,9 @@ export const createClusterSlice: SliceCreator<ClusterSlice> = (set, get, { clien
     },
 
     toggleClusterView(open) {
-      const next = open ?? !get().clusterViewOpen;
-      set({ clusterViewOpen: next });
+      const next = open ?? get().view !== 'cluster';
+      if (!next && get().view !== 'cluster') return;
+      get().showView(next ? 'cluster' : 'keys');
       if (next) void get().loadClusterStatus();
     },
   };
