@@ -12,6 +12,7 @@ import { createEditorSlice, type EditorSlice } from '../features/editor/editor-s
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
+import { createFeeds } from './feeds';
 import { createConnectionScope, type ScopeState } from './scope';
 import { createShellSlice, type ShellSlice } from './shell-slice';
 import type { SliceDeps } from './slice';
@@ -51,7 +52,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
   const now = opts.now ?? (() => Date.now());
   const store: AppStore = createStore<AppState>()((set, get) => {
     const scope = createConnectionScope({ get, set: (state) => set(state) });
-    const deps: SliceDeps = { client, now, scope, callsStarted: () => started };
+    const deps: SliceDeps = { client, now, scope, callsStarted: () => started, feeds: createFeeds(client, scope, now) };
     return {
       activeProfileId: null,
       ...createShellSlice(set, get, deps),

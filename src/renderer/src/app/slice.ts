@@ -8,6 +8,7 @@
 import type { AppError } from '../../../shared/result';
 import type { EtcdClient } from '../api/etcd-client';
 import type { ErrorActionHandlers, ErrorContext } from '../ui/messages';
+import type { Feeds } from './feeds';
 import type { ConnectionScope } from './scope';
 
 export interface SliceDeps {
@@ -17,6 +18,8 @@ export interface SliceDeps {
   readonly scope: ConnectionScope;
   /** How many calls to main have started so far: orders a failure against later successes. */
   readonly callsStarted: () => number;
+  /** Live feeds (watch, keep-alive): opened here, routed by subscription id, closed with the scope. */
+  readonly feeds: Feeds;
 }
 
 /** Sets the slice's own fields only; anything else goes through the other slice's actions. */
