@@ -80,7 +80,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     job: (info) => deps.emit('event:job', info),
     subscription: (info) => deps.emit('event:subscription', info),
   }, { liveness: deps.liveness ?? {} });
-  const ctx: HandlerContext = { profiles, connections, ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
+  const ctx: HandlerContext = { profiles, connections, emit: deps.emit, log: (deps.logger ?? silentLogger).scope('feeds'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
   const domains: { [N in Namespace]: DomainHandlers<N> } = {
     profiles: profileHandlers(ctx),
     connection: connectionHandlers(ctx),

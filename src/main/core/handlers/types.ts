@@ -1,5 +1,6 @@
-import type { ChannelName, Namespace, Operation, RequestOf, ResponseOf } from '../../../shared/contract';
+import type { ChannelName, EventMap, EventName, Namespace, Operation, RequestOf, ResponseOf } from '../../../shared/contract';
 import type { Connections } from '../connections';
+import type { Logger } from '../logging/logger';
 import type { ProfileStore } from '../profiles/store';
 
 /**
@@ -16,6 +17,10 @@ export interface HandlerContext {
   readonly connections: Connections;
   /** The system's file dialog (Electron's dialog in the app); absent where there is none. */
   readonly chooseFile?: ChooseFile;
+  /** Push an event to the renderer (watch batches, keep-alive renewals). */
+  readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
+  /** The handlers' scoped logger (never keys, values or secrets). */
+  readonly log: Logger;
 }
 
 /** Shows an open-file dialog; resolves with the chosen path, or null when cancelled. */
