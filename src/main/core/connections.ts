@@ -180,6 +180,11 @@ export class Connections {
     return ended;
   }
 
+  /** Closes the subscriptions of every connection, keeping the connections (see AppHandlers.pageLoading). */
+  async closeSubscriptions(reason: AppError): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => e.tasks.closeSubscriptions(reason)));
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.drop(id)));
   }

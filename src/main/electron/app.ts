@@ -135,6 +135,10 @@ export function main(): void {
     watchVisibility(win, (visible) => {
       if (mainWindow === win) running?.handlers.setWindowVisible(visible);
     });
+    // A reload replaces the page: the old page's watches and keep-alives end with it.
+    win.webContents.on('did-start-navigation', (details) => {
+      if (mainWindow === win && details.isMainFrame && !details.isSameDocument) void running?.handlers.pageLoading();
+    });
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = null;
     });

@@ -152,3 +152,25 @@ describe('the end of the connection', () => {
     await expect(tasks.openSubscription('watch', () => () => undefined)).rejects.toMatchObject({ error: { code: 'NOT_CONNECTED' } });
   });
 });
+
+describe('a reloaded page', () => {
+  it('closes every subscription but keeps jobs and the connection', async () => {
+    const { tasks, jobs, subs } = setup();
+    const job = controllable();
+    tasks.startJob('export', job.run);
+    const r1 = vi.fn();
+    const r2 = vi.fn();
+    await tasks.openSubscription('watch', () => r1);
+    await tasks.openSubscription('keep-alive', () => r2);
+
+    await tasks.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' });
+    expect(r1).toHaveBeenCalledTimes(1);
+    expect(r2).toHaveBeenCalledTimes(1);
+    expect(subs.filter((s) => s.state === 'ended').map((s) => s.error?.code)).toEqual(['NOT_CONNECTED', 'NOT_CONNECTED']);
+    expect(tasks.listSubscriptions()).toEqual([]);
+    expect(job.ctx.signal.aborted).toBe(false);
+    expect(jobs.at(-1)?.state).toBe('running');
+    // The new page can open its own.
+    await expect(tasks.openSubscription('watch', () => () => undefined)).resolves.toMatchObject({ state: 'open' });
+  });
+});

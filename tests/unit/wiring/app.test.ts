@@ -12,6 +12,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { allChannels } from '../../../src/shared/contract';
 import { CSP, DEV_CSP } from '../../../src/shared/csp';
 import { APP_INDEX_URL } from '../../../src/main/electron/window/app-protocol';
+import { Connections } from '../../../src/main/core/connections';
 import { FakeBrowserWindow, electron, type Fn } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
@@ -124,6 +125,17 @@ describe('main()', () => {
     for (const event of ['show', 'restore', 'focus', 'hide', 'minimize', 'closed']) expect(w.has(event), event).toBe(true);
     // The handlers take the calls (no throw) whatever the order.
     for (const event of ['show', 'minimize', 'restore', 'hide', 'focus']) w.emit(event);
+  });
+
+  it("ends the old page's subscriptions when the page is replaced (reload), not on in-page navigation", async () => {
+    const w = await start();
+    const pageLoading = vi.spyOn(Connections.prototype, 'closeSubscriptions');
+    w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true, url: APP_INDEX_URL });
+    w.webContents.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false, url: APP_INDEX_URL });
+    expect(pageLoading).not.toHaveBeenCalled();
+    w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: APP_INDEX_URL });
+    expect(pageLoading).toHaveBeenCalledTimes(1);
+    pageLoading.mockRestore();
   });
 
   it('turns menu clicks into menu-command push events', async () => {

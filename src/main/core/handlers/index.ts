@@ -64,6 +64,12 @@ export type AppHandlers = Handlers & {
    * visible or hidden rate. Called by the Electron layer, not a channel.
    */
   setWindowVisible(visible: boolean): void;
+  /**
+   * The window's page is being replaced (a reload, or the crash dialog's Reload): its watches
+   * and keep-alives would otherwise stream on to nobody. Jobs go on (their files and results
+   * do not depend on the page). Called by the Electron layer, not a channel.
+   */
+  pageLoading(): Promise<void>;
   /** Ends every connection with its jobs and subscriptions. */
   dispose(): Promise<void>;
 };
@@ -104,6 +110,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites),
     tasksOf: (profileId) => connections.get(profileId).tasks,
     setWindowVisible: (visible) => connections.setVisible(visible),
+    pageLoading: () => connections.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' }),
     dispose: () => connections.closeAll(),
   };
 }

@@ -148,6 +148,14 @@ export class ConnectionTasks {
     await Promise.all([...this.subs.values()].map((s) => this.endSubscription(s, reason)));
   }
 
+  /**
+   * Closes every subscription but keeps the connection open: the page that asked for them is
+   * gone (a reload), and the new page opens its own.
+   */
+  async closeSubscriptions(reason: AppError): Promise<void> {
+    await Promise.all([...this.subs.values()].map((s) => this.endSubscription(s, reason)));
+  }
+
   private assertOpen(): void {
     if (this.closed) throw failure('NOT_CONNECTED', 'This connection is closing. Connect again first.');
   }
