@@ -284,6 +284,56 @@ describe('watch on one member', () => {
     await close(f);
   });
 
+  it('a compacted start revision: a resync batch (compacted, with the revision it goes on from), then live changes again', async () => {
+    unwrap(await put(text('cmp/a'), text('1')));
+    const old = (await currentRevision(etcd)) + 1;
+    unwrap(await put(text('cmp/a'), text('2')));
+    unwrap(await put(text('cmp/b'), text('3')));
+    const compactAt = await currentRevision(etcd);
+    await ctl(etcd, ['compact', String(compactAt)]);
+    const f = await watchPrefix('cmp/', old);
+    await f.until((x) => x.batches.some((b) => b.resync), 'a resync batch');
+    const resync = f.batches.find((b) => b.resync)!;
+    expect(resync.resync).toMatchObject({ reason: 'compacted', compactRevision: compactAt });
+    expect(resync.resync!.message).toMatch(/compacted/);
+    expect(resync.resync!.message).not.toMatch(/mvcc|etcdserver|grpc/i);
+    expect(resync.revision).toBeGreaterThanOrEqual(compactAt);
+    // Nothing from before the compaction was delivered, and the watch goes on.
+    expect(f.changes.every((c) => c.modRevision > resync.revision)).toBe(true);
+    await ctl(etcd, ['put', 'cmp/c', 'after']);
+    await f.untilKey('cmp/c', (c) => c.type === 'put', 'a put after the resync');
+    expect(f.last('cmp/c')!.modRevision).toBeGreaterThan(resync.revision);
+    await close(f);
+  });
+
+  it('an etcd restart: reconnecting, then live; changes made while it was down or after it are delivered once', async () => {
+    const start = (await currentRevision(etcd)) + 1;
+    const f = await watchPrefix('rs/', start);
+    await ctl(etcd, ['put', 'rs/before', '1']);
+    await f.untilKey('rs/before', () => true, 'the put before the restart');
+    await etcd.kill(0, 'SIGKILL');
+    await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
+    const reconnectingAt = f.batches.findIndex((b) => b.state === 'reconnecting');
+    expect(f.batches[reconnectingAt].revision).toBeGreaterThanOrEqual(f.last('rs/before')!.modRevision);
+    await etcd.restart(0);
+    // Written before the watch is back: it must come with the resume, from the last revision seen + 1.
+    await ctl(etcd, ['put', 'rs/during', '2']);
+    await f.until((x) => x.batches.slice(reconnectingAt).some((b) => b.state === 'live'), 'live again');
+    await ctl(etcd, ['put', 'rs/after', '3']);
+    await ctl(etcd, ['put', 'rs/before', '4']);
+    await f.untilKey('rs/after', () => true, 'the put after the restart');
+    await f.untilKey('rs/before', (c) => c.preview?.data === '4', 'the second put of rs/before');
+    expect(f.last('rs/during')).toMatchObject({ type: 'put', preview: text('2') });
+    // No change twice: every (key, revision) once, revisions increasing per key.
+    const seen = f.changes.map((c) => `${id(c.key)}@${c.modRevision}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    const states = f.batches.map((b) => b.state).filter(Boolean);
+    expect(states).toEqual(['reconnecting', 'live']);
+    // A profile's other calls still work (the member is back).
+    unwrap(await app.handlers['kv:get']({ profileId, key: text('rs/after') }));
+    await close(f);
+  });
+
   it('NOT_CONNECTED for a profile that is not connected', async () => {
     const err = errorOf(await app.handlers['watch:prefix']({ profileId: 'nope', prefix: text(''), startRevision: 0 }));
     expect(err.code).toBe('NOT_CONNECTED');
@@ -340,5 +390,66 @@ describe('every way of ending a watch closes it on etcd', () => {
     } finally {
       if (!disposed) await app.close();
     }
+  });
+});
+
+describe('three members, the watched one hung (SIGSTOP)', () => {
+  let etcd: EtcdCluster;
+  let app: App;
+  const stopped = new Set<number>();
+
+  beforeAll(async () => {
+    etcd = await startCluster({ members: 3, extraArgs: ['--heartbeat-interval', '100', '--election-timeout', '1000'], startTimeoutMs: 30_000 });
+    app = await App.create();
+  });
+  afterAll(async () => {
+    for (const pid of stopped) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone already
+      }
+    }
+    await app?.close();
+    await etcd?.close();
+  });
+
+  it('resumes on another member from the last revision seen: nothing lost, nothing twice', { timeout: 60_000 }, async () => {
+    const profileId = await app.connect(etcd.endpoints);
+    const start = (await currentRevision(etcd)) + 1;
+    const f = app.feed(unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('hang/'), startRevision: start })));
+    await ctl(etcd, ['put', 'hang/a', '1']);
+    await f.untilKey('hang/a', () => true, 'the first put');
+
+    // The member holding the stream: the one whose gauge shows it.
+    const counts = await Promise.all(etcd.members.map((m) => gauges(m.clientUrl)));
+    const watched = counts.findIndex((c) => c.streams > 0);
+    expect(watched).toBeGreaterThanOrEqual(0);
+    const pid = etcd.members[watched].pid!;
+    const healthy = etcd.members.filter((_, i) => i !== watched).map((m) => m.clientUrl);
+    process.kill(pid, 'SIGSTOP');
+    stopped.add(pid);
+
+    // Written while the stream hangs: delivered after the resume.
+    await ctl(etcd, ['put', 'hang/b', '2'], { endpoints: healthy });
+    await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
+    await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live on another member');
+    await ctl(etcd, ['put', 'hang/c', '3'], { endpoints: healthy });
+    await ctl(etcd, ['put', 'hang/a', '4'], { endpoints: healthy });
+    await f.untilKey('hang/c', () => true, 'a put after the resume');
+    await f.untilKey('hang/a', (c) => c.preview?.data === '4', 'the second put of hang/a');
+    expect(f.last('hang/b')).toMatchObject({ type: 'put', preview: text('2') });
+    const seen = f.changes.map((c) => `${id(c.key)}@${c.modRevision}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(f.batches.map((b) => b.state).filter(Boolean)).toEqual(['reconnecting', 'live']);
+    // The stream now lives on a healthy member.
+    const after = await Promise.all(healthy.map((u) => gauges(u)));
+    expect(after.reduce((n, c) => n + c.streams, 0)).toBe(1);
+
+    process.kill(pid, 'SIGCONT');
+    stopped.delete(pid);
+    unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
+    // Once continued, the hung member drops the stream it held too.
+    for (const m of etcd.members) await gaugesReach(m.clientUrl, { streams: 0, watchers: 0 }, `${m.name} after close`);
   });
 });
