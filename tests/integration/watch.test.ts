@@ -393,7 +393,7 @@ describe('every way of ending a watch closes it on etcd', () => {
   });
 });
 
-describe('three members, the watched one hung (SIGSTOP)', () => {
+describe('three members: the watched one hung (SIGSTOP), or cut off from its leader', () => {
   let etcd: EtcdCluster;
   let app: App;
   const stopped = new Set<number>();
@@ -451,5 +451,33 @@ describe('three members, the watched one hung (SIGSTOP)', () => {
     unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
     // Once continued, the hung member drops the stream it held too.
     for (const m of etcd.members) await gaugesReach(m.clientUrl, { streams: 0, watchers: 0 }, `${m.name} after close`);
+  });
+
+  it('the watched member loses its leader (the two others killed): reconnecting, retried until they return, then live', { timeout: 90_000 }, async () => {
+    await etcd.waitHealthy();
+    const profileId = await app.connect(etcd.endpoints);
+    const start = (await currentRevision(etcd)) + 1;
+    const f = app.feed(unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('q/'), startRevision: start })));
+    await ctl(etcd, ['put', 'q/a', '1']);
+    await f.untilKey('q/a', () => true, 'the first put');
+    const counts = await Promise.all(etcd.members.map((m) => gauges(m.clientUrl)));
+    const watched = counts.findIndex((c) => c.streams > 0);
+    expect(watched).toBeGreaterThanOrEqual(0);
+    const others = [0, 1, 2].filter((i) => i !== watched);
+    const lostAt = performance.now();
+    for (const i of others) await etcd.kill(i, 'SIGKILL');
+    // The survivor has no leader: etcd ends the watch stream (hasleader) and none can be opened.
+    await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
+    console.log(`[watch] leaderless member's stream ended after ${Math.round(performance.now() - lostAt)} ms`);
+    await Promise.all(others.map((i) => etcd.restart(i)));
+    await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live again');
+    await ctl(etcd, ['put', 'q/b', '2']);
+    await ctl(etcd, ['put', 'q/a', '3']);
+    await f.untilKey('q/b', () => true, 'a put after the members returned');
+    await f.untilKey('q/a', (c) => c.preview?.data === '3', 'the second put of q/a');
+    const seen = f.changes.map((c) => `${id(c.key)}@${c.modRevision}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(f.batches.map((b) => b.state).filter(Boolean)).toEqual(['reconnecting', 'live']);
+    unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
   });
 });
