@@ -12,6 +12,7 @@ import type { EventMap, EventName } from '../../src/shared/contract';
 import { bytesEqual, fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
 import type { SubscriptionInfo, WatchBatch, WatchChange } from '../../src/shared/types';
 import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { errorOf, testCipher, unwrap } from '../support/harness';
 
@@ -331,6 +332,59 @@ describe('watch on one member', () => {
     expect(states).toEqual(['reconnecting', 'live']);
     // A profile's other calls still work (the member is back).
     unwrap(await app.handlers['kv:get']({ profileId, key: text('rs/after') }));
+    await close(f);
+  });
+
+  it('a burst of 10,000 writes to 100 keys: at most one batch per flush interval, one entry per key, the last state wins', { timeout: 120_000 }, async () => {
+    const start = (await currentRevision(etcd)) + 1;
+    const f = await watchPrefix('burst/', start);
+    const N = 10_000;
+    const KEYS = 100;
+    const PER_TXN = 100;
+    // Someone else's burst: transactions of 100 puts (every key once), 16 in flight.
+    const writer = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 10_000 });
+    const began = performance.now();
+    try {
+      let next = 0;
+      const loop = async () => {
+        for (let t = next++; t < N / PER_TXN; t = next++) {
+          const success = Array.from({ length: PER_TXN }, (_, j) => {
+            const i = t * PER_TXN + j;
+            return { request_put: { key: Buffer.from(`burst/k${String(j).padStart(3, '0')}`), value: Buffer.from(`v${i}`) } };
+          });
+          await writer.rpc.txn({ compare: [], success, failure: [] });
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, loop));
+    } finally {
+      writer.close();
+    }
+    const wrote = performance.now() - began;
+    const lastRev = await currentRevision(etcd);
+    await f.until((x) => x.revision >= lastRev, `the watch to reach revision ${lastRev}`);
+    const elapsed = performance.now() - began;
+    const sizes = f.batches.map((b) => b.changes.length);
+    console.log(
+      `[watch] burst: ${N} puts (${N / PER_TXN} txns) in ${Math.round(wrote)} ms, delivered in ${f.batches.length} batches within ${Math.round(elapsed)} ms (largest ${Math.max(...sizes)} changes, ${sizes.reduce((a, b) => a + b, 0)} changes in all)`,
+    );
+    // Coalesced: one entry per key per batch (so never more than the keys written), in revision order.
+    for (const b of f.batches) {
+      const keys = b.changes.map((c) => id(c.key));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBeLessThanOrEqual(KEYS);
+      const revs = b.changes.map((c) => c.modRevision);
+      expect([...revs].sort((x, y) => x - y)).toEqual(revs);
+    }
+    // At most one batch per ~16 ms interval (timers never fire early; 15 ms leaves room for rounding).
+    expect(f.batches.length).toBeLessThanOrEqual(Math.ceil(elapsed / 15) + 2);
+    // The last state of every key is what etcd holds.
+    const page = unwrap(await app.handlers['kv:list']({ profileId, prefix: text('burst/'), limit: 1000 }));
+    expect(page.items).toHaveLength(KEYS);
+    for (const item of page.items) {
+      const c = f.last(item.key)!;
+      expect(c.modRevision).toBe(item.modRevision);
+      expect(c.preview).toEqual(item.preview);
+    }
     await close(f);
   });
 
