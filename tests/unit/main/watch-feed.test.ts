@@ -137,7 +137,7 @@ function members(...endpoints: string[]) {
   return { targets, opened, stream, refuse };
 }
 
-function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole?: boolean; key?: string; prefix?: boolean } = {}) {
+function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole?: boolean; key?: string; prefix?: boolean; timings?: Partial<WatchTimings> } = {}) {
   const updates: WatchUpdate[] = [];
   const failures: AppError[] = [];
   const waiters = new Set<() => void>();
@@ -156,7 +156,7 @@ function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole
       for (const w of [...waiters]) w();
     },
     log: silentLogger,
-    timings: TIMINGS,
+    timings: { ...TIMINGS, ...spec.timings },
   });
   const until = (check: () => boolean, what: string): Promise<void> =>
     check()
@@ -373,6 +373,27 @@ describe('WatchFeed', () => {
     s.events('7', 13, [['Put', 'p/b', 13, 'v']]);
     s.emit('error', new Error('cancelled'));
     expect(f.updates).toEqual([]);
+  });
+
+  it('closed while opening (a member that never creates the watch, or never opens the stream): start settles at once', async () => {
+    const m = members('a');
+    const f = feedOn(m.targets);
+    const starting = f.feed.start();
+    const s = await m.stream('a');
+    await s.until((x) => x.creates.length === 1, 'the create');
+    f.feed.close();
+    await starting;
+    expect(s.cancelled).toBe(true);
+
+    const hanging: StreamTarget = { endpoint: 'h', rpc: { watch: () => new Promise<never>(() => undefined) } as unknown as StreamTarget['rpc'] };
+    // An open timeout far beyond the test's own: only the close can settle it in time.
+    const g = feedOn(() => [hanging], 11, { timings: { openMs: 600_000, silenceMs: 600_000 } });
+    const opening = g.feed.start();
+    // Let the open begin, then close: the open gives up without waiting for its timeout.
+    await Promise.resolve();
+    g.feed.close();
+    await opening;
+    expect(g.updates).toEqual([]);
   });
 
   it('a key watch: the exact key (no range end) and whole values', async () => {
