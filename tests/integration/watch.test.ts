@@ -404,7 +404,7 @@ describe('every way of ending a watch closes it on etcd', () => {
     await etcd?.close();
   });
 
-  it('subscriptions:close, connection:disconnect and handlers.dispose() bring the watch gauges back to the baseline', async () => {
+  it('subscriptions:close, connection:disconnect, a profile switch, profiles:remove and handlers.dispose() bring the watch gauges back to the baseline', async () => {
     const url = etcd.members[0].clientUrl;
     const baseline = await gauges(url);
     const withThree = { streams: baseline.streams + 3, watchers: baseline.watchers + 3 };
@@ -412,12 +412,12 @@ describe('every way of ending a watch closes it on etcd', () => {
     let disposed = false;
     try {
       const profileId = await app.connect(etcd.endpoints);
-      const three = async (): Promise<SubscriptionInfo[]> => {
+      const three = async (pid = profileId): Promise<SubscriptionInfo[]> => {
         const rev = (await currentRevision(etcd)) + 1;
         return [
-          unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('a/'), startRevision: rev })),
-          unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text(''), startRevision: rev })),
-          unwrap(await app.handlers['watch:key']({ profileId, key: text('a/k'), startRevision: rev })),
+          unwrap(await app.handlers['watch:prefix']({ profileId: pid, prefix: text('a/'), startRevision: rev })),
+          unwrap(await app.handlers['watch:prefix']({ profileId: pid, prefix: text(''), startRevision: rev })),
+          unwrap(await app.handlers['watch:key']({ profileId: pid, key: text('a/k'), startRevision: rev })),
         ];
       };
 
@@ -432,6 +432,20 @@ describe('every way of ending a watch closes it on etcd', () => {
       unwrap(await app.handlers['connection:disconnect']({ profileId }));
       await gaugesReach(url, baseline, 'after connection:disconnect');
 
+      // A profile switch, as the renderer makes it: connect the next profile, disconnect the previous.
+      unwrap(await app.handlers['connection:connect']({ profileId }));
+      await three();
+      await gaugesReach(url, withThree, 'three subscriptions before the switch');
+      const next = await app.connect(etcd.endpoints);
+      unwrap(await app.handlers['connection:disconnect']({ profileId }));
+      await gaugesReach(url, baseline, 'after switching profiles');
+
+      // Removing the connected profile.
+      await three(next);
+      await gaugesReach(url, withThree, 'three subscriptions before the removal');
+      unwrap(await app.handlers['profiles:remove']({ profileId: next }));
+      await gaugesReach(url, baseline, 'after profiles:remove');
+
       unwrap(await app.handlers['connection:connect']({ profileId }));
       await three();
       await gaugesReach(url, withThree, 'three subscriptions after reconnecting');
@@ -440,7 +454,7 @@ describe('every way of ending a watch closes it on etcd', () => {
       await gaugesReach(url, baseline, 'after handlers.dispose()');
       // Every subscription said it ended.
       const ended = app.subscriptionEvents.filter((e) => e.state === 'ended').length;
-      expect(ended).toBe(9);
+      expect(ended).toBe(15);
     } finally {
       if (!disposed) await app.close();
     }
