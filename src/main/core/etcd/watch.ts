@@ -145,6 +145,7 @@ export class WatchFeed {
         return;
       } catch (err) {
         const error = this.errorOf(err, target.endpoint);
+        this.o.log.warn('watch could not be opened on a member', { endpoint: target.endpoint, code: error.code, problem: this.problemOf(err), detail: rawText(err) });
         if (PERMANENT.has(error.code)) throw new AppFailure(error, { cause: err });
         problems.push(`${addr(target.endpoint)} ${this.problemOf(err)}`);
       }
@@ -370,7 +371,7 @@ export class WatchFeed {
       this.o.fail(error);
       return;
     }
-    this.o.log.warn('watch stream lost; resuming on the next member', { endpoint: s.endpoint, problem: this.problemOf(err), revision: this.delivered });
+    this.o.log.warn('watch stream lost; resuming on the next member', { endpoint: s.endpoint, problem: this.problemOf(err), detail: rawText(err), revision: this.delivered });
     void this.recover(s.endpoint);
   }
 
@@ -419,7 +420,7 @@ export class WatchFeed {
               this.o.fail(error);
               return;
             }
-            this.o.log.debug('watch resume attempt failed', { endpoint: target.endpoint, problem: this.problemOf(err) });
+            this.o.log.debug('watch resume attempt failed', { endpoint: target.endpoint, problem: this.problemOf(err), detail: rawText(err) });
           }
         }
         await this.sleep(this.backoff(round));
@@ -461,11 +462,20 @@ export class WatchFeed {
     if (err instanceof StreamLost) return err.problem;
     if (err instanceof AppFailure) return err.error.code;
     const name = err instanceof Error ? err.name : 'error';
+    const message = err instanceof Error ? err.message : '';
+    if (/no leader/i.test(message)) return 'has no leader';
     if (/Unavailable/.test(name)) return 'could not be reached';
     if (/DeadlineExceeded/.test(name)) return 'did not answer in time';
     if (/Cancelled/.test(name)) return 'cancelled the stream';
-    return `closed the stream (${name})`;
+    return 'closed the stream';
   }
+}
+
+/** The library's own words, for the log only (watch errors carry no keys or values). */
+function rawText(err: unknown): string {
+  if (err instanceof StreamLost) return err.problem;
+  if (err instanceof AppFailure) return err.error.code;
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
 }
 
 /** What a cancel reason means when it is not worth trying again. */
