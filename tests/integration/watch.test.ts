@@ -470,7 +470,8 @@ describe('three members: the watched one hung (SIGSTOP), or cut off from its lea
     etcd = await startCluster({ members: 3, extraArgs: ['--heartbeat-interval', '100', '--election-timeout', '1000'], startTimeoutMs: 30_000 });
     app = await App.create();
   });
-  afterAll(async () => {
+  /** A member left SIGSTOPped by a failed test is continued before anything else. */
+  const continueStopped = () => {
     for (const pid of stopped) {
       try {
         process.kill(pid, 'SIGCONT');
@@ -478,6 +479,10 @@ describe('three members: the watched one hung (SIGSTOP), or cut off from its lea
         // gone already
       }
     }
+    stopped.clear();
+  };
+  afterAll(async () => {
+    continueStopped();
     await app?.close();
     await etcd?.close();
   });
@@ -497,13 +502,15 @@ describe('three members: the watched one hung (SIGSTOP), or cut off from its lea
     const healthy = etcd.members.filter((_, i) => i !== watched).map((m) => m.clientUrl);
     process.kill(pid, 'SIGSTOP');
     stopped.add(pid);
+    // When the hung member led, the others elect a new leader first: give the writes time for that.
+    const write = (key: string, value: string) => ctl(etcd, ['--command-timeout=20s', 'put', key, value], { endpoints: healthy });
 
     // Written while the stream hangs: delivered after the resume.
-    await ctl(etcd, ['put', 'hang/b', '2'], { endpoints: healthy });
+    await write('hang/b', '2');
     await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
     await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live on another member');
-    await ctl(etcd, ['put', 'hang/c', '3'], { endpoints: healthy });
-    await ctl(etcd, ['put', 'hang/a', '4'], { endpoints: healthy });
+    await write('hang/c', '3');
+    await write('hang/a', '4');
     await f.untilKey('hang/c', () => true, 'a put after the resume');
     await f.untilKey('hang/a', (c) => c.preview?.data === '4', 'the second put of hang/a');
     expect(f.last('hang/b')).toMatchObject({ type: 'put', preview: text('2') });
@@ -522,6 +529,7 @@ describe('three members: the watched one hung (SIGSTOP), or cut off from its lea
   });
 
   it('the watched member loses its leader (the two others killed): reconnecting, retried until they return, then live', { timeout: 90_000 }, async () => {
+    continueStopped();
     await etcd.waitHealthy();
     const profileId = await app.connect(etcd.endpoints);
     const start = (await currentRevision(etcd)) + 1;
