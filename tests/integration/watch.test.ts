@@ -502,8 +502,15 @@ describe('three members: the watched one hung (SIGSTOP), or cut off from its lea
     const healthy = etcd.members.filter((_, i) => i !== watched).map((m) => m.clientUrl);
     process.kill(pid, 'SIGSTOP');
     stopped.add(pid);
-    // When the hung member led, the others elect a new leader first: give the writes time for that.
-    const write = (key: string, value: string) => ctl(etcd, ['--command-timeout=20s', 'put', key, value], { endpoints: healthy });
+    // When the hung member led, the others elect a new leader first; a write caught in that is
+    // refused ("request timed out") and sent again, at most 5 times.
+    const write = async (key: string, value: string): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await etcd.etcdctl(['--command-timeout=10s', 'put', key, value], { endpoints: healthy, timeoutMs: 15_000 });
+        if (r.code === 0) return;
+        if (attempt === 5) throw new Error(`etcdctl put ${key} failed ${attempt} times: ${r.stderr}`);
+      }
+    };
 
     // Written while the stream hangs: delivered after the resume.
     await write('hang/b', '2');
