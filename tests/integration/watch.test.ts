@@ -12,6 +12,7 @@ import type { EventMap, EventName } from '../../src/shared/contract';
 import { bytesEqual, fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
 import type { SubscriptionInfo, WatchBatch, WatchChange } from '../../src/shared/types';
 import { createHandlers, type AppHandlers } from '../../src/main/core/handlers';
+import { EtcdSession } from '../../src/main/core/etcd/session';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { errorOf, testCipher, unwrap } from '../support/harness';
 
@@ -334,6 +335,59 @@ describe('watch on one member', () => {
     await close(f);
   });
 
+  it('a burst of 10,000 writes to 100 keys: at most one batch per flush interval, one entry per key, the last state wins', { timeout: 120_000 }, async () => {
+    const start = (await currentRevision(etcd)) + 1;
+    const f = await watchPrefix('burst/', start);
+    const N = 10_000;
+    const KEYS = 100;
+    const PER_TXN = 100;
+    // Someone else's burst: transactions of 100 puts (every key once), 16 in flight.
+    const writer = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 10_000 });
+    const began = performance.now();
+    try {
+      let next = 0;
+      const loop = async () => {
+        for (let t = next++; t < N / PER_TXN; t = next++) {
+          const success = Array.from({ length: PER_TXN }, (_, j) => {
+            const i = t * PER_TXN + j;
+            return { request_put: { key: Buffer.from(`burst/k${String(j).padStart(3, '0')}`), value: Buffer.from(`v${i}`) } };
+          });
+          await writer.rpc.txn({ compare: [], success, failure: [] });
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, loop));
+    } finally {
+      writer.close();
+    }
+    const wrote = performance.now() - began;
+    const lastRev = await currentRevision(etcd);
+    await f.until((x) => x.revision >= lastRev, `the watch to reach revision ${lastRev}`);
+    const elapsed = performance.now() - began;
+    const sizes = f.batches.map((b) => b.changes.length);
+    console.log(
+      `[watch] burst: ${N} puts (${N / PER_TXN} txns) in ${Math.round(wrote)} ms, delivered in ${f.batches.length} batches within ${Math.round(elapsed)} ms (largest ${Math.max(...sizes)} changes, ${sizes.reduce((a, b) => a + b, 0)} changes in all)`,
+    );
+    // Coalesced: one entry per key per batch (so never more than the keys written), in revision order.
+    for (const b of f.batches) {
+      const keys = b.changes.map((c) => id(c.key));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBeLessThanOrEqual(KEYS);
+      const revs = b.changes.map((c) => c.modRevision);
+      expect([...revs].sort((x, y) => x - y)).toEqual(revs);
+    }
+    // At most one batch per ~16 ms interval (timers never fire early; 15 ms leaves room for rounding).
+    expect(f.batches.length).toBeLessThanOrEqual(Math.ceil(elapsed / 15) + 2);
+    // The last state of every key is what etcd holds.
+    const page = unwrap(await app.handlers['kv:list']({ profileId, prefix: text('burst/'), limit: 1000 }));
+    expect(page.items).toHaveLength(KEYS);
+    for (const item of page.items) {
+      const c = f.last(item.key)!;
+      expect(c.modRevision).toBe(item.modRevision);
+      expect(c.preview).toEqual(item.preview);
+    }
+    await close(f);
+  });
+
   it('NOT_CONNECTED for a profile that is not connected', async () => {
     const err = errorOf(await app.handlers['watch:prefix']({ profileId: 'nope', prefix: text(''), startRevision: 0 }));
     expect(err.code).toBe('NOT_CONNECTED');
@@ -350,7 +404,7 @@ describe('every way of ending a watch closes it on etcd', () => {
     await etcd?.close();
   });
 
-  it('subscriptions:close, connection:disconnect and handlers.dispose() bring the watch gauges back to the baseline', async () => {
+  it('subscriptions:close, connection:disconnect, a profile switch, profiles:remove and handlers.dispose() bring the watch gauges back to the baseline', async () => {
     const url = etcd.members[0].clientUrl;
     const baseline = await gauges(url);
     const withThree = { streams: baseline.streams + 3, watchers: baseline.watchers + 3 };
@@ -358,12 +412,12 @@ describe('every way of ending a watch closes it on etcd', () => {
     let disposed = false;
     try {
       const profileId = await app.connect(etcd.endpoints);
-      const three = async (): Promise<SubscriptionInfo[]> => {
+      const three = async (pid = profileId): Promise<SubscriptionInfo[]> => {
         const rev = (await currentRevision(etcd)) + 1;
         return [
-          unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('a/'), startRevision: rev })),
-          unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text(''), startRevision: rev })),
-          unwrap(await app.handlers['watch:key']({ profileId, key: text('a/k'), startRevision: rev })),
+          unwrap(await app.handlers['watch:prefix']({ profileId: pid, prefix: text('a/'), startRevision: rev })),
+          unwrap(await app.handlers['watch:prefix']({ profileId: pid, prefix: text(''), startRevision: rev })),
+          unwrap(await app.handlers['watch:key']({ profileId: pid, key: text('a/k'), startRevision: rev })),
         ];
       };
 
@@ -378,6 +432,20 @@ describe('every way of ending a watch closes it on etcd', () => {
       unwrap(await app.handlers['connection:disconnect']({ profileId }));
       await gaugesReach(url, baseline, 'after connection:disconnect');
 
+      // A profile switch, as the renderer makes it: connect the next profile, disconnect the previous.
+      unwrap(await app.handlers['connection:connect']({ profileId }));
+      await three();
+      await gaugesReach(url, withThree, 'three subscriptions before the switch');
+      const next = await app.connect(etcd.endpoints);
+      unwrap(await app.handlers['connection:disconnect']({ profileId }));
+      await gaugesReach(url, baseline, 'after switching profiles');
+
+      // Removing the connected profile.
+      await three(next);
+      await gaugesReach(url, withThree, 'three subscriptions before the removal');
+      unwrap(await app.handlers['profiles:remove']({ profileId: next }));
+      await gaugesReach(url, baseline, 'after profiles:remove');
+
       unwrap(await app.handlers['connection:connect']({ profileId }));
       await three();
       await gaugesReach(url, withThree, 'three subscriptions after reconnecting');
@@ -386,14 +454,14 @@ describe('every way of ending a watch closes it on etcd', () => {
       await gaugesReach(url, baseline, 'after handlers.dispose()');
       // Every subscription said it ended.
       const ended = app.subscriptionEvents.filter((e) => e.state === 'ended').length;
-      expect(ended).toBe(9);
+      expect(ended).toBe(15);
     } finally {
       if (!disposed) await app.close();
     }
   });
 });
 
-describe('three members, the watched one hung (SIGSTOP)', () => {
+describe('three members: the watched one hung (SIGSTOP), or cut off from its leader', () => {
   let etcd: EtcdCluster;
   let app: App;
   const stopped = new Set<number>();
@@ -402,7 +470,8 @@ describe('three members, the watched one hung (SIGSTOP)', () => {
     etcd = await startCluster({ members: 3, extraArgs: ['--heartbeat-interval', '100', '--election-timeout', '1000'], startTimeoutMs: 30_000 });
     app = await App.create();
   });
-  afterAll(async () => {
+  /** A member left SIGSTOPped by a failed test is continued before anything else. */
+  const continueStopped = () => {
     for (const pid of stopped) {
       try {
         process.kill(pid, 'SIGCONT');
@@ -410,6 +479,10 @@ describe('three members, the watched one hung (SIGSTOP)', () => {
         // gone already
       }
     }
+    stopped.clear();
+  };
+  afterAll(async () => {
+    continueStopped();
     await app?.close();
     await etcd?.close();
   });
@@ -429,13 +502,22 @@ describe('three members, the watched one hung (SIGSTOP)', () => {
     const healthy = etcd.members.filter((_, i) => i !== watched).map((m) => m.clientUrl);
     process.kill(pid, 'SIGSTOP');
     stopped.add(pid);
+    // When the hung member led, the others elect a new leader first; a write caught in that is
+    // refused ("request timed out") and sent again, at most 5 times.
+    const write = async (key: string, value: string): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await etcd.etcdctl(['--command-timeout=10s', 'put', key, value], { endpoints: healthy, timeoutMs: 15_000 });
+        if (r.code === 0) return;
+        if (attempt === 5) throw new Error(`etcdctl put ${key} failed ${attempt} times: ${r.stderr}`);
+      }
+    };
 
     // Written while the stream hangs: delivered after the resume.
-    await ctl(etcd, ['put', 'hang/b', '2'], { endpoints: healthy });
+    await write('hang/b', '2');
     await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
     await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live on another member');
-    await ctl(etcd, ['put', 'hang/c', '3'], { endpoints: healthy });
-    await ctl(etcd, ['put', 'hang/a', '4'], { endpoints: healthy });
+    await write('hang/c', '3');
+    await write('hang/a', '4');
     await f.untilKey('hang/c', () => true, 'a put after the resume');
     await f.untilKey('hang/a', (c) => c.preview?.data === '4', 'the second put of hang/a');
     expect(f.last('hang/b')).toMatchObject({ type: 'put', preview: text('2') });
@@ -451,5 +533,34 @@ describe('three members, the watched one hung (SIGSTOP)', () => {
     unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
     // Once continued, the hung member drops the stream it held too.
     for (const m of etcd.members) await gaugesReach(m.clientUrl, { streams: 0, watchers: 0 }, `${m.name} after close`);
+  });
+
+  it('the watched member loses its leader (the two others killed): reconnecting, retried until they return, then live', { timeout: 90_000 }, async () => {
+    continueStopped();
+    await etcd.waitHealthy();
+    const profileId = await app.connect(etcd.endpoints);
+    const start = (await currentRevision(etcd)) + 1;
+    const f = app.feed(unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('q/'), startRevision: start })));
+    await ctl(etcd, ['put', 'q/a', '1']);
+    await f.untilKey('q/a', () => true, 'the first put');
+    const counts = await Promise.all(etcd.members.map((m) => gauges(m.clientUrl)));
+    const watched = counts.findIndex((c) => c.streams > 0);
+    expect(watched).toBeGreaterThanOrEqual(0);
+    const others = [0, 1, 2].filter((i) => i !== watched);
+    const lostAt = performance.now();
+    for (const i of others) await etcd.kill(i, 'SIGKILL');
+    // The survivor has no leader: etcd ends the watch stream (hasleader) and none can be opened.
+    await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
+    console.log(`[watch] leaderless member's stream ended after ${Math.round(performance.now() - lostAt)} ms`);
+    await Promise.all(others.map((i) => etcd.restart(i)));
+    await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live again');
+    await ctl(etcd, ['put', 'q/b', '2']);
+    await ctl(etcd, ['put', 'q/a', '3']);
+    await f.untilKey('q/b', () => true, 'a put after the members returned');
+    await f.untilKey('q/a', (c) => c.preview?.data === '3', 'the second put of q/a');
+    const seen = f.changes.map((c) => `${id(c.key)}@${c.modRevision}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(f.batches.map((b) => b.state).filter(Boolean)).toEqual(['reconnecting', 'live']);
+    unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
   });
 });

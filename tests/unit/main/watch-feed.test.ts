@@ -13,7 +13,9 @@ import { AppFailure } from '../../../src/main/core/etcd/errors';
 import { silentLogger } from '../../../src/main/core/logging/logger';
 
 const WAIT_MS = 5000;
-const TIMINGS: Partial<WatchTimings> = { flushMs: 1, probeMs: 20, silenceMs: 120, openMs: 300, backoffMinMs: 5, backoffMaxMs: 20 };
+/** Silence is 2 s here (a loaded machine can stall for a while); the tests about silence set their own. */
+const TIMINGS: Partial<WatchTimings> = { flushMs: 1, probeMs: 20, silenceMs: 2000, openMs: 2000, backoffMinMs: 5, backoffMaxMs: 20 };
+const SILENCE: Partial<WatchTimings> = { silenceMs: 120 };
 
 type Listener = (arg: unknown) => void;
 
@@ -137,7 +139,7 @@ function members(...endpoints: string[]) {
   return { targets, opened, stream, refuse };
 }
 
-function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole?: boolean; key?: string; prefix?: boolean } = {}) {
+function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole?: boolean; key?: string; prefix?: boolean; timings?: Partial<WatchTimings> } = {}) {
   const updates: WatchUpdate[] = [];
   const failures: AppError[] = [];
   const waiters = new Set<() => void>();
@@ -156,7 +158,7 @@ function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole
       for (const w of [...waiters]) w();
     },
     log: silentLogger,
-    timings: TIMINGS,
+    timings: { ...TIMINGS, ...spec.timings },
   });
   const until = (check: () => boolean, what: string): Promise<void> =>
     check()
@@ -179,9 +181,9 @@ function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole
 }
 
 /** Starts the feed on member `a` and confirms the watch (id "7", created at revision 10). */
-async function started(endpoints = ['a', 'b'], startRevision = 11) {
+async function started(endpoints = ['a', 'b'], startRevision = 11, timings: Partial<WatchTimings> = {}) {
   const m = members(...endpoints);
-  const f = feedOn(m.targets, startRevision);
+  const f = feedOn(m.targets, startRevision, { timings });
   const starting = f.feed.start();
   const s = await m.stream(endpoints[0]);
   await s.until((x) => x.creates.length === 1, 'the create request');
@@ -255,7 +257,7 @@ describe('WatchFeed', () => {
   });
 
   it('a silent member (progress requests unanswered): dropped after the silence bound, resumed elsewhere', async () => {
-    const { m, f, s } = await started();
+    const { m, f, s } = await started(['a', 'b'], 11, SILENCE);
     await s.until((x) => x.written.some((r) => r.progress_request), 'a progress request');
     await s.until((x) => x.cancelled, 'the silent stream shut');
     const b = await m.stream('b');
@@ -266,22 +268,30 @@ describe('WatchFeed', () => {
     f.feed.close();
   });
 
-  it('a member that answers progress requests stays', async () => {
-    const { m, f, s } = await started();
-    // Answer every progress request until a few have been answered.
-    let answered = 0;
-    await s.until((x) => {
-      const asked = x.written.filter((r) => r.progress_request).length;
-      while (answered < asked) {
-        answered++;
-        x.progress('-1', 10);
+  it('a member that answers progress requests stays far past the silence bound; one that stops answering is dropped', async () => {
+    // Fake clock: the check runs exactly when the test says, whatever the machine's load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    try {
+      const { m, f, s } = await started(['a', 'b'], 11, SILENCE);
+      let answered = 0;
+      // 2 s of fake time (the silence bound is 120 ms), answering each progress request.
+      for (let i = 0; i < 200; i++) {
+        vi.advanceTimersByTime(10);
+        const asked = s.written.filter((r) => r.progress_request).length;
+        for (; answered < asked; answered++) s.progress('-1', 10);
       }
-      return answered >= 8;
-    }, 'eight progress requests');
-    expect(s.cancelled).toBe(false);
-    expect(m.opened.get('b')).toHaveLength(0);
-    expect(f.updates).toEqual([]);
-    f.feed.close();
+      expect(answered).toBeGreaterThanOrEqual(20);
+      expect(s.cancelled).toBe(false);
+      expect(m.opened.get('b')).toHaveLength(0);
+      expect(f.updates).toEqual([]);
+      // Now it stops answering.
+      vi.advanceTimersByTime(300);
+      expect(s.cancelled).toBe(true);
+      await m.stream('b');
+      f.feed.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('compacted: created again from now, then a resync batch with the compact revision and the revision it goes on from', async () => {
@@ -373,6 +383,27 @@ describe('WatchFeed', () => {
     s.events('7', 13, [['Put', 'p/b', 13, 'v']]);
     s.emit('error', new Error('cancelled'));
     expect(f.updates).toEqual([]);
+  });
+
+  it('closed while opening (a member that never creates the watch, or never opens the stream): start settles at once', async () => {
+    const m = members('a');
+    const f = feedOn(m.targets);
+    const starting = f.feed.start();
+    const s = await m.stream('a');
+    await s.until((x) => x.creates.length === 1, 'the create');
+    f.feed.close();
+    await starting;
+    expect(s.cancelled).toBe(true);
+
+    const hanging: StreamTarget = { endpoint: 'h', rpc: { watch: () => new Promise<never>(() => undefined) } as unknown as StreamTarget['rpc'] };
+    // An open timeout far beyond the test's own: only the close can settle it in time.
+    const g = feedOn(() => [hanging], 11, { timings: { openMs: 600_000, silenceMs: 600_000 } });
+    const opening = g.feed.start();
+    // Let the open begin, then close: the open gives up without waiting for its timeout.
+    await Promise.resolve();
+    g.feed.close();
+    await opening;
+    expect(g.updates).toEqual([]);
   });
 
   it('a key watch: the exact key (no range end) and whole values', async () => {

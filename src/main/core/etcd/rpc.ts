@@ -161,10 +161,13 @@ export class EtcdRpc {
 
   /**
    * A Watch stream on this member (no deadline). Used directly rather than through etcd3's
-   * WatchBuilder, which drops `compact_revision` and cannot ask for progress.
+   * WatchBuilder, which drops `compact_revision` and cannot ask for progress. It carries
+   * `hasleader` (as etcd's own client does for watches): a member that loses its leader (cut off
+   * from the others) ends the stream with "no leader" instead of serving a watch that no longer
+   * sees the cluster's writes, so the watch moves to a member that does.
    */
   watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
-    return this.#client.watchClient.watch();
+    return this.#client.watchClient.watch({ interceptors: [requireLeaderInterceptor()] });
   }
 
   /**

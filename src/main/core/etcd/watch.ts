@@ -106,7 +106,8 @@ export class WatchFeed {
   private readonly t: WatchTimings;
   private readonly coalescer: WatchCoalescer;
   private readonly streams = new Set<Attached>();
-  private readonly sleepers = new Set<() => void>();
+  /** Called when the feed closes: wake sleeping retries, give up on opens in flight. */
+  private readonly onClose = new Set<() => void>();
   private current?: Attached;
   /** Every change up to this revision has been handed over (or is pending in the coalescer). */
   private delivered: number;
@@ -144,6 +145,7 @@ export class WatchFeed {
         return;
       } catch (err) {
         const error = this.errorOf(err, target.endpoint);
+        this.o.log.warn('watch could not be opened on a member', { endpoint: target.endpoint, code: error.code, problem: this.problemOf(err), detail: rawText(err) });
         if (PERMANENT.has(error.code)) throw new AppFailure(error, { cause: err });
         problems.push(`${addr(target.endpoint)} ${this.problemOf(err)}`);
       }
@@ -157,8 +159,8 @@ export class WatchFeed {
     if (this.closed) return;
     this.closed = true;
     this.coalescer.close();
-    for (const wake of this.sleepers) wake();
-    this.sleepers.clear();
+    for (const fn of [...this.onClose]) fn();
+    this.onClose.clear();
     for (const s of [...this.streams]) this.detach(s);
     this.current = undefined;
   }
@@ -192,19 +194,34 @@ export class WatchFeed {
   private openStream(target: StreamTarget): Promise<Duplex> {
     return new Promise<Duplex>((resolve, reject) => {
       let done = false;
-      const timer = setTimeout(() => {
+      const giveUp = (problem: string) => {
+        if (done) return;
         done = true;
-        reject(new StreamLost(`did not answer within ${this.t.openMs} ms`));
-      }, this.t.openMs);
+        clearTimeout(timer);
+        this.onClose.delete(closed);
+        reject(new StreamLost(problem));
+      };
+      const timer = setTimeout(() => giveUp(`did not answer within ${this.t.openMs} ms`), this.t.openMs);
+      // Closing the feed does not wait for a member that never answers.
+      const closed = () => giveUp('was closed');
+      this.onClose.add(closed);
       target.rpc.watch().then(
         (call) => {
           clearTimeout(timer);
+          this.onClose.delete(closed);
           if (done) shut(call);
-          else resolve(call);
+          else {
+            done = true;
+            resolve(call);
+          }
         },
         (err: unknown) => {
           clearTimeout(timer);
-          if (!done) reject(err);
+          this.onClose.delete(closed);
+          if (!done) {
+            done = true;
+            reject(err);
+          }
         },
       );
     });
@@ -324,11 +341,11 @@ export class WatchFeed {
     };
     const wait = this.cancels++ === 0 ? 0 : this.backoff(this.cancels);
     const retry = setTimeout(() => {
-      this.sleepers.delete(wake);
+      this.onClose.delete(wake);
       if (!s.dead && !this.closed) this.create(s, this.nextStart());
     }, wait);
     const wake = () => clearTimeout(retry);
-    this.sleepers.add(wake);
+    this.onClose.add(wake);
   }
 
   /** The stream broke (error, end, silence). */
@@ -338,12 +355,12 @@ export class WatchFeed {
   }
 
   private drop(s: Attached, err: unknown, permanent: boolean): void {
+    const pending = s.pending;
+    s.pending = undefined;
     this.detach(s);
-    if (s.pending) {
+    if (pending) {
       // Still opening: the caller (start or recover) moves on to the next member.
-      const p = s.pending;
-      s.pending = undefined;
-      p.reject(err);
+      pending.reject(err);
       return;
     }
     if (s !== this.current) return;
@@ -354,7 +371,7 @@ export class WatchFeed {
       this.o.fail(error);
       return;
     }
-    this.o.log.warn('watch stream lost; resuming on the next member', { endpoint: s.endpoint, problem: this.problemOf(err), revision: this.delivered });
+    this.o.log.warn('watch stream lost; resuming on the next member', { endpoint: s.endpoint, problem: this.problemOf(err), detail: rawText(err), revision: this.delivered });
     void this.recover(s.endpoint);
   }
 
@@ -364,6 +381,10 @@ export class WatchFeed {
     this.streams.delete(s);
     if (s.tick) clearInterval(s.tick);
     shut(s.call, s.watchId);
+    // Closed while its watch was being created: whoever waits for it must not wait forever.
+    const pending = s.pending;
+    s.pending = undefined;
+    pending?.reject(new StreamLost('was closed'));
   }
 
   /** Reopens the watch from `delivered + 1`, member after member, with backoff, until it works or the feed closes. */
@@ -399,7 +420,7 @@ export class WatchFeed {
               this.o.fail(error);
               return;
             }
-            this.o.log.debug('watch resume attempt failed', { endpoint: target.endpoint, problem: this.problemOf(err) });
+            this.o.log.debug('watch resume attempt failed', { endpoint: target.endpoint, problem: this.problemOf(err), detail: rawText(err) });
           }
         }
         await this.sleep(this.backoff(round));
@@ -417,11 +438,11 @@ export class WatchFeed {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
-        this.sleepers.delete(wake);
+        this.onClose.delete(wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
+      this.onClose.add(wake);
     });
   }
 
@@ -441,11 +462,20 @@ export class WatchFeed {
     if (err instanceof StreamLost) return err.problem;
     if (err instanceof AppFailure) return err.error.code;
     const name = err instanceof Error ? err.name : 'error';
+    const message = err instanceof Error ? err.message : '';
+    if (/no leader/i.test(message)) return 'has no leader';
     if (/Unavailable/.test(name)) return 'could not be reached';
     if (/DeadlineExceeded/.test(name)) return 'did not answer in time';
     if (/Cancelled/.test(name)) return 'cancelled the stream';
-    return `closed the stream (${name})`;
+    return 'closed the stream';
   }
+}
+
+/** The library's own words, for the log only (watch errors carry no keys or values). */
+function rawText(err: unknown): string {
+  if (err instanceof StreamLost) return err.problem;
+  if (err instanceof AppFailure) return err.error.code;
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
 }
 
 /** What a cancel reason means when it is not worth trying again. */
