@@ -179,11 +179,11 @@ describe('the log file never holds a key, a value or a secret', () => {
     // watch, history, leases (issue 11): each feature turns its `call` into `ok`/`failsWith` as it lands
     await call('watch:prefix', { profileId: good, prefix: utf8(CANARY.prefix), startRevision: (put.revision as number) + 1 });
     await call('watch:key', { profileId: good, key: utf8(CANARY.key), startRevision: (put.revision as number) + 1 });
-    await call('history:bounds', { profileId: good });
-    await call('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
-    await call('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
-    await call('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
-    await call('history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
+    await ok('history:bounds', { profileId: good });
+    await ok('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
+    await ok('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
+    await ok('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
+    await failsWith('NOT_FOUND', 'history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
     await call('leases:list', { profileId: good, offset: 0, limit: 10 });
     await call('leases:grant', { profileId: good, ttl: 60 });
     await call('leases:detail', { profileId: good, id: '1', keysLimit: 10 });
