@@ -6,7 +6,11 @@
 import { execFile } from 'node:child_process';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
+import { EventEmitter } from 'node:events';
 import { fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
+import { AppFailure } from '../../src/main/core/etcd/errors';
+import { replay } from '../../src/main/core/etcd/history-replay';
+import type { EtcdSession } from '../../src/main/core/etcd/session';
 
 let etcd: EtcdCluster;
 let h: Harness;
@@ -238,5 +242,44 @@ describe('across a compaction', () => {
     // Deletes from before the compaction: COMPACTED, not a raw error; from after it: fine.
     expect(errorOf(await deleted('compact/', c1.revision)).code).toBe('COMPACTED');
     unwrap(await deleted('compact/', at));
+  });
+});
+
+describe('replays are bounded and leave nothing open', () => {
+  /** etcd's own gauges of open watch streams and watchers (its /metrics). */
+  async function watchGauges(): Promise<{ streams: number; watchers: number }> {
+    const res = await fetch(`${etcd.endpoints[0]}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const body = await res.text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
+    return { streams: gauge('etcd_debugging_mvcc_watch_stream_total'), watchers: gauge('etcd_debugging_mvcc_watcher_total') };
+  }
+
+  it('every watch a history call opened is cancelled and its stream ended', async () => {
+    await put('leak/k', 'a');
+    await del('leak/k');
+    await put('leak/k', 'b');
+    const bounds = unwrap(await h.handlers['history:bounds']({ profileId }));
+    expect(unwrap(await versions('leak/k')).versions).toHaveLength(2);
+    expect(unwrap(await deleted('leak/', bounds.compacted)).items).toHaveLength(1);
+    await expect.poll(watchGauges, { timeout: 5000, interval: 50 }).toEqual({ streams: 0, watchers: 0 });
+  });
+
+  it('a member that never answers the replay costs the deadline, then TIMEOUT, and the stream is torn down', async () => {
+    const stream = Object.assign(new EventEmitter(), { write: vi.fn(), end: vi.fn(), cancel: vi.fn() });
+    const session = {
+      config: { deadlineMs: 300 },
+      endpoints: ['http://127.0.0.1:1'],
+      streamTargets: () => [{ endpoint: 'http://127.0.0.1:1', rpc: { watch: async () => stream } }],
+    } as unknown as EtcdSession;
+    const started = Date.now();
+    const err = await replay(session, { key: Buffer.from('k'), startRevision: 2, untilRevision: 10, noPut: true, deadline: Date.now() + 300 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppFailure);
+    expect((err as AppFailure).error.code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(stream.end).toHaveBeenCalled();
+    expect(stream.cancel).toHaveBeenCalled();
   });
 });
