@@ -4,7 +4,7 @@
  * a watch replay finds. Every value written back is checked with etcdctl's own bytes.
  */
 import { execFile } from 'node:child_process';
-import { startCluster, type EtcdCluster } from '../support/etcd';
+import { addUserWithRole, startCluster, withEtcd, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { EventEmitter } from 'node:events';
 import { fromUint8, text, toUint8, type Bytes } from '../../src/shared/bytes';
@@ -281,5 +281,25 @@ describe('replays are bounded and leave nothing open', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(stream.end).toHaveBeenCalled();
     expect(stream.cancel).toHaveBeenCalled();
+  });
+});
+
+describe('a user who may read one prefix only', () => {
+  it('reads the live versions; replays that need the whole keyspace fail as PERMISSION_DENIED, at once', async () => {
+    await withEtcd({ auth: { rootPassword: 'root-pw' } }, async (secured) => {
+      await addUserWithRole(secured, { user: 'reader', password: 'reader-pw', role: 'pub-reader', readPrefix: 'pub/' });
+      const put1 = await secured.etcdctl(['put', 'pub/k', 'one']);
+      expect(put1.code).toBe(0);
+      expect((await secured.etcdctl(['put', 'pub/k', 'two'])).code).toBe(0);
+      expect((await secured.etcdctl(['del', 'pub/gone'])).code).toBe(0);
+      const reader = await h.connect({ name: 'reader', endpoints: secured.endpoints, username: 'reader', password: 'reader-pw', deadlineMs: 3000 });
+      const page = unwrap(await h.handlers['history:versions']({ profileId: reader, key: text('pub/k'), limit: 10 }));
+      expect(page.versions.map((v) => v.version)).toEqual([2, 1]);
+      const started = Date.now();
+      const e = errorOf(await h.handlers['history:deleted']({ profileId: reader, prefix: text('pub/'), sinceRevision: 1, limit: 10 }));
+      expect(e.code).toBe('PERMISSION_DENIED');
+      expect(Date.now() - started).toBeLessThan(2000);
+      unwrap(await h.handlers['connection:disconnect']({ profileId: reader }));
+    });
   });
 });

@@ -133,7 +133,8 @@ function runReplay(stream: WatchStream, opts: ReplayOptions): Promise<ReplayResu
       if (finished) return;
       answered = true;
       const id = String(res.watch_id);
-      if (res.created) {
+      // A watch refused at creation comes back created and cancelled at once (etcd 3.4: permission).
+      if (res.created && !res.canceled) {
         ids.push(id);
         return;
       }
