@@ -91,6 +91,14 @@ describe('a key history', () => {
       before = p.next;
     }
     expect(seen).toEqual(page.versions.map((v) => v.modRevision));
+    // A page that ends exactly at the first version says there is nothing older.
+    const exact = unwrap(await versions('walk/k', 5));
+    expect(exact.versions).toHaveLength(5);
+    expect(exact.next).toBeNull();
+    // One that ends at a generation's start with an older generation before it points on.
+    const two = unwrap(await versions('walk/k', 2));
+    expect(two.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(two.next).toBe(b1.revision);
   });
 
   it('lists a deleted key: its last generation is marked with the delete', async () => {
@@ -99,6 +107,8 @@ describe('a key history', () => {
     const page = unwrap(await versions('gone/k'));
     expect(page.versions).toEqual([expect.objectContaining({ modRevision: a.revision, deletedAt: d.revision, size: 2 })]);
     expect(page.next).toBeNull();
+    const one = unwrap(await versions('gone/k', 1));
+    expect(one.next).toBeNull();
     // A key that never existed has no history.
     expect(unwrap(await versions('never/was')).versions).toEqual([]);
   });

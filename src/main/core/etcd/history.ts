@@ -178,7 +178,20 @@ export class HistoryService {
         break;
       }
     }
-    if (versions.length === req.limit && next === null && compactedAt === undefined && x >= 1) next = versions.at(-1)!.modRevision;
+    if (versions.length === req.limit && next === null && compactedAt === undefined && x >= 1) {
+      // A full page: say whether anything older is there, so "Load older" never leads nowhere.
+      const last = versions.at(-1)!;
+      if (last.version > 1) next = last.modRevision;
+      else {
+        try {
+          const before = (await deletesNeeded()).some((e) => e.deletedAt <= x);
+          if (before) next = last.modRevision;
+          else if (walk.compacted) compactedAt = walk.compacted;
+        } catch {
+          next = last.modRevision; // unknown: let the next page find out
+        }
+      }
+    }
     return { versions, next, revision, ...(compactedAt ? { compactedAt } : {}) };
   }
 
