@@ -313,3 +313,28 @@ describe('a user who may read one prefix only', () => {
     });
   });
 });
+
+describe('a three-member cluster', () => {
+  it('finds the same deletes and versions whichever member serves the replay', async () => {
+    await withEtcd({ members: 3 }, async (cluster) => {
+      const id = await h.connect({ name: 'three', endpoints: cluster.endpoints, deadlineMs: 3000 });
+      const ctl3 = async (args: string[]) => expect((await cluster.etcdctl(args, { timeoutMs: 10_000 })).code).toBe(0);
+      for (let i = 0; i < 5; i++) await ctl3(['put', `m/k${i}`, `v${i}`]);
+      await ctl3(['put', 'm/k0', 'v0b']);
+      for (let i = 0; i < 5; i++) await ctl3(['del', `m/k${i}`]);
+      await ctl3(['put', 'm/k0', 'again']);
+      // Streams go to the members in turn: every answer is the whole truth.
+      for (let round = 0; round < 6; round++) {
+        const page = unwrap(await h.handlers['history:deleted']({ profileId: id, prefix: text('m/'), sinceRevision: 1, limit: 100 }));
+        expect(page.items.map((i) => Buffer.from(toUint8(i.key)).toString()).sort()).toEqual(['m/k0', 'm/k1', 'm/k2', 'm/k3', 'm/k4']);
+        const walk = unwrap(await h.handlers['history:versions']({ profileId: id, key: text('m/k0'), limit: 10 }));
+        expect(walk.versions.map((v) => [v.version, v.deletedAt !== undefined])).toEqual([
+          [1, false],
+          [2, true],
+          [1, true],
+        ]);
+      }
+      unwrap(await h.handlers['connection:disconnect']({ profileId: id }));
+    });
+  });
+});

@@ -20,6 +20,10 @@
  *     behind F's in the channel. So when F answers, fence G (the same watch) is created: it is
  *     served in a later pass, and its answer comes after everything queued before it.
  *  3. G answered: A has sent every event up to the target. Cancel all, end the stream.
+ *     Unless the member that serves the stream (routed apart from the Range that gave the
+ *     target) had not applied the target yet when it created A: then F started in its future and
+ *     was served when it caught up, outside any pass, so a third fence H (a pass after G's) is
+ *     what proves it.
  * Events of A past the target (writes made meanwhile) are dropped: the caller asked up to it.
  *
  * The stream goes to the session's first stream target (the next one when it cannot be opened),
@@ -95,7 +99,9 @@ function runReplay(stream: WatchStream, opts: ReplayOptions): Promise<ReplayResu
     const ids: string[] = [];
     let answered = false;
     let finished = false;
-    let fenceG = false;
+    /** Fences asked for so far, and how many must answer (3 when the member lagged behind the target). */
+    let fences = 0;
+    let fencesNeeded = 2;
     const finish = (outcome: { result: ReplayResult } | { error: unknown }) => {
       if (finished) return;
       finished = true;
@@ -120,8 +126,10 @@ function runReplay(stream: WatchStream, opts: ReplayOptions): Promise<ReplayResu
       () => finish(answered ? partial : { error: new ReplayBroken('no answer before the deadline') }),
       Math.max(0, opts.deadline - Date.now()),
     );
-    const fence = () =>
+    const fence = () => {
+      fences++;
       stream.write({ create_request: { key: Buffer.from([0]), range_end: Buffer.from([0]), start_revision: opts.untilRevision } });
+    };
     stream.on('error', (err) => {
       // Once etcd answered, a broken stream ends the replay with what it has; before, it is a failure.
       if (!finished) finish(answered ? partial : { error: err });
@@ -135,10 +143,14 @@ function runReplay(stream: WatchStream, opts: ReplayOptions): Promise<ReplayResu
       const id = String(res.watch_id);
       // A watch refused at creation comes back created and cancelled at once (etcd 3.4: permission).
       if (res.created && !res.canceled) {
+        // The member's own revision when it created the replay: behind the target, fence F
+        // starts in its future, is served when the member catches up (not by a sync pass), and
+        // proves only that; G and H then each need a pass of their own.
+        if (ids.length === 0 && Number(res.header.revision) < opts.untilRevision) fencesNeeded = 3;
         ids.push(id);
         return;
       }
-      const which = ids.indexOf(id); // 0: the replay, 1: fence F, 2: fence G
+      const which = ids.indexOf(id); // 0: the replay, then the fences in order
       const compact = Number(res.compact_revision ?? '0');
       if (compact > 0) return finish(which === 0 ? { result: { kind: 'compacted', compactRevision: compact } } : partial);
       if (res.canceled) {
@@ -153,11 +165,10 @@ function runReplay(stream: WatchStream, opts: ReplayOptions): Promise<ReplayResu
       if (which === 0) {
         const upTo = res.events.filter((e) => Number(e.kv.mod_revision) <= opts.untilRevision);
         if (upTo.length > 0 && opts.onEvents?.(upTo) === 'stop') finish({ result: { kind: 'done', complete: false, stopped: true } });
-      } else if (which === 1 && !fenceG) {
-        fenceG = true;
-        fence();
-      } else if (which === 2) {
-        finish({ result: { kind: 'done', complete: true, stopped: false } });
+      } else if (which === fences) {
+        // The newest fence answered: everything queued before it has arrived.
+        if (fences >= fencesNeeded) finish({ result: { kind: 'done', complete: true, stopped: false } });
+        else fence();
       }
     });
     const filters: (0 | 1)[] = [];
