@@ -338,3 +338,23 @@ describe('a three-member cluster', () => {
     });
   });
 });
+
+describe('the write gate', () => {
+  it('refuses a restore on a read-only profile before anything reaches etcd; reading history stays allowed', async () => {
+    const gated = await createHarness({
+      liveness: false,
+      writePolicy: { check: ({ channel }) => (channel === 'history:restore' ? { code: 'READ_ONLY', message: 'This profile is read-only.' } : null) },
+    });
+    try {
+      const id = await gated.connect({ name: 'ro', endpoints: etcd.endpoints, deadlineMs: 3000 });
+      const first = await put('gate/k', 'first');
+      await put('gate/k', 'second');
+      expect(unwrap(await gated.handlers['history:versions']({ profileId: id, key: text('gate/k'), limit: 10 })).versions).toHaveLength(2);
+      const e = errorOf(await gated.handlers['history:restore']({ profileId: id, key: text('gate/k'), revision: first.revision, expectedModRevision: 0 }));
+      expect(e.code).toBe('READ_ONLY');
+      expect((await etcdctlValue('gate/k')).toString()).toBe('second');
+    } finally {
+      await gated.close();
+    }
+  });
+});
