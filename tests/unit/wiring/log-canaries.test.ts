@@ -182,11 +182,11 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('watch:key', { profileId: good, key: b64(CANARY.binaryKey), startRevision: (put.revision as number) + 1 });
     await failsWith('PERMISSION_DENIED', 'watch:key', { profileId: reader, key: utf8(CANARY.key), startRevision: 0 });
     await failsWith('NOT_CONNECTED', 'watch:prefix', { profileId: `${good}-nope`, prefix: utf8(CANARY.prefix), startRevision: 0 });
-    await call('history:bounds', { profileId: good });
-    await call('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
-    await call('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
-    await call('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
-    await call('history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
+    await ok('history:bounds', { profileId: good });
+    await ok('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
+    await ok('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
+    await ok('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
+    await failsWith('NOT_FOUND', 'history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
     await call('leases:list', { profileId: good, offset: 0, limit: 10 });
     await call('leases:grant', { profileId: good, ttl: 60 });
     await call('leases:detail', { profileId: good, id: '1', keysLimit: 10 });

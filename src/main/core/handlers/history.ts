@@ -1,15 +1,17 @@
-import { failure } from '../etcd/errors';
+import { HistoryService } from '../etcd/history';
 import type { DomainHandlers, HandlerContext } from './types';
 
-// Placeholder until the history service lands (issue 11).
-const todo = (): never => {
-  throw failure('INTERNAL', 'Not built yet.');
+/** History reads and restores (etcd/history.ts); the write gate covers `restore` by its effect. */
+export const historyHandlers = ({ connections }: HandlerContext): DomainHandlers<'history'> => {
+  const history = (profileId: string) => {
+    const c = connections.get(profileId);
+    return new HistoryService(c.session, c.kv);
+  };
+  return {
+    bounds: (req) => history(req.profileId).bounds(),
+    versions: (req) => history(req.profileId).versions(req),
+    get: (req) => history(req.profileId).get(req),
+    deleted: (req) => history(req.profileId).deleted(req),
+    restore: (req) => history(req.profileId).restore(req),
+  };
 };
-
-export const historyHandlers = (_ctx: HandlerContext): DomainHandlers<'history'> => ({
-  bounds: async () => todo(),
-  versions: async () => todo(),
-  get: async () => todo(),
-  deleted: async () => todo(),
-  restore: async () => todo(),
-});

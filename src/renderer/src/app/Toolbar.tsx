@@ -29,6 +29,8 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const hasKey = useAppStore((s) => s.selectedKey !== null && s.editorStatus !== 'missing');
   const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing') && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
   const clusterOpen = useAppStore((s) => s.view === 'cluster');
+  const deletedOpen = useAppStore((s) => s.view === 'deleted');
+  const toggleView = useAppStore((s) => s.toggleView);
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
 
@@ -41,6 +43,9 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
       <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
       <span className="toolbar-sep" />
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />
+      <button type="button" className={`tool-button${deletedOpen ? ' pressed' : ''}`} onClick={() => toggleView('deleted')} disabled={!connected} aria-pressed={deletedOpen} data-testid="tool-deleted-view">
+        <span>Recently deleted</span>
+      </button>
       <span className="spacer" />
       <label className="control theme-control" title="Theme (follows the OS by default)">
         <span className="control-label">Theme</span>

@@ -9,6 +9,7 @@ import { createEtcdClient } from '../api/etcd-client';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
+import { createHistorySlice, type HistorySlice } from '../features/history/history-slice';
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
@@ -26,6 +27,7 @@ export type AppState = ScopeState &
   NewKeySlice &
   EditorSlice &
   ClusterSlice &
+  HistorySlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -62,6 +64,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createNewKeySlice(set, get, deps),
       ...createEditorSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
+      ...createHistorySlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

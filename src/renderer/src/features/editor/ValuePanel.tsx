@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
+import { HistoryTab } from '../history/HistoryTab';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
 import { lineEndings, type EditorMode } from './value-mode';
@@ -39,6 +40,7 @@ export function ValuePanel() {
   const conflict = useAppStore((s) => s.conflict);
   const selectKey = useAppStore((s) => s.selectKey);
   const { context, handlers } = useKeyErrorContext();
+  const [showHistory, setShowHistory] = useState(false);
 
   if (!selectedKey) {
     return (
@@ -61,9 +63,13 @@ export function ValuePanel() {
         >
           <Icon name="copy" />
         </button>
+        <button type="button" className={`tab-toggle${showHistory ? ' pressed' : ''}`} aria-pressed={showHistory} onClick={() => setShowHistory(!showHistory)} data-testid="history-toggle">
+          History
+        </button>
       </div>
       <Metadata />
-      {status === 'loading' ? <p className="muted pad">Loading…</p> : null}
+      {showHistory ? <HistoryTab selectedKey={selectedKey} /> : null}
+      {status === 'loading' && !showHistory ? <p className="muted pad">Loading…</p> : null}
       {status === 'error' && editorError ? (
         <ErrorNotice
           error={editorError}
@@ -78,7 +84,7 @@ export function ValuePanel() {
           Key “{keyLabel(selectedKey)}” no longer exists. Saving the text below creates it again.
         </p>
       ) : null}
-      {conflict ? <ConflictView /> : status === 'ready' || status === 'missing' ? <ValueBody /> : null}
+      {showHistory ? null : conflict ? <ConflictView /> : status === 'ready' || status === 'missing' ? <ValueBody /> : null}
     </section>
   );
 }
