@@ -10,6 +10,7 @@ import { createClusterSlice, type ClusterSlice } from '../features/cluster/clust
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
+import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createFeeds } from './feeds';
@@ -26,6 +27,7 @@ export type AppState = ScopeState &
   NewKeySlice &
   EditorSlice &
   ClusterSlice &
+  LeasesSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -62,6 +64,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createNewKeySlice(set, get, deps),
       ...createEditorSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
+      ...createLeasesSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

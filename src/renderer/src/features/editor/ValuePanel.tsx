@@ -5,6 +5,8 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
+import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
+import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
 import { lineEndings, type EditorMode } from './value-mode';
@@ -63,6 +65,7 @@ export function ValuePanel() {
         </button>
       </div>
       <Metadata />
+      <LeaseInfo />
       {status === 'loading' ? <p className="muted pad">Loading…</p> : null}
       {status === 'error' && editorError ? (
         <ErrorNotice
@@ -124,6 +127,7 @@ function ValueBody() {
   return (
     <>
       <EditorBar />
+      <EditorLeaseChoice />
       <DraftError />
       {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
       {draftKind === 'base64' ? <Base64Editor /> : null}
@@ -216,7 +220,8 @@ function EditorBar() {
     }
   };
 
-  const canSave = !saving && (dirty || (status === 'missing' && draftKind !== 'binary'));
+  const leaseChange = useAppStore((s) => s.editorLease !== null && s.editorLease.draft.mode !== 'keep');
+  const canSave = !saving && (dirty || leaseChange || (status === 'missing' && draftKind !== 'binary'));
 
   return (
     <div className="editor-bar">
