@@ -35,7 +35,7 @@ export function LeaseChoiceField({
       {value.mode === 'attach' ? (
         <input
           aria-label="Lease id"
-          placeholder="id (decimal, or hex as etcdctl prints it)"
+          placeholder="id: decimal, or hex as etcdctl prints it (0x when all digits)"
           value={value.id}
           onChange={(e) => onChange({ ...value, id: e.target.value })}
           spellCheck={false}

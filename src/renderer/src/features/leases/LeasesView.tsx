@@ -178,7 +178,7 @@ function GrantDialog() {
         </label>
         <input id="lease-ttl" inputMode="numeric" value={g.ttl} onChange={(e) => update({ ttl: e.target.value })} data-autofocus />
         <label className="field-label" htmlFor="lease-id">
-          Id (optional: decimal, or hex as etcdctl prints it)
+          Id (optional: decimal, or hex as etcdctl prints it; 0x when all digits)
         </label>
         <input id="lease-id" value={g.id} onChange={(e) => update({ id: e.target.value })} spellCheck={false} className="mono" placeholder="etcd chooses one" />
       </form>
