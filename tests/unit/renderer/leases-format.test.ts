@@ -9,14 +9,17 @@ describe('lease ids in hex, as etcdctl prints them', () => {
     // The int64 maximum, and an id etcd really hands out (member-id based, 0x694d...).
     expect(leaseHex('9223372036854775807')).toBe('7fffffffffffffff');
     expect(leaseHex('7587878771099446022')).toBe('694d8f8a3e1c2b06');
-    expect(leaseHex('255')).toBe('ff');
+    expect(leaseHex('255')).toBe('00000000000000ff');
+    // etcdctl pads to 16 digits: "lease 04dba24540f39d06 granted".
+    expect(leaseHex(BigInt('0x04dba24540f39d06').toString())).toBe('04dba24540f39d06');
   });
 
-  it('reads typed ids: decimal, or hex with letters or 0x; refuses 0, too large and junk', () => {
+  it('reads typed ids: decimal, or hex with letters or 0x (leading zeros as etcdctl prints them); refuses 0, too large and junk', () => {
     expect(parseLeaseId('7587878771099446022')).toEqual({ id: '7587878771099446022' });
     expect(parseLeaseId('694d8f8a3e1c2b06')).toEqual({ id: '7587878771099446022' });
     expect(parseLeaseId(' 0x694D8F8A3E1C2B06 ')).toEqual({ id: '7587878771099446022' });
     expect(parseLeaseId('0x10')).toEqual({ id: '16' });
+    expect(parseLeaseId('04dba24540f39d06')).toEqual({ id: BigInt('0x04dba24540f39d06').toString() });
     expect(parseLeaseId('10')).toEqual({ id: '10' });
     expect(parseLeaseId('0')).toHaveProperty('error');
     expect(parseLeaseId('')).toHaveProperty('error');

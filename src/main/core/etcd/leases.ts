@@ -18,8 +18,8 @@ const TTL_CONCURRENCY = 16;
 /** A keep-alive stream that fails is opened again on the next member this many times in a row. */
 const KEEPALIVE_REOPENS = 3;
 
-/** etcdctl prints lease ids as lowercase hex of the int64, no 0x. */
-export const leaseHex = (id: string): string => BigInt.asUintN(64, BigInt(id)).toString(16);
+/** etcdctl prints lease ids as `%016x`: lowercase hex of the int64, 16 digits, no 0x. */
+export const leaseHex = (id: string): string => BigInt.asUintN(64, BigInt(id)).toString(16).padStart(16, '0');
 
 /** The raw error under an AppFailure (the session wraps what the RPC threw). */
 const causeOf = (err: unknown): unknown => (err instanceof AppFailure ? (err.cause ?? err) : err);

@@ -7,10 +7,10 @@ import type { LeaseChoice } from '../../../../shared/contract';
 
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** The id as etcdctl prints it: lowercase hex of the int64, no 0x. */
+/** The id as etcdctl prints it (`%016x`): lowercase hex of the int64, 16 digits, no 0x. */
 export function leaseHex(id: string): string {
   try {
-    return BigInt.asUintN(64, BigInt(id)).toString(16);
+    return BigInt.asUintN(64, BigInt(id)).toString(16).padStart(16, '0');
   } catch {
     return id;
   }
