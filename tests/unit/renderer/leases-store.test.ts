@@ -55,6 +55,21 @@ describe('lease TTL cache (the grid column)', () => {
     expect(fake.ep['leases:detail'].requests).toHaveLength(2);
   });
 
+  it('after a failed read (cluster unreachable) waits before asking again, not every tick', async () => {
+    const { fake, store, clock } = await setup();
+    store.getState().ensureLeaseTtl('11');
+    await flush();
+    fake.ep['leases:detail'].next().resolve(errR('UNAVAILABLE'));
+    await flush();
+    clock.t += 1000;
+    store.getState().ensureLeaseTtl('11');
+    expect(fake.ep['leases:detail'].requests).toHaveLength(1);
+    clock.t += 10_000;
+    store.getState().ensureLeaseTtl('11');
+    await flush();
+    expect(fake.ep['leases:detail'].requests).toHaveLength(2);
+  });
+
   it('drops answers for a connection the app has left', async () => {
     const { fake, store } = await setup();
     store.getState().ensureLeaseTtl('42');

@@ -20,6 +20,8 @@ import { leaseChoiceOf, leaseDraft, leaseHex, parseLeaseId, remainingAt, type Le
 export const LEASES_PAGE = 50;
 /** A cached TTL older than this is read again when its row is on screen. */
 export const LEASE_TTL_REFRESH_MS = 30_000;
+/** After a failed TTL read, the next one waits this long. */
+export const LEASE_TTL_RETRY_MS = 10_000;
 /** Keys listed for the panel (the count is always exact). */
 export const PANEL_KEYS = 50;
 /** Keys fetched before a revoke (the confirmation lists the first REVOKE_KEYS_SHOWN). */
@@ -108,6 +110,8 @@ const initialLeases = () => ({
 
 export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, get, { client, scope, feeds, now }) => {
   const inFlight = new Set<string>();
+  /** Leases whose TTL could not be read (cluster unreachable…): not asked again before RETRY_MS. */
+  const failedAt = new Map<string, number>();
   const open = new Map<string, Feed>();
   const pages = scope.sequence();
   const details = scope.sequence();
@@ -117,6 +121,7 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       // The feeds themselves are closed by app/feeds.ts with the scope.
       open.clear();
       inFlight.clear();
+      failedAt.clear();
       set(initialLeases());
     },
   });
@@ -143,6 +148,8 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       const guard = scope.capture();
       if (!guard) return;
       const t = now();
+      const failed = failedAt.get(id);
+      if (failed !== undefined && t - failed < LEASE_TTL_RETRY_MS) return;
       const c = get().leaseTtls[id];
       if (c) {
         const fresh = t - c.at < LEASE_TTL_REFRESH_MS;
@@ -154,10 +161,11 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       void guard.wait(client.leases.detail({ profileId: guard.profileId, id, keysLimit: 0 })).then((r) => {
         inFlight.delete(id);
         if (!r) return;
+        failedAt.delete(id);
         if (r.ok) putTtl(id, { ttl: r.value.ttl, grantedTtl: r.value.grantedTtl, keyCount: r.value.keyCount, at: now() });
         else if (r.error.code === 'NOT_FOUND') gone(id);
-        // Other failures: the cell keeps what it had and tries again on a later tick.
-        else if (c) putTtl(id, { ...c, at: now() - LEASE_TTL_REFRESH_MS + 5000 });
+        // Other failures: the cell keeps what it had (or "…") and asks again later, not every tick.
+        else failedAt.set(id, now());
       });
     },
 
