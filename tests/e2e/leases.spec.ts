@@ -106,3 +106,36 @@ test('leases: keep alive once and continuously while the view is open; leaving t
     .poll(async () => etcdText(etcd, '/ka/key'), { timeout: 10_000, intervals: [250] })
     .toBeNull();
 });
+
+test('leases: the editor saves with an explicit lease choice (detach, then a new lease), checked with etcdctl', async ({ launch, startEtcd, ui }) => {
+  const etcd = await startEtcd();
+  const granted = (await etcd.etcdctl(['lease', 'grant', '600'])).stdout;
+  const hex = /lease ([0-9a-f]+) granted/.exec(granted)![1];
+  await etcd.etcdctl(['put', '/ed/key', 'v1', `--lease=${hex}`]);
+  /** The key's lease as etcd reports it, read from the JSON text (never JSON.parse: int64). */
+  const leaseOf = async () => /"lease":(\d+)/.exec((await etcd.etcdctl(['get', '/ed/key', '-w', 'json'])).stdout)?.[1] ?? '0';
+  await openConnected(launch, ui, etcd);
+  await ui.grid.select('/ed/key');
+  const info = ui.page.getByTestId('lease-info');
+  await expect(info).toContainText(hex);
+  await expect(info).toContainText('10 min 00 s');
+
+  const choice = new LeaseChoice(ui.page.getByTestId('editor-lease'));
+  await expect(choice.mode).toHaveValue('keep');
+  await choice.mode.selectOption('none');
+  // The value is unchanged: the lease choice alone is worth a save.
+  await ui.value.saveButton.click();
+  await expect.poll(leaseOf).toBe('0');
+  await expect(info).toHaveCount(0);
+  await expect(choice.mode).toHaveValue('keep');
+  expect(await etcdText(etcd, '/ed/key')).toBe('v1');
+
+  await choice.mode.selectOption('grant');
+  await choice.ttl.fill('120');
+  await ui.value.saveButton.click();
+  await expect.poll(leaseOf).not.toBe('0');
+  const id = await leaseOf();
+  await expect(info).toContainText(BigInt(id).toString(16).padStart(16, '0'));
+  await expect(info).toContainText('2 min 00 s');
+  await expect(ui.grid.row('/ed/key').getByTestId('lease-cell')).toContainText(BigInt(id).toString(16).padStart(16, '0'));
+});

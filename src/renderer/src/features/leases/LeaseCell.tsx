@@ -20,7 +20,8 @@ export function LeaseCell({ id }: { readonly id: string }) {
   const ttl = left === undefined ? '…' : formatTtl(left);
   return (
     <span role="gridcell" className={`num lease-cell${left === -1 ? ' expired' : ''}`} title={`lease ${hex} (${id}) · ${left === undefined ? 'reading TTL' : left < 0 ? 'expired' : `${ttl} left`}`} data-testid="lease-cell">
-      <span className="lease-hex">{hex}</span> <span className="lease-ttl">{ttl}</span>
+      {/* The countdown first: the column is narrow, the whole id is in the title. */}
+      <span className="lease-ttl">{ttl}</span> <span className="lease-hex">{hex}</span>
     </span>
   );
 }
