@@ -153,6 +153,22 @@ describe('leases', () => {
     expect((last?.payload as LeaseKeepAliveEvent).ttl).toBe(-1);
   });
 
+  it('disconnecting ends the keep-alive subscriptions of that connection, and renewals stop', async () => {
+    const other = await h.connect({ name: 'leases-2', endpoints: etcd.endpoints, deadlineMs: 3000 });
+    const id = await ctlGrant(30);
+    const sub = unwrap(await h.handlers['leases:keepAlive']({ profileId: other, id }));
+    unwrap(await h.handlers['connection:disconnect']({ profileId: other }));
+    const ended = () =>
+      (h.events.find(
+        (e) => e.event === 'event:subscription' && (e.payload as SubscriptionInfo).subscriptionId === sub.subscriptionId && (e.payload as SubscriptionInfo).state === 'ended',
+      )?.payload as SubscriptionInfo | undefined)?.error?.code;
+    await expect.poll(ended, { timeout: 2000, interval: 20 }).toBe('NOT_CONNECTED');
+    // The lease is no longer renewed: its TTL goes down.
+    const before = unwrap(await h.handlers['leases:detail']({ profileId, id, keysLimit: 0 })).ttl;
+    await expect.poll(async () => unwrap(await h.handlers['leases:detail']({ profileId, id, keysLimit: 0 })).ttl, { timeout: 5000, interval: 200 }).toBeLessThan(before);
+    unwrap(await h.handlers['leases:revoke']({ profileId, id }));
+  });
+
   it('keepAlive of a lease that does not exist fails to open with NOT_FOUND', async () => {
     expect(errorOf(await h.handlers['leases:keepAlive']({ profileId, id: '123456789' })).code).toBe('NOT_FOUND');
   });
