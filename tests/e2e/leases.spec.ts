@@ -59,6 +59,10 @@ test('leases: grant, attach in New Key, the lease column counts down in hex, rev
   // Revoke: the confirmation lists the key that will be deleted, with the count.
   await leases.toolbarButton().click();
   await expect(leases.row(hex)).toContainText('1'); // keys count
+  // Time to live with keys.
+  await ui.page.getByRole('button', { name: `Keys of lease ${hex}`, exact: true }).click();
+  await expect(ui.page.getByTestId('lease-keys')).toContainText('/leased/session');
+  await expect(ui.page.getByTestId('lease-keys')).toContainText('1 key');
   await leases.revoke(hex).click();
   await expect(ui.confirm.root).toBeVisible();
   await expect(ui.confirm.root).toContainText(`Revoking lease ${hex}`);

@@ -144,6 +144,18 @@ describe('leases view', () => {
     expect(store.getState().leaseTtls[BIG].ttl).toBe(-1);
   });
 
+  it('time to live with keys: shown for one lease, hidden again by the same toggle', async () => {
+    const { fake, store } = await setup();
+    void store.getState().toggleLeaseKeys(BIG);
+    await flush();
+    expect(fake.ep['leases:detail'].requests.at(-1)).toEqual({ profileId: 'a', id: BIG, keysLimit: 200 });
+    fake.ep['leases:detail'].next().resolve(okR(detail(BIG, 12, ['k/1'])));
+    await flush();
+    expect(store.getState().leaseKeys?.detail?.keys).toEqual([text('k/1')]);
+    await store.getState().toggleLeaseKeys(BIG);
+    expect(store.getState().leaseKeys).toBeNull();
+  });
+
   it('revoke cancelled: nothing is sent', async () => {
     const { fake, store } = await setup();
     void store.getState().requestRevokeLease('7');

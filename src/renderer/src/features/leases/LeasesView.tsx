@@ -3,6 +3,7 @@ import type { LeaseInfo as LeaseRow } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
+import { keyLabel } from '../../ui/format';
 import { formatTtl, leaseHex, remainingAt } from './lease-format';
 import { LEASES_PAGE } from './leases-slice';
 import { useSecondClock } from './use-second-clock';
@@ -101,6 +102,7 @@ export function LeasesView() {
           </button>
         </div>
       ) : null}
+      <LeaseKeys />
       <GrantDialog />
     </section>
   );
@@ -113,6 +115,8 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
   const revoke = useAppStore((s) => s.requestRevokeLease);
   const once = useAppStore((s) => s.keepLeaseAliveOnce);
   const toggle = useAppStore((s) => s.toggleKeepAlive);
+  const showKeys = useAppStore((s) => s.toggleLeaseKeys);
+  const keysShown = useAppStore((s) => s.leaseKeys?.id === lease.id);
   const hex = leaseHex(lease.id);
   const left = t ? remainingAt(t.ttl, t.at, now) : lease.ttl;
   const gone = left < 0;
@@ -133,11 +137,53 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
           <input type="checkbox" checked={keeping} onChange={() => void toggle(lease.id)} disabled={gone && !keeping} aria-label={`Keep lease ${hex} alive`} />
           Keep alive
         </label>
+        <button type="button" onClick={() => void showKeys(lease.id)} aria-pressed={keysShown} aria-label={`Keys of lease ${hex}`}>
+          Keys
+        </button>
         <button type="button" className="danger" onClick={() => void revoke(lease.id)} disabled={gone} aria-label={`Revoke lease ${hex}`}>
           Revoke…
         </button>
       </td>
     </tr>
+  );
+}
+
+/** One lease's time to live with its attached keys. */
+function LeaseKeys() {
+  const shown = useAppStore((s) => s.leaseKeys);
+  const t = useAppStore((s) => (shown ? s.leaseTtls[shown.id] : undefined));
+  const now = useSecondClock();
+  if (!shown) return null;
+  const hex = leaseHex(shown.id);
+  const d = shown.detail;
+  const err = shown.error ? describeError(shown.error) : null;
+  return (
+    <section className="lease-keys-view" aria-label={`Keys of lease ${hex}`} data-testid="lease-keys">
+      <h3>
+        Lease {hex} <span className="muted">({shown.id})</span>
+      </h3>
+      {err ? (
+        <div className="form-error" role="alert">
+          {err.title}
+        </div>
+      ) : !d ? (
+        <p className="muted">Reading…</p>
+      ) : (
+        <>
+          <p>
+            Granted {formatTtl(d.grantedTtl)} · {t ? formatTtl(remainingAt(t.ttl, t.at, now)) : formatTtl(d.ttl)} left · {d.keyCount} {d.keyCount === 1 ? 'key' : 'keys'}
+          </p>
+          <ul className="lease-keys">
+            {d.keys.map((k) => (
+              <li key={keyLabel(k, 400)} className="mono">
+                {keyLabel(k)}
+              </li>
+            ))}
+            {d.keyCount > d.keys.length ? <li className="muted">… and {d.keyCount - d.keys.length} more</li> : null}
+          </ul>
+        </>
+      )}
+    </section>
   );
 }
 

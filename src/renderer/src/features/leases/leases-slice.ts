@@ -24,6 +24,8 @@ export const LEASE_TTL_REFRESH_MS = 30_000;
 export const LEASE_TTL_RETRY_MS = 10_000;
 /** Keys listed for the panel (the count is always exact). */
 export const PANEL_KEYS = 50;
+/** Keys listed in the leases view for one lease. */
+export const VIEW_KEYS = 200;
 /** Keys fetched before a revoke (the confirmation lists the first REVOKE_KEYS_SHOWN). */
 export const REVOKE_KEYS = 1000;
 export const REVOKE_KEYS_SHOWN = 20;
@@ -61,6 +63,10 @@ export interface LeasesSlice {
   loadLeaseDetail(id: string): Promise<void>;
 
   leasePage: LeasePageState | null;
+  /** The view's "time to live with keys" of one lease; null when none is shown. */
+  leaseKeys: { readonly id: string; readonly detail: LeaseDetail | null; readonly error: AppError | null } | null;
+  /** Show a lease's TTL and attached keys in the view (again: hide them). */
+  toggleLeaseKeys(id: string): Promise<void>;
   leasesLoading: boolean;
   leasesError: AppError | null;
   /** A failed grant/revoke/renewal in the view. */
@@ -100,6 +106,7 @@ const initialLeases = () => ({
   leaseTtls: {},
   leaseDetail: null,
   leasePage: null,
+  leaseKeys: null,
   leasesLoading: false,
   leasesError: null,
   leaseActionError: null,
@@ -115,6 +122,7 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
   const open = new Map<string, Feed>();
   const pages = scope.sequence();
   const details = scope.sequence();
+  const keyLists = scope.sequence();
 
   scope.own({
     reset: () => {
@@ -181,6 +189,26 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       } else {
         if (r.error.code === 'NOT_FOUND') gone(id);
         set({ leaseDetail: { id, detail: null, error: r.error, at: now() } });
+      }
+    },
+
+    async toggleLeaseKeys(id) {
+      if (get().leaseKeys?.id === id) {
+        keyLists.cancel();
+        set({ leaseKeys: null });
+        return;
+      }
+      const guard = keyLists.begin();
+      if (!guard) return;
+      set({ leaseKeys: { id, detail: null, error: null } });
+      const r = await guard.wait(client.leases.detail({ profileId: guard.profileId, id, keysLimit: VIEW_KEYS }));
+      if (!r) return;
+      if (r.ok) {
+        putTtl(id, { ttl: r.value.ttl, grantedTtl: r.value.grantedTtl, keyCount: r.value.keyCount, at: now() });
+        set({ leaseKeys: { id, detail: r.value, error: null } });
+      } else {
+        if (r.error.code === 'NOT_FOUND') gone(id);
+        set({ leaseKeys: { id, detail: null, error: r.error } });
       }
     },
 
