@@ -187,12 +187,16 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
     await ok('history:deleted', { profileId: good, prefix: utf8(CANARY.prefix), sinceRevision: 1, limit: 10 });
     await failsWith('NOT_FOUND', 'history:restore', { profileId: good, key: utf8(`${CANARY.prefix}a`), revision: put.revision as number, expectedModRevision: 0 });
-    await call('leases:list', { profileId: good, offset: 0, limit: 10 });
-    await call('leases:grant', { profileId: good, ttl: 60 });
-    await call('leases:detail', { profileId: good, id: '1', keysLimit: 10 });
-    await call('leases:keepAliveOnce', { profileId: good, id: '1' });
-    await call('leases:keepAlive', { profileId: good, id: '1' });
-    await call('leases:revoke', { profileId: good, id: '1' });
+    const lease = (await ok('leases:grant', { profileId: good, ttl: 60 })).id as string;
+    await ok('kv:put', { profileId: good, key: utf8(`${CANARY.prefix}leased`), value: utf8(CANARY.value), lease: { mode: 'attach', id: lease } });
+    await failsWith('NOT_FOUND', 'kv:put', { profileId: good, key: utf8(`${CANARY.prefix}leased2`), value: utf8(CANARY.value), lease: { mode: 'attach', id: '1' } });
+    await ok('leases:list', { profileId: good, offset: 0, limit: 10 });
+    await ok('leases:detail', { profileId: good, id: lease, keysLimit: 10 });
+    await failsWith('NOT_FOUND', 'leases:detail', { profileId: good, id: '1', keysLimit: 10 });
+    await ok('leases:keepAliveOnce', { profileId: good, id: lease });
+    await ok('leases:keepAlive', { profileId: good, id: lease });
+    await ok('leases:revoke', { profileId: good, id: lease });
+    await failsWith('NOT_FOUND', 'leases:revoke', { profileId: good, id: '1' });
 
     // the cluster, jobs and subscriptions (handles that do not exist)
     await ok('cluster:status', { profileId: good });

@@ -2,6 +2,7 @@ import { GRPCResourceExhastedError, type IKeyValue, type IRangeRequest, type IRa
 import type { CountRequest, DeleteRequest, GetRequest, ListRequest, PutRequest } from '../../../shared/contract';
 import type { CountResult, DeleteResult, KeyEntry, KeyValue, Page, PutResult } from '../../../shared/types';
 import { fromBuffer, prefixEnd, toBuffer } from './bytes';
+import { putWithLease } from './leases';
 import { AppFailure, failure } from './errors';
 import { bytesOf, type RangePage, type RangeReq } from './range-page';
 import { collectWindowed, type DensityHint, hintFromPage, readRange, readRangeRaw } from './scan';
@@ -218,6 +219,7 @@ export class KvService {
       );
     }
     const expected = req.expectedModRevision;
+    if (req.lease && req.lease.mode !== 'keep') return this.withSize(size, putWithLease(this.session, { key, value, expected, choice: req.lease, conflict }));
     return this.withSize(size, this.session.run('write', async () => {
       const keepLease: IRequestOp = { request_put: { key, value, ignore_lease: true } };
       const fresh: IRequestOp = { request_put: { key, value } };

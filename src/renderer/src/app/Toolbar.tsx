@@ -27,9 +27,10 @@ function ToolButton({ command, onCommand, disabled, pressed }: { command: Comman
 export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const connected = useAppStore((s) => s.activeProfileId !== null);
   const hasKey = useAppStore((s) => s.selectedKey !== null && s.editorStatus !== 'missing');
-  const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing') && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
+  const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing' || (s.editorLease !== null && s.editorLease.draft.mode !== 'keep')) && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
   const clusterOpen = useAppStore((s) => s.view === 'cluster');
   const deletedOpen = useAppStore((s) => s.view === 'deleted');
+  const leasesOpen = useAppStore((s) => s.view === 'leases');
   const toggleView = useAppStore((s) => s.toggleView);
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
@@ -45,6 +46,9 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />
       <button type="button" className={`tool-button${deletedOpen ? ' pressed' : ''}`} onClick={() => toggleView('deleted')} disabled={!connected} aria-pressed={deletedOpen} data-testid="tool-deleted-view">
         <span>Recently deleted</span>
+      </button>
+      <button type="button" className={`tool-button${leasesOpen ? ' pressed' : ''}`} onClick={() => toggleView('leases')} disabled={!connected} aria-pressed={leasesOpen} title="Leases" data-testid="tool-leases-view">
+        <span>Leases</span>
       </button>
       <span className="spacer" />
       <label className="control theme-control" title="Theme (follows the OS by default)">

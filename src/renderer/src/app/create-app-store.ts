@@ -11,6 +11,7 @@ import { createConnectionsSlice, type ConnectionsSlice } from '../features/conne
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createHistorySlice, type HistorySlice } from '../features/history/history-slice';
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
+import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createFeeds } from './feeds';
@@ -28,6 +29,7 @@ export type AppState = ScopeState &
   EditorSlice &
   ClusterSlice &
   HistorySlice &
+  LeasesSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -65,6 +67,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createEditorSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
       ...createHistorySlice(set, get, deps),
+      ...createLeasesSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -6,6 +6,8 @@ import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
 import { HistoryTab } from '../history/HistoryTab';
+import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
+import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
 import { lineEndings, type EditorMode } from './value-mode';
@@ -68,7 +70,7 @@ export function ValuePanel() {
         </button>
       </div>
       <Metadata />
-      {showHistory ? <HistoryTab selectedKey={selectedKey} /> : null}
+      {showHistory ? <HistoryTab selectedKey={selectedKey} /> : <LeaseInfo />}
       {status === 'loading' && !showHistory ? <p className="muted pad">Loading…</p> : null}
       {status === 'error' && editorError ? (
         <ErrorNotice
@@ -130,6 +132,7 @@ function ValueBody() {
   return (
     <>
       <EditorBar />
+      <EditorLeaseChoice />
       <DraftError />
       {draftKind === 'binary' && loaded ? <HexView value={loaded.value} /> : null}
       {draftKind === 'base64' ? <Base64Editor /> : null}
@@ -222,7 +225,8 @@ function EditorBar() {
     }
   };
 
-  const canSave = !saving && (dirty || (status === 'missing' && draftKind !== 'binary'));
+  const leaseChange = useAppStore((s) => s.editorLease !== null && s.editorLease.draft.mode !== 'keep');
+  const canSave = !saving && (dirty || leaseChange || (status === 'missing' && draftKind !== 'binary'));
 
   return (
     <div className="editor-bar">

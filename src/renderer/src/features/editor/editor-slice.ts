@@ -8,6 +8,7 @@
  */
 import type { Bytes } from '../../../../shared/bytes';
 import { byteLength, bytesEqual, isText } from '../../../../shared/bytes';
+import type { LeaseChoice } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import type { KeyValue, Profile } from '../../../../shared/types';
 import type { ScopeGuard } from '../../app/scope';
@@ -65,6 +66,9 @@ interface EditorNeeds extends Notify, Confirm {
   upsertRow(kv: KeyValue): void;
   removeRow(key: Bytes): void;
   activeProfile(): Pick<Profile, 'username' | 'deadlineMs'> | undefined;
+  /** The lease choice for the save (leases feature); none = keep the key's lease. */
+  editorLeaseChoice(): { readonly choice?: LeaseChoice; readonly error?: AppError };
+  clearEditorLease(): void;
 }
 
 const initialEditor = () => ({
@@ -106,8 +110,15 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
   const putDraft = async (value: Bytes, expected: number, guard: ScopeGuard, base: KeyValue | null): Promise<void> => {
     const key = get().selectedKey;
     if (!key) return;
+    const lease = get().editorLeaseChoice();
+    if (lease.error) {
+      set({ valueError: { op: 'save', error: lease.error } });
+      return;
+    }
     set({ saving: true, valueError: null });
-    const r = await guard.wait(client.kv.put({ profileId: guard.profileId, key, value, expectedModRevision: expected }));
+    const r = await guard.wait(
+      client.kv.put({ profileId: guard.profileId, key, value, expectedModRevision: expected, ...(lease.choice ? { lease: lease.choice } : {}) }),
+    );
     if (!r) return;
     set({ saving: false });
     const stillShown = sameKey(get().selectedKey, key);
@@ -136,9 +147,10 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       createRevision: created || !base ? r.value.revision : base.createRevision,
       modRevision: r.value.revision,
       version: created || !base ? 1 : base.version + 1,
-      // The core writes edits with ignore_lease: an existing key keeps its lease.
-      lease: created || !base ? '0' : base.lease,
+      // Without a lease choice the core writes with ignore_lease: an existing key keeps its lease.
+      lease: r.value.lease ?? (created || !base ? '0' : base.lease),
     };
+    if (lease.choice) get().clearEditorLease();
     if (stillShown) {
       const cur = get();
       if (cur.draftKind === 'text' && isText(value)) {
@@ -241,7 +253,8 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (!s.selectedKey || !guard || s.saving || s.conflict) return;
       if (s.draftKind === 'binary') return;
       if (s.editorStatus !== 'ready' && s.editorStatus !== 'missing') return;
-      if (s.editorStatus === 'ready' && !s.dirty) return;
+      const leaseChange = s.editorLeaseChoice();
+      if (s.editorStatus === 'ready' && !s.dirty && !leaseChange.choice && !leaseChange.error) return;
       if (s.draftKind === 'text' && s.mode === 'json' && !opts.allowInvalidJson) {
         try {
           JSON.parse(s.draft);

@@ -8,6 +8,7 @@ import { BytesText } from '../../ui/BytesText';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock, formatCount, formatSize } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
+import { LeaseCell } from '../leases/LeaseCell';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
 import { Splitter } from '../../ui/Splitter';
 import { PAGE_SIZE } from './keys-slice';
@@ -259,11 +260,7 @@ function Cell({ column, entry }: { column: GridColumn; entry: KeyEntry }) {
         </span>
       );
     case 'lease':
-      return (
-        <span role="gridcell" className="num" title={entry.lease !== '0' ? `lease ${entry.lease}` : undefined}>
-          {entry.lease !== '0' ? entry.lease : ''}
-        </span>
-      );
+      return <LeaseCell id={entry.lease} />;
   }
 }
 

@@ -1,6 +1,7 @@
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
+import { LeaseChoiceField } from '../leases/LeaseChoiceField';
 
 /** Create a key; if it turns out to exist, ask before overwriting. */
 export function NewKeyDialog() {
@@ -82,6 +83,7 @@ export function NewKeyDialog() {
               }
             }}
           />
+          <LeaseChoiceField value={nk.lease} onChange={(lease) => update({ lease })} disabled={nk.busy} isNew />
         </form>
       )}
       {errorText ? (

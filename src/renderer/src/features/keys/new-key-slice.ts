@@ -9,6 +9,7 @@ import type { AppError } from '../../../../shared/result';
 import type { KeyValue } from '../../../../shared/types';
 import type { Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
+import { leaseChoiceOf, leaseDraft, type LeaseChoiceDraft } from '../leases/lease-format';
 
 export interface NewKeyState {
   readonly key: string;
@@ -17,6 +18,8 @@ export interface NewKeyState {
   /** Set when the key turned out to exist: the user is asked whether to overwrite it. */
   readonly exists: { readonly modRevision: number } | null;
   readonly error: AppError | null;
+  /** The new key's lease: none unless the user picks one (an explicit choice, never a side effect). */
+  readonly lease: LeaseChoiceDraft;
 }
 
 export interface NewKeySlice {
@@ -24,7 +27,7 @@ export interface NewKeySlice {
   newKey: NewKeyState | null;
 
   openNewKey(): void;
-  updateNewKey(patch: Partial<Pick<NewKeyState, 'key' | 'value'>>): void;
+  updateNewKey(patch: Partial<Pick<NewKeyState, 'key' | 'value' | 'lease'>>): void;
   /** Leave the "overwrite?" question and go back to editing the new key. */
   newKeyBack(): void;
   closeNewKey(): void;
@@ -51,7 +54,7 @@ export const createNewKeySlice: SliceCreator<NewKeySlice, NewKeyNeeds> = (set, g
         get().setStatus('info', 'Connect to a profile first, then create keys.');
         return;
       }
-      set({ newKey: { key: get().prefix, value: '', busy: false, exists: null, error: null } });
+      set({ newKey: { key: get().prefix, value: '', busy: false, exists: null, error: null, lease: leaseDraft('none') } });
     },
 
     updateNewKey(patch) {
@@ -79,13 +82,25 @@ export const createNewKeySlice: SliceCreator<NewKeySlice, NewKeyNeeds> = (set, g
         set({ newKey: { ...nk, error: { code: 'INVALID_ARGUMENT', message: 'Type a key.', details: { field: 'key' } } } });
         return;
       }
+      const lc = leaseChoiceOf(nk.lease);
+      if ('error' in lc) {
+        set({ newKey: { ...nk, error: lc.error } });
+        return;
+      }
       const { profileId } = guard;
       const overwrite = opts.overwrite === true && nk.exists !== null;
       const key = text(nk.key);
       const value = text(nk.value);
       set({ newKey: { ...nk, busy: true, error: null } });
       const r = await guard.wait(
-        client.kv.put({ profileId, key, value, expectedModRevision: overwrite && nk.exists ? nk.exists.modRevision : 0 }),
+        client.kv.put({
+          profileId,
+          key,
+          value,
+          expectedModRevision: overwrite && nk.exists ? nk.exists.modRevision : 0,
+          // A create with no lease needs no choice on the wire (absent = none for a new key); an overwrite says it.
+          ...(lc.choice.mode === 'none' && !overwrite ? {} : { lease: lc.choice }),
+        }),
       );
       if (!r) return;
       if (!r.ok) {
@@ -112,7 +127,7 @@ export const createNewKeySlice: SliceCreator<NewKeySlice, NewKeyNeeds> = (set, g
         createRevision: r.value.revision,
         modRevision: r.value.revision,
         version: 1,
-        lease: '0',
+        lease: r.value.lease ?? '0',
       };
       set({ newKey: null });
       const label = keyLabel(key);
