@@ -1,0 +1,157 @@
+/**
+ * The listing model that live updates merge into: loaded rows (sorted by key bytes), how many
+ * keys the prefix holds, and what changed beyond the loaded pages. Pure functions with a small
+ * interface (insert, update, remove, count), so a grid that loads its rows differently can keep it.
+ *
+ * A listing is read at one revision (`listRevision`) and its later pages are pinned to it. A
+ * watch from `listRevision + 1` brings every change after it:
+ *  - inside the loaded range (a key at or before the last loaded key, or any key once every page
+ *    is loaded), a put updates or inserts its row and a delete removes it;
+ *  - beyond it, the change is remembered (`beyond`) and counted, and merged into the page that
+ *    later brings that part of the key range (that page is pinned to the old revision);
+ *  - a change at or below the listing's revision (or older than the row) is already on screen.
+ */
+import type { Bytes } from '../../../../shared/bytes';
+import type { KeyEntry, WatchChange } from '../../../../shared/types';
+import { compareKeys } from '../../ui/key-order';
+
+/** One string per key, whatever its encoding (a key's bytes have one encoding on the wire). */
+export const keyId = (k: Bytes): string => (k.encoding === 'utf8' ? `u:${k.data}` : `b:${k.data}`);
+
+export interface ListingModel {
+  readonly items: readonly KeyEntry[];
+  /** More pages follow the loaded ones. */
+  readonly more: boolean;
+  /** The revision the listing was read at. */
+  readonly listRevision: number;
+  /** Keys gained (+) or lost (−) since the listing: added to the count taken at `listRevision`. */
+  readonly delta: number;
+  /** Changes to keys past the loaded pages, newest per key, waiting for their page. */
+  readonly beyond: ReadonlyMap<string, WatchChange>;
+}
+
+export interface ApplyResult {
+  readonly model: ListingModel;
+  /** Ids of the loaded rows that were inserted or updated (for a brief highlight). */
+  readonly changed: readonly string[];
+  /** Changes that were not already on screen. */
+  readonly applied: number;
+}
+
+export const emptyBeyond: ReadonlyMap<string, WatchChange> = new Map();
+
+function entryOf(c: WatchChange, old: KeyEntry | undefined): KeyEntry {
+  return {
+    key: c.key,
+    createRevision: c.createRevision || old?.createRevision || c.modRevision,
+    modRevision: c.modRevision,
+    version: c.version || (old ? old.version + 1 : 1),
+    lease: c.lease,
+    ...(c.size !== undefined ? { size: c.size } : old?.size !== undefined ? { size: old.size } : {}),
+    ...(c.preview !== undefined ? { preview: c.preview, truncated: c.truncated ?? false } : {}),
+  };
+}
+
+/** The key is inside the loaded range: a page that arrives later would not bring it. */
+function inLoadedRange(m: Pick<ListingModel, 'items' | 'more'>, key: Bytes): boolean {
+  if (!m.more) return true;
+  const last = m.items[m.items.length - 1];
+  return last !== undefined && compareKeys(key, last.key) <= 0;
+}
+
+/** Did the key exist at the listing's revision? (For keys past the loaded pages, which the app has not seen.) */
+const existedAtListing = (c: WatchChange, listRevision: number) => c.createRevision > 0 && c.createRevision <= listRevision;
+
+/**
+ * Apply watch changes (in revision order; several per key allowed) to the model: one new items
+ * array at most, built in one pass.
+ */
+export function applyChanges(model: ListingModel, changes: readonly WatchChange[]): ApplyResult {
+  // Newest change per key, past the listing's revision.
+  const latest = new Map<string, WatchChange>();
+  for (const c of changes) {
+    if (c.modRevision <= model.listRevision) continue;
+    const id = keyId(c.key);
+    const prev = latest.get(id);
+    if (!prev || prev.modRevision <= c.modRevision) latest.set(id, c);
+  }
+  if (latest.size === 0) return { model, changed: [], applied: 0 };
+
+  let delta = model.delta;
+  let beyond: Map<string, WatchChange> | null = null;
+  const inRange: WatchChange[] = [];
+  for (const [id, c] of latest) {
+    if (inLoadedRange(model, c.key)) {
+      inRange.push(c);
+      continue;
+    }
+    const known = (beyond ?? model.beyond).get(id);
+    if (known && known.modRevision >= c.modRevision) continue;
+    const existed = known ? known.type === 'put' : existedAtListing(c, model.listRevision);
+    const exists = c.type === 'put';
+    delta += (exists ? 1 : 0) - (existed ? 1 : 0);
+    beyond ??= new Map(model.beyond);
+    beyond.set(id, c);
+  }
+  inRange.sort((a, b) => compareKeys(a.key, b.key));
+
+  const merged = mergeSorted(model.items, inRange);
+  delta += merged.delta;
+  const applied = merged.changed.length + merged.removed + (beyond ? beyond.size - model.beyond.size : 0);
+  return {
+    model: { ...model, items: merged.items, delta, beyond: beyond ?? model.beyond },
+    changed: merged.changed,
+    applied,
+  };
+}
+
+/** Merge key-sorted changes into key-sorted rows, one pass. */
+function mergeSorted(items: readonly KeyEntry[], sorted: readonly WatchChange[]) {
+  if (sorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0 };
+  const out: KeyEntry[] = [];
+  const changed: string[] = [];
+  let removed = 0;
+  let delta = 0;
+  let i = 0;
+  for (const c of sorted) {
+    while (i < items.length && compareKeys(items[i].key, c.key) < 0) out.push(items[i++]);
+    const same = i < items.length && compareKeys(items[i].key, c.key) === 0 ? items[i] : undefined;
+    if (same) i++;
+    if (same && same.modRevision >= c.modRevision) {
+      // The row already shows this or a newer write (the app's own save, for example).
+      out.push(same);
+      continue;
+    }
+    if (c.type === 'put') {
+      out.push(entryOf(c, same));
+      changed.push(keyId(c.key));
+      if (!same) delta++;
+    } else if (same) {
+      removed++;
+      delta--;
+    }
+  }
+  while (i < items.length) out.push(items[i++]);
+  return { items: out, changed, removed, delta };
+}
+
+/**
+ * A later page of the listing arrived (read at `listRevision`): add it, then merge the changes
+ * remembered for its key range, which the page cannot know. Counted already, so `delta` stays.
+ */
+export function appendPage(model: ListingModel, page: readonly KeyEntry[], more: boolean): ListingModel {
+  const withPage: ListingModel = { ...model, items: model.items.concat(page), more };
+  if (model.beyond.size === 0) return withPage;
+  const due: WatchChange[] = [];
+  const rest = new Map<string, WatchChange>();
+  for (const [id, c] of model.beyond) {
+    if (inLoadedRange(withPage, c.key)) due.push(c);
+    else rest.set(id, c);
+  }
+  due.sort((a, b) => compareKeys(a.key, b.key));
+  const merged = mergeSorted(withPage.items, due);
+  return { ...withPage, items: merged.items, beyond: rest };
+}
+
+/** The total to show: the count at the listing's revision plus what changed since. */
+export const liveTotal = (count: number | null, delta: number): number | null => (count === null ? null : Math.max(0, count + delta));
