@@ -29,15 +29,17 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const hasKey = useAppStore((s) => s.selectedKey !== null && s.editorStatus !== 'missing');
   const canSave = useAppStore((s) => (s.dirty || s.editorStatus === 'missing') && !s.saving && s.draftKind !== 'binary' && s.conflict === null);
   const clusterOpen = useAppStore((s) => s.view === 'cluster');
+  // A past revision is on screen: nothing is written from it.
+  const readOnlyView = useAppStore((s) => s.readOnlyView);
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
 
   return (
     <header className="toolbar" role="toolbar" aria-label="Actions">
       <span className="app-title">etcd desktop</span>
-      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected} />
-      <ToolButton command="save" onCommand={onCommand} disabled={!canSave} />
-      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey} />
+      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected || readOnlyView} />
+      <ToolButton command="save" onCommand={onCommand} disabled={!canSave || readOnlyView} />
+      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey || readOnlyView} />
       <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
       <span className="toolbar-sep" />
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />

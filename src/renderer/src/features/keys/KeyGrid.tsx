@@ -11,6 +11,9 @@ import { sameKey } from '../../ui/key-order';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
 import { Splitter } from '../../ui/Splitter';
 import { PAGE_SIZE } from './keys-slice';
+import { keyId } from './live-listing';
+import { LiveBar } from './LiveToggle';
+import { PastRevisionBanner } from './PastRevisionBanner';
 import { filterEntries } from './rows';
 
 export const ROW_HEIGHT = 28;
@@ -67,6 +70,10 @@ export function KeyGrid({ width }: { width: number }) {
   const selectKey = useAppStore((s) => s.selectKey);
   const keyColumn = useAppStore((s) => s.panes.keyColumn);
   const setPanes = useAppStore((s) => s.setPanes);
+  // live grid: rows changed by live updates (highlighted briefly), and whether the rows are a past revision
+  const flashes = useAppStore((s) => s.flashes);
+  const pastView = useAppStore((s) => s.viewRevision !== null);
+  const liveUpdates = useAppStore((s) => s.liveUpdates);
 
   const layout = gridLayout(width, keyColumn);
   const columnsKey = layout.columns.join(' ');
@@ -119,8 +126,16 @@ export function KeyGrid({ width }: { width: number }) {
   };
 
   return (
-    <section className="key-pane" id="key-pane" aria-label="Keys" style={{ '--grid-columns': layout.template } as CSSProperties}>
+    <section
+      className="key-pane"
+      id="key-pane"
+      aria-label="Keys"
+      style={{ '--grid-columns': layout.template } as CSSProperties}
+      data-live-updates={liveUpdates}
+    >
       <GridControls />
+      <LiveBar />
+      <PastRevisionBanner />
       <StaleListing />
       <div className="grid-header" role="row">
         <span role="columnheader" className="key-header">
@@ -142,7 +157,7 @@ export function KeyGrid({ width }: { width: number }) {
       </div>
       <div
         ref={scrollRef}
-        className={`grid-scroll${stale ? ' stale' : ''}`}
+        className={`grid-scroll${stale ? ' stale' : ''}${pastView ? ' past' : ''}`}
         data-testid="key-grid"
         role="grid"
         aria-label={stale ? 'Keys (stale: the last listing, its reload failed)' : 'Keys'}
@@ -165,6 +180,7 @@ export function KeyGrid({ width }: { width: number }) {
                 keyWidth={layout.key}
                 columns={columns}
                 measure={measure}
+                flashAt={flashes.get(keyId(entry.key))}
               />
             );
           })}
@@ -194,6 +210,7 @@ const KeyRow = memo(function KeyRow({
   keyWidth,
   columns,
   measure,
+  flashAt,
 }: {
   entry: KeyEntry;
   index: number;
@@ -203,6 +220,8 @@ const KeyRow = memo(function KeyRow({
   keyWidth: number;
   columns: readonly GridColumn[];
   measure: Measure;
+  /** When a live update last changed this row (ms): a brief highlight, restarted by each change. */
+  flashAt?: number;
 }) {
   const { full, shown, binary } = keyCellText(entry.key, keyWidth, measure);
   const label = binary ? `${full} (binary key, not UTF-8, shown as hex)` : full;
@@ -215,7 +234,9 @@ const KeyRow = memo(function KeyRow({
       data-testid="key-row"
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={() => void onSelect(entry.key)}
+      data-changed={flashAt !== undefined ? 'true' : undefined}
     >
+      {flashAt !== undefined ? <span key={flashAt} className="live-flash" aria-hidden="true" /> : null}
       <span role="gridcell" className="cell-key" title={label} aria-label={label}>
         {binary ? (
           <span className="bin-badge" aria-hidden="true">

@@ -12,6 +12,7 @@
  *  - a change at or below the listing's revision (or older than the row) is already on screen.
  */
 import type { Bytes } from '../../../../shared/bytes';
+import { toUint8 } from '../../../../shared/bytes';
 import type { KeyEntry, WatchChange } from '../../../../shared/types';
 import { compareKeys } from '../../ui/key-order';
 
@@ -37,6 +38,19 @@ export interface ApplyResult {
   /** Changes that were not already on screen. */
   readonly applied: number;
 }
+
+/**
+ * A string whose code-unit order is the key's byte order: the key itself when it is ASCII, else
+ * its bytes as char codes 0–255. Computed once per key, it makes a sort of a burst cheap.
+ */
+export function orderKey(k: Bytes): string {
+  if (k.encoding === 'utf8' && ASCII.test(k.data)) return k.data;
+  const b = toUint8(k);
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
+const ASCII = /^[\x00-\x7f]*$/;
 
 export const emptyBeyond: ReadonlyMap<string, WatchChange> = new Map();
 
@@ -79,6 +93,7 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
 
   let delta = model.delta;
   let beyond: Map<string, WatchChange> | null = null;
+  let counted = 0;
   const inRange: WatchChange[] = [];
   for (const [id, c] of latest) {
     if (inLoadedRange(model, c.key)) {
@@ -92,12 +107,12 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
     delta += (exists ? 1 : 0) - (existed ? 1 : 0);
     beyond ??= new Map(model.beyond);
     beyond.set(id, c);
+    counted++;
   }
-  inRange.sort((a, b) => compareKeys(a.key, b.key));
-
   const merged = mergeSorted(model.items, inRange);
   delta += merged.delta;
-  const applied = merged.changed.length + merged.removed + (beyond ? beyond.size - model.beyond.size : 0);
+  const applied = merged.changed.length + merged.removed + counted;
+  if (applied === 0) return { model, changed: [], applied: 0 };
   return {
     model: { ...model, items: merged.items, delta, beyond: beyond ?? model.beyond },
     changed: merged.changed,
@@ -105,18 +120,30 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
   };
 }
 
-/** Merge key-sorted changes into key-sorted rows, one pass. */
-function mergeSorted(items: readonly KeyEntry[], sorted: readonly WatchChange[]) {
-  if (sorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0 };
+/** Merge changes (any order, one per key) into key-sorted rows: a sort of the changes, then one pass. */
+function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[]) {
+  if (unsorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0 };
+  const sorted = unsorted.map((c) => ({ c, o: orderKey(c.key) })).sort((a, b) => (a.o < b.o ? -1 : a.o > b.o ? 1 : 0));
   const out: KeyEntry[] = [];
   const changed: string[] = [];
   let removed = 0;
   let delta = 0;
   let i = 0;
-  for (const c of sorted) {
-    while (i < items.length && compareKeys(items[i].key, c.key) < 0) out.push(items[i++]);
-    const same = i < items.length && compareKeys(items[i].key, c.key) === 0 ? items[i] : undefined;
-    if (same) i++;
+  // Rows before the first change are copied without comparing each of them.
+  const first = lowerBoundOrder(items, sorted[0].c.key);
+  for (; i < first; i++) out.push(items[i]);
+  let io = i < items.length ? orderKey(items[i].key) : '';
+  const advance = () => {
+    out.push(items[i++]);
+    io = i < items.length ? orderKey(items[i].key) : '';
+  };
+  for (const { c, o } of sorted) {
+    while (i < items.length && io < o) advance();
+    const same = i < items.length && io === o ? items[i] : undefined;
+    if (same) {
+      i++;
+      io = i < items.length ? orderKey(items[i].key) : '';
+    }
     if (same && same.modRevision >= c.modRevision) {
       // The row already shows this or a newer write (the app's own save, for example).
       out.push(same);
@@ -131,8 +158,20 @@ function mergeSorted(items: readonly KeyEntry[], sorted: readonly WatchChange[])
       delta--;
     }
   }
-  while (i < items.length) out.push(items[i++]);
+  for (; i < items.length; i++) out.push(items[i]);
+  if (changed.length === 0 && removed === 0) return { items, changed, removed, delta };
   return { items: out, changed, removed, delta };
+}
+
+function lowerBoundOrder(items: readonly KeyEntry[], key: Bytes): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(items[mid].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -148,7 +187,6 @@ export function appendPage(model: ListingModel, page: readonly KeyEntry[], more:
     if (inLoadedRange(withPage, c.key)) due.push(c);
     else rest.set(id, c);
   }
-  due.sort((a, b) => compareKeys(a.key, b.key));
   const merged = mergeSorted(withPage.items, due);
   return { ...withPage, items: merged.items, beyond: rest };
 }
