@@ -149,6 +149,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   let watchToken = 0;
   /** One timer per grid prunes old highlights (none per row). */
   let pruneTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Watches refused in a row because their start was compacted (each re-lists; a loop stops). */
+  let compactedOpens = 0;
 
   const model = (): ListingModel => {
     const s = get();
@@ -232,7 +234,14 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       },
     );
     if (!isFeed(r)) {
-      if (mine()) set({ liveState: 'stopped', liveError: r });
+      if (!mine()) return;
+      if (r.code === 'COMPACTED' && compactedOpens++ < 3) {
+        // The listing's revision was compacted before the watch could start from it: list again.
+        set({ liveNotice: resyncNotice('compacted') });
+        void get().reloadKeys();
+        return;
+      }
+      set({ liveState: 'stopped', liveError: r });
       return;
     }
     if (!mine()) {
@@ -240,6 +249,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       return;
     }
     feed = r;
+    compactedOpens = 0;
     // A batch may already have said 'reconnecting' (events that overtook the answer).
     if (get().liveState === 'opening') set({ liveState: 'live' });
   };
