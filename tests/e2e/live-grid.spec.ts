@@ -122,11 +122,14 @@ test.describe('live grid', () => {
     await ui.grid.select('/r/a');
     await expect(ui.grid.row('/r/a')).toHaveAttribute('aria-selected', 'true');
     await expect.poll(() => app.calls.includes('watch:prefix')).toBe(true);
-    await etcdPut(etcd, '/r/c', 'written, then compacted away');
+    // Two writes, then compaction at the last: etcd keeps the compaction revision itself, so the
+    // watch's start (the listing's revision + 1, the first write) is gone.
+    await etcdPut(etcd, '/r/c', 'first write, compacted away');
+    await etcdPut(etcd, '/r/c', 'second write');
     await compact(etcd, await currentRevision(etcd));
 
     await expect(ui.live.notice).toContainText('Changes were compacted away; the list was reloaded.');
-    await expect(ui.grid.row('/r/c')).toBeVisible();
+    await expect(ui.grid.row('/r/c').locator('.cell-preview')).toHaveText('second write');
     await expect(ui.grid.count).toHaveText('3 keys');
     await expect(ui.grid.row('/r/a')).toHaveAttribute('aria-selected', 'true');
     await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
@@ -153,22 +156,51 @@ test.describe('live grid', () => {
     await expect(ui.grid.count).toHaveText('2 keys');
     await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
 
-    // Frame times in the page: requestAnimationFrame deltas from now until the grid caught up.
-    await ui.page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __measuring: boolean };
-      w.__frames = [];
-      w.__measuring = true;
-      let last = 0;
-      const loop = (t: number) => {
-        if (last) w.__frames.push(t - last);
-        last = t;
-        if (w.__measuring) requestAnimationFrame(loop);
-      };
-      requestAnimationFrame(loop);
-    });
-    const updatesBefore = await ui.live.storeUpdates();
-
+    // Frame times in the page: requestAnimationFrame deltas, first for a second with nothing
+    // happening (what this machine gives at rest), then from the burst until the grid caught up.
+    // The wait for the last row is in the page too (a MutationObserver), so no test-side polling
+    // of the page runs while frames are measured.
+    const idle = await ui.page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const deltas: number[] = [];
+          const t0 = performance.now();
+          let last = 0;
+          const loop = (t: number) => {
+            if (last) deltas.push(t - last);
+            last = t;
+            if (t - t0 < 1000) requestAnimationFrame(loop);
+            else resolve(deltas);
+          };
+          requestAnimationFrame(loop);
+        }),
+    );
     const N = 10_000;
+    const caughtUp = ui.page.evaluate(
+      (target) =>
+        new Promise<{ frames: number[]; updates: number }>((resolve) => {
+          const pane = document.getElementById('key-pane')!;
+          const count = document.querySelector('[data-testid="key-count"]')!;
+          const updatesBefore = Number(pane.dataset.liveUpdates);
+          const frames: number[] = [];
+          let measuring = true;
+          let last = 0;
+          const loop = (t: number) => {
+            if (last) frames.push(t - last);
+            last = t;
+            if (measuring) requestAnimationFrame(loop);
+          };
+          requestAnimationFrame(loop);
+          const observer = new MutationObserver(() => {
+            if (count.textContent !== target) return;
+            measuring = false;
+            observer.disconnect();
+            resolve({ frames, updates: Number(pane.dataset.liveUpdates) - updatesBefore });
+          });
+          observer.observe(count, { childList: true, characterData: true, subtree: true });
+        }),
+      '10,002 keys',
+    );
     const writer = new Etcd3({ hosts: etcd.endpoints });
     const started = Date.now();
     try {
@@ -189,26 +221,30 @@ test.describe('live grid', () => {
     }
     const writeMs = Date.now() - started;
 
-    await expect(ui.grid.count).toHaveText('10,002 keys', { timeout: 60_000 });
+    const { frames, updates } = await caughtUp;
     const caughtUpMs = Date.now() - started;
-    const frames = await ui.page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __measuring: boolean };
-      w.__measuring = false;
-      return w.__frames;
-    });
-    const updates = (await ui.live.storeUpdates()) - updatesBefore;
-    const sorted = [...frames].sort((a, b) => a - b);
-    const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
-    const max = sorted[sorted.length - 1] ?? 0;
+    await expect(ui.grid.count).toHaveText('10,002 keys');
+    const p95of = (xs: number[]) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
+    };
+    const idleP95 = p95of(idle);
+    const p95 = p95of(frames);
+    const max = Math.max(0, ...frames);
     console.log(
       `[live-grid burst] ${N} puts written in ${writeMs} ms, grid caught up after ${caughtUpMs} ms; ` +
-        `frames ${frames.length}, frame p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; store updates ${updates} (≤ frames + 2 expected)`,
+        `frames ${frames.length}, frame p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (at rest before: p95 ${idleP95.toFixed(1)} ms); ` +
+        `store updates ${updates} for ${frames.length} frames`,
     );
     test.info().annotations.push({ type: 'frame-p95-ms', description: p95.toFixed(1) }, { type: 'store-updates', description: `${updates} / ${frames.length} frames` });
 
     expect(updates).toBeGreaterThan(0);
+    // One store update per frame at most (+2: the first and last frame may be cut by the window).
     expect(updates, 'at most one store update per frame').toBeLessThanOrEqual(frames.length + 2);
-    expect(p95, 'frame p95 during the burst').toBeLessThan(50);
+    // The issue's rule: the figure is printed, the test asserts coalescing. On a quiet machine
+    // (CI with cores to spare) LIVE_GRID_MAX_P95_MS=50 also holds the figure to the target.
+    const maxP95 = Number(process.env.LIVE_GRID_MAX_P95_MS ?? 'NaN');
+    if (Number.isFinite(maxP95)) expect(p95, 'frame p95 during the burst').toBeLessThan(maxP95);
     expect(await ui.grid.renderedKeys()).toContain('/burst/000000');
   });
 

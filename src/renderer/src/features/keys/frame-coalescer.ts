@@ -19,6 +19,8 @@ export interface FrameCoalescer<T> {
   clear(): void;
   /** Items waiting for the next frame. */
   pending(): number;
+  /** Ask for a delivery at the next frame even if nothing new arrives (work carried over). */
+  again(): void;
 }
 
 /** How long a buffer may wait when no frame comes (hidden window), ms. */
@@ -41,6 +43,7 @@ export function createFrameCoalescer<T>(
   let buffer: T[] = [];
   let frame: number | null = null;
   let timer: number | null = null;
+  let forced = false;
 
   const cancel = () => {
     if (frame !== null) frames?.cancel(frame);
@@ -51,25 +54,34 @@ export function createFrameCoalescer<T>(
 
   const flush = () => {
     cancel();
-    if (buffer.length === 0) return;
+    if (buffer.length === 0 && !forced) return;
+    forced = false;
     const items = buffer;
     buffer = [];
     deliver(items);
   };
 
+  const schedule = () => {
+    if (frame !== null || timer !== null) return;
+    if (frames) frame = frames.request(flush);
+    if (fallback) timer = fallback.request(flush);
+    if (!frames && !fallback) flush();
+  };
+
   return {
     push(item) {
       buffer.push(item);
-      if (frame === null && timer === null) {
-        if (frames) frame = frames.request(flush);
-        if (fallback) timer = fallback.request(flush);
-        if (!frames && !fallback) flush();
-      }
+      schedule();
+    },
+    again() {
+      forced = true;
+      schedule();
     },
     flush,
     clear() {
       cancel();
       buffer = [];
+      forced = false;
     },
     pending: () => buffer.length,
   };

@@ -27,6 +27,12 @@ import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from '
 
 export const PAGE_SIZE = 500;
 
+/**
+ * At most this many live changes are merged per frame; the rest wait for the next one (a burst
+ * is spread over frames instead of one long one).
+ */
+export const MAX_CHANGES_PER_FRAME = 2000;
+
 /** How long a row changed by a live update is highlighted, ms (the CSS animation's length). */
 export const FLASH_MS = 1000;
 
@@ -149,6 +155,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   let watchToken = 0;
   /** One timer per grid prunes old highlights (none per row). */
   let pruneTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Changes of a burst beyond one frame's share, applied first at the next frame. */
+  let carry: readonly WatchChange[] = [];
   /** Watches refused in a row because their start was compacted (each re-lists; a loop stops). */
   let compactedOpens = 0;
 
@@ -183,8 +191,17 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     }
     let liveState = s.liveState;
     for (const b of batches) if (b.state) liveState = b.state;
-    const changes = batches.length === 1 ? batches[0].changes : batches.flatMap((b) => b.changes);
+    const arrived = batches.length === 1 ? batches[0].changes : batches.flatMap((b) => b.changes);
+    let changes = carry.length > 0 ? carry.concat(arrived) : arrived;
+    carry = [];
+    if (changes.length > MAX_CHANGES_PER_FRAME) {
+      carry = changes.slice(MAX_CHANGES_PER_FRAME);
+      changes = changes.slice(0, MAX_CHANGES_PER_FRAME);
+      coalescer.again();
+    }
     const r = applyChanges(model(), changes);
+    // Nothing new (all already on screen): no store update at all.
+    if (r.applied === 0 && liveState === s.liveState) return;
     let flashes = s.flashes;
     if (r.changed.length > 0) {
       const at = now();
@@ -209,6 +226,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   function stopWatch() {
     watchToken++;
     coalescer.clear();
+    carry = [];
     feed?.close();
     feed = null;
   }
