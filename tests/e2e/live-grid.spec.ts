@@ -63,10 +63,11 @@ test.describe('live grid', () => {
     // the highlight goes by itself
     await expect(ui.grid.row('/svc/a')).not.toHaveAttribute('data-changed', 'true', { timeout: 5000 });
 
-    // delete: the row leaves, the total follows
+    // delete: the row is marked a moment, then leaves; the total follows at once
     await etcdDel(etcd, '/svc/c');
-    await expect(ui.grid.row('/svc/c')).toHaveCount(0);
+    await expect(ui.grid.row('/svc/c')).toHaveAttribute('data-deleted', 'true');
     await expect(ui.grid.count).toHaveText('3 keys');
+    await expect(ui.grid.row('/svc/c')).toHaveCount(0);
     expect(await ui.grid.renderedKeys()).toEqual(['/svc/a', '/svc/b', '/svc/between']);
   });
 

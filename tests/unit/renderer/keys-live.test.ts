@@ -82,10 +82,33 @@ describe('live grid', () => {
     expect(storeUpdates).toBe(1);
     const s = store.getState();
     expect(s.liveUpdates).toBe(updates + 1);
-    expect(keys(s)).toEqual(['k/b', 'k/c', 'k/d']);
-    expect(s.items[1]).toMatchObject({ modRevision: 102, preview: text('changed') });
+    // k/a is deleted: still shown a moment, marked, and not counted
+    expect(keys(s)).toEqual(['k/a', 'k/b', 'k/c', 'k/d']);
+    expect([...s.deletedRows.keys()]).toEqual(['u:k/a']);
+    expect(s.items[2]).toMatchObject({ modRevision: 102, preview: text('changed') });
     expect(s.total).toBe(3);
     expect([...s.flashes.keys()].sort()).toEqual(['u:k/b', 'u:k/c', 'u:k/d']);
+    // then it leaves, and the highlights go (one timer for the grid)
+    await vi.waitFor(() => expect(keys(store.getState())).toEqual(['k/b', 'k/c', 'k/d']), { timeout: 5000, interval: 50 });
+    expect(store.getState().deletedRows.size).toBe(0);
+    expect(store.getState().flashes.size).toBe(0);
+    expect(store.getState().total).toBe(3);
+  });
+
+  it('a row marked deleted: selecting it (not found) removes it without counting twice; a put brings it back, counted', async () => {
+    const { store, emit } = await live();
+    emit('s1', [del('k/a', 101), del('k/c', 102)]);
+    runFrame();
+    expect(store.getState().total).toBe(0);
+    expect(keys(store.getState())).toEqual(['k/a', 'k/c']);
+    store.getState().removeRow(text('k/a'));
+    expect(keys(store.getState())).toEqual(['k/c']);
+    expect(store.getState().total).toBe(0);
+    emit('s1', [put('k/c', 103, 'back')]);
+    runFrame();
+    expect(store.getState().total).toBe(1);
+    expect(store.getState().deletedRows.size).toBe(0);
+    expect(store.getState().items[0]).toMatchObject({ modRevision: 103, preview: text('back') });
   });
 
   it('a burst of 10,000 events in many batches: at most one store update per frame, at most MAX_CHANGES_PER_FRAME each', async () => {

@@ -72,6 +72,7 @@ export function KeyGrid({ width }: { width: number }) {
   const setPanes = useAppStore((s) => s.setPanes);
   // live grid: rows changed by live updates (highlighted briefly), and whether the rows are a past revision
   const flashes = useAppStore((s) => s.flashes);
+  const deletedRows = useAppStore((s) => s.deletedRows);
   const pastView = useAppStore((s) => s.viewRevision !== null);
   const liveUpdates = useAppStore((s) => s.liveUpdates);
 
@@ -169,6 +170,7 @@ export function KeyGrid({ width }: { width: number }) {
         <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
           {virtualRows.map((vr) => {
             const entry = rows[vr.index];
+            const id = keyId(entry.key);
             return (
               <KeyRow
                 key={vr.key}
@@ -180,7 +182,8 @@ export function KeyGrid({ width }: { width: number }) {
                 keyWidth={layout.key}
                 columns={columns}
                 measure={measure}
-                flashAt={flashes.get(keyId(entry.key))}
+                flashAt={flashes.get(id)}
+                deleted={deletedRows.has(id)}
               />
             );
           })}
@@ -211,6 +214,7 @@ const KeyRow = memo(function KeyRow({
   columns,
   measure,
   flashAt,
+  deleted = false,
 }: {
   entry: KeyEntry;
   index: number;
@@ -222,12 +226,15 @@ const KeyRow = memo(function KeyRow({
   measure: Measure;
   /** When a live update last changed this row (ms): a brief highlight, restarted by each change. */
   flashAt?: number;
+  /** Deleted by a live update: shown marked for a moment, then it leaves. */
+  deleted?: boolean;
 }) {
   const { full, shown, binary } = keyCellText(entry.key, keyWidth, measure);
   const label = binary ? `${full} (binary key, not UTF-8, shown as hex)` : full;
+  const rowTitle = deleted ? `${label} was deleted` : undefined;
   return (
     <div
-      className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}`}
+      className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}${deleted ? ' live-deleted' : ''}`}
       role="row"
       aria-selected={selected}
       aria-rowindex={index + 1}
@@ -235,6 +242,8 @@ const KeyRow = memo(function KeyRow({
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={() => void onSelect(entry.key)}
       data-changed={flashAt !== undefined ? 'true' : undefined}
+      data-deleted={deleted ? 'true' : undefined}
+      title={rowTitle}
     >
       {flashAt !== undefined ? <span key={flashAt} className="live-flash" aria-hidden="true" /> : null}
       <span role="gridcell" className="cell-key" title={label} aria-label={label}>

@@ -22,7 +22,7 @@ import type { ScopeGuard } from '../../app/scope';
 import type { SliceCreator } from '../../app/slice';
 import { compareKeys } from '../../ui/key-order';
 import { createFrameCoalescer } from './frame-coalescer';
-import { appendPage, applyChanges, emptyBeyond, liveTotal, type ListingModel } from './live-listing';
+import { appendPage, applyChanges, emptyBeyond, keyId, liveTotal, withoutRows, type ListingModel } from './live-listing';
 import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from './rows';
 
 export const PAGE_SIZE = 500;
@@ -35,6 +35,8 @@ export const MAX_CHANGES_PER_FRAME = 2000;
 
 /** How long a row changed by a live update is highlighted, ms (the CSS animation's length). */
 export const FLASH_MS = 1000;
+/** How long a row deleted by someone else stays on screen, marked deleted, before it leaves, ms. */
+export const DELETED_MARK_MS = 2000;
 
 /**
  * The grid's watch: off (the user's choice, a past revision, nothing listed), opening, delivering,
@@ -87,6 +89,8 @@ export interface KeysSlice {
   liveBeyond: ReadonlyMap<string, WatchChange>;
   /** Rows changed by live updates: key id → when (ms), for a brief highlight; pruned after FLASH_MS. */
   flashes: ReadonlyMap<string, number>;
+  /** Rows deleted by a live update, still shown marked: key id → when (ms); they leave after DELETED_MARK_MS. Not counted. */
+  deletedRows: ReadonlyMap<string, number>;
   /** Store updates made by live batches so far (at most one per animation frame). */
   liveUpdates: number;
   /** The listing is of a past revision (read-only, not live); null: the current one. */
@@ -139,6 +143,7 @@ const initialKeys = () => ({
   liveDelta: 0,
   liveBeyond: emptyBeyond,
   flashes: new Map<string, number>() as ReadonlyMap<string, number>,
+  deletedRows: new Map<string, number>() as ReadonlyMap<string, number>,
   viewRevision: null,
   readOnlyView: false,
   viewRevisionError: null,
@@ -162,20 +167,29 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
 
   const model = (): ListingModel => {
     const s = get();
-    return { items: s.items, more: s.more, listRevision: s.listRevision, delta: s.liveDelta, beyond: s.liveBeyond };
+    return { items: s.items, more: s.more, listRevision: s.listRevision, delta: s.liveDelta, beyond: s.liveBeyond, gone: s.deletedRows };
   };
 
+  /** Drop highlights past FLASH_MS and marked deleted rows past DELETED_MARK_MS: one store update. */
   const schedulePrune = () => {
     if (pruneTimer !== null) return;
     pruneTimer = setTimeout(() => {
       pruneTimer = null;
-      const cutoff = now() - FLASH_MS;
-      const flashes = get().flashes;
-      const kept = new Map<string, number>();
-      for (const [id, at] of flashes) if (at > cutoff) kept.set(id, at);
-      if (kept.size !== flashes.size) set({ flashes: kept });
-      if (kept.size > 0) schedulePrune();
-    }, FLASH_MS);
+      const t = now();
+      const s = get();
+      const flashes = new Map<string, number>();
+      for (const [id, at] of s.flashes) if (at > t - FLASH_MS) flashes.set(id, at);
+      const deletedRows = new Map<string, number>();
+      const expired = new Set<string>();
+      for (const [id, at] of s.deletedRows) {
+        if (at > t - DELETED_MARK_MS) deletedRows.set(id, at);
+        else expired.add(id);
+      }
+      if (flashes.size !== s.flashes.size || expired.size > 0) {
+        set({ flashes, deletedRows, liveUpdates: s.liveUpdates + 1, ...(expired.size > 0 ? { items: withoutRows(s.items, expired) } : {}) });
+      }
+      if (flashes.size > 0 || deletedRows.size > 0) schedulePrune();
+    }, FLASH_MS / 2);
   };
 
   /** One store update for everything that arrived since the last frame. */
@@ -199,15 +213,23 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       changes = changes.slice(0, MAX_CHANGES_PER_FRAME);
       coalescer.again();
     }
-    const r = applyChanges(model(), changes);
+    const r = applyChanges(model(), changes, { markDeletes: true });
     // Nothing new (all already on screen): no store update at all.
     if (r.applied === 0 && liveState === s.liveState) return;
     let flashes = s.flashes;
+    let deletedRows = s.deletedRows;
+    const at = now();
     if (r.changed.length > 0) {
-      const at = now();
       const next = new Map(flashes);
       for (const id of r.changed) next.set(id, at);
       flashes = next;
+      schedulePrune();
+    }
+    if (r.marked.length > 0 || r.revived.length > 0) {
+      const next = new Map(deletedRows);
+      for (const id of r.revived) next.delete(id);
+      for (const id of r.marked) next.set(id, at);
+      deletedRows = next;
       schedulePrune();
     }
     set({
@@ -216,6 +238,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       liveBeyond: r.model.beyond,
       total: s.total === null ? null : Math.max(0, s.total + r.model.delta - s.liveDelta),
       flashes,
+      deletedRows,
       liveState,
       liveUpdates: s.liveUpdates + 1,
     });
@@ -324,6 +347,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       listedPrefix: prefix,
       liveDelta: 0,
       liveBeyond: emptyBeyond,
+      deletedRows: new Map<string, number>(),
       liveState: live ? 'opening' : 'off',
       liveError: null,
       viewRevision: revision === 0 ? null : revision,
@@ -421,6 +445,15 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
         const entry = entryFromKeyValue(kv);
         if (i < items.length && compareKeys(items[i].key, kv.key) === 0) {
           const old = items[i];
+          const id = keyId(kv.key);
+          if (s.deletedRows.has(id)) {
+            // A row shown as deleted comes back (the app re-created it): counted again.
+            const next = items.slice();
+            next[i] = entry;
+            const deletedRows = new Map(s.deletedRows);
+            deletedRows.delete(id);
+            return { items: next, deletedRows, total: s.total === null ? null : s.total + 1, liveDelta: s.liveDelta + 1 };
+          }
           // The row already shows a newer revision (a live update overtook this answer).
           if (kv.modRevision > 0 && old.modRevision > kv.modRevision) return {};
           const merged: KeyEntry = {
@@ -447,6 +480,13 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
         if (i >= s.items.length || compareKeys(s.items[i].key, key) !== 0) return {};
         const next = s.items.slice();
         next.splice(i, 1);
+        const id = keyId(key);
+        if (s.deletedRows.has(id)) {
+          // Already counted as gone: only the marked row leaves.
+          const deletedRows = new Map(s.deletedRows);
+          deletedRows.delete(id);
+          return { items: next, deletedRows };
+        }
         return { items: next, total: s.total === null ? null : Math.max(0, s.total - 1), liveDelta: s.liveDelta - 1 };
       });
     },

@@ -29,12 +29,21 @@ export interface ListingModel {
   readonly delta: number;
   /** Changes to keys past the loaded pages, newest per key, waiting for their page. */
   readonly beyond: ReadonlyMap<string, WatchChange>;
+  /**
+   * Rows still shown, marked deleted, for a moment after their delete (ids); they count as absent.
+   * Only when `markDeletes` is set on apply; the owner removes them later (`withoutRows`).
+   */
+  readonly gone?: { has(id: string): boolean };
 }
 
 export interface ApplyResult {
   readonly model: ListingModel;
   /** Ids of the loaded rows that were inserted or updated (for a brief highlight). */
   readonly changed: readonly string[];
+  /** Ids of rows deleted and kept on screen, marked (with `markDeletes`). */
+  readonly marked: readonly string[];
+  /** Ids of marked rows that a put brought back. */
+  readonly revived: readonly string[];
   /** Changes that were not already on screen. */
   readonly applied: number;
 }
@@ -80,7 +89,7 @@ const existedAtListing = (c: WatchChange, listRevision: number) => c.createRevis
  * Apply watch changes (in revision order; several per key allowed) to the model: one new items
  * array at most, built in one pass.
  */
-export function applyChanges(model: ListingModel, changes: readonly WatchChange[]): ApplyResult {
+export function applyChanges(model: ListingModel, changes: readonly WatchChange[], opts: { markDeletes?: boolean } = {}): ApplyResult {
   // Newest change per key, past the listing's revision.
   const latest = new Map<string, WatchChange>();
   for (const c of changes) {
@@ -89,7 +98,7 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
     const prev = latest.get(id);
     if (!prev || prev.modRevision <= c.modRevision) latest.set(id, c);
   }
-  if (latest.size === 0) return { model, changed: [], applied: 0 };
+  if (latest.size === 0) return { model, changed: [], marked: [], revived: [], applied: 0 };
 
   let delta = model.delta;
   let beyond: Map<string, WatchChange> | null = null;
@@ -109,20 +118,24 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
     beyond.set(id, c);
     counted++;
   }
-  const merged = mergeSorted(model.items, inRange);
+  const merged = mergeSorted(model.items, inRange, model.gone, opts.markDeletes ?? false);
   delta += merged.delta;
   const applied = merged.changed.length + merged.removed + counted;
-  if (applied === 0) return { model, changed: [], applied: 0 };
+  if (applied === 0) return { model, changed: [], marked: [], revived: [], applied: 0 };
   return {
     model: { ...model, items: merged.items, delta, beyond: beyond ?? model.beyond },
     changed: merged.changed,
+    marked: merged.marked,
+    revived: merged.revived,
     applied,
   };
 }
 
 /** Merge changes (any order, one per key) into key-sorted rows: a sort of the changes, then one pass. */
-function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[]) {
-  if (unsorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0 };
+function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[], gone?: { has(id: string): boolean }, markDeletes = false) {
+  const marked: string[] = [];
+  const revived: string[] = [];
+  if (unsorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0, marked, revived };
   const sorted = unsorted.map((c) => ({ c, o: orderKey(c.key) })).sort((a, b) => (a.o < b.o ? -1 : a.o > b.o ? 1 : 0));
   const out: KeyEntry[] = [];
   const changed: string[] = [];
@@ -149,18 +162,27 @@ function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[
       out.push(same);
       continue;
     }
+    const id = keyId(c.key);
+    const wasGone = same !== undefined && gone !== undefined && gone.has(id);
     if (c.type === 'put') {
       out.push(entryOf(c, same));
-      changed.push(keyId(c.key));
-      if (!same) delta++;
+      changed.push(id);
+      if (!same || wasGone) delta++;
+      if (wasGone) revived.push(id);
+    } else if (same && wasGone) {
+      out.push(same);
     } else if (same) {
       removed++;
       delta--;
+      if (markDeletes) {
+        out.push(same);
+        marked.push(id);
+      }
     }
   }
   for (; i < items.length; i++) out.push(items[i]);
-  if (changed.length === 0 && removed === 0) return { items, changed, removed, delta };
-  return { items: out, changed, removed, delta };
+  if (changed.length === 0 && removed === 0) return { items, changed, removed, delta, marked, revived };
+  return { items: out, changed, removed, delta, marked, revived };
 }
 
 function lowerBoundOrder(items: readonly KeyEntry[], key: Bytes): number {
@@ -189,6 +211,12 @@ export function appendPage(model: ListingModel, page: readonly KeyEntry[], more:
   }
   const merged = mergeSorted(withPage.items, due);
   return { ...withPage, items: merged.items, beyond: rest };
+}
+
+/** The rows without those whose ids are in `ids` (marked deleted rows whose moment passed). */
+export function withoutRows(items: readonly KeyEntry[], ids: { has(id: string): boolean }): readonly KeyEntry[] {
+  const kept = items.filter((e) => !ids.has(keyId(e.key)));
+  return kept.length === items.length ? items : kept;
 }
 
 /** The total to show: the count at the listing's revision plus what changed since. */
