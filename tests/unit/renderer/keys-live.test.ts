@@ -87,6 +87,8 @@ describe('live grid', () => {
     expect([...s.deletedRows.keys()]).toEqual(['u:k/a']);
     expect(s.items[2]).toMatchObject({ modRevision: 102, preview: text('changed') });
     expect(s.total).toBe(3);
+    expect(s.liveRevision).toBe(104);
+    expect(s.listRevision).toBe(100);
     expect([...s.flashes.keys()].sort()).toEqual(['u:k/b', 'u:k/c', 'u:k/d']);
     // then it leaves, and the highlights go (one timer for the grid)
     await vi.waitFor(() => expect(keys(store.getState())).toEqual(['k/b', 'k/c', 'k/d']), { timeout: 5000, interval: 50 });

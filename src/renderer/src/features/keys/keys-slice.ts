@@ -93,6 +93,8 @@ export interface KeysSlice {
   deletedRows: ReadonlyMap<string, number>;
   /** Store updates made by live batches so far (at most one per animation frame). */
   liveUpdates: number;
+  /** Every change up to this revision is on screen (the watch's delivered revision; the listing's before any batch). */
+  liveRevision: number;
   /** The listing is of a past revision (read-only, not live); null: the current one. */
   viewRevision: number | null;
   /** Nothing may be written from what is on screen (a past revision): editor, new key and delete read this. */
@@ -144,6 +146,7 @@ const initialKeys = () => ({
   liveBeyond: emptyBeyond,
   flashes: new Map<string, number>() as ReadonlyMap<string, number>,
   deletedRows: new Map<string, number>() as ReadonlyMap<string, number>,
+  liveRevision: 0,
   viewRevision: null,
   readOnlyView: false,
   viewRevisionError: null,
@@ -160,6 +163,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   let watchToken = 0;
   /** One timer per grid prunes old highlights (none per row). */
   let pruneTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The highest revision the watch's batches said they delivered up to. */
+  let seenRevision = 0;
   /** Changes of a burst beyond one frame's share, applied first at the next frame. */
   let carry: readonly WatchChange[] = [];
   /** Watches refused in a row because their start was compacted (each re-lists; a loop stops). */
@@ -204,7 +209,10 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       return;
     }
     let liveState = s.liveState;
-    for (const b of batches) if (b.state) liveState = b.state;
+    for (const b of batches) {
+      if (b.state) liveState = b.state;
+      if (b.revision > seenRevision) seenRevision = b.revision;
+    }
     const arrived = batches.length === 1 ? batches[0].changes : batches.flatMap((b) => b.changes);
     let changes = carry.length > 0 ? carry.concat(arrived) : arrived;
     carry = [];
@@ -214,8 +222,10 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       coalescer.again();
     }
     const r = applyChanges(model(), changes, { markDeletes: true });
+    // Delivered up to the batches' revision once nothing of them waits for a later frame.
+    const liveRevision = carry.length === 0 ? Math.max(s.liveRevision, seenRevision) : s.liveRevision;
     // Nothing new (all already on screen): no store update at all.
-    if (r.applied === 0 && liveState === s.liveState) return;
+    if (r.applied === 0 && liveState === s.liveState && liveRevision === s.liveRevision) return;
     let flashes = s.flashes;
     let deletedRows = s.deletedRows;
     const at = now();
@@ -240,6 +250,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       flashes,
       deletedRows,
       liveState,
+      liveRevision,
       liveUpdates: s.liveUpdates + 1,
     });
   };
@@ -250,6 +261,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     watchToken++;
     coalescer.clear();
     carry = [];
+    seenRevision = 0;
     feed?.close();
     feed = null;
   }
@@ -348,6 +360,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       liveDelta: 0,
       liveBeyond: emptyBeyond,
       deletedRows: new Map<string, number>(),
+      liveRevision: page.revision,
       liveState: live ? 'opening' : 'off',
       liveError: null,
       viewRevision: revision === 0 ? null : revision,
