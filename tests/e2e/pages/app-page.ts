@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { ClusterPanel, ConfirmDialog, NewKeyDialog, ProfileForm, StatusBar, Toasts, Toolbar } from './chrome';
 import { KeyGrid } from './key-grid';
 import { Layout } from './layout';
+import { LiveGrid } from './live-grid';
 import { Sidebar } from './sidebar';
 import { ValuePanel } from './value-panel';
 
@@ -18,6 +19,7 @@ export class AppPage {
   readonly confirm: ConfirmDialog;
   readonly cluster: ClusterPanel;
   readonly layout: Layout;
+  readonly live: LiveGrid;
 
   constructor(readonly page: Page) {
     this.sidebar = new Sidebar(page);
@@ -31,5 +33,6 @@ export class AppPage {
     this.confirm = new ConfirmDialog(page);
     this.cluster = new ClusterPanel(page);
     this.layout = new Layout(page);
+    this.live = new LiveGrid(page);
   }
 }

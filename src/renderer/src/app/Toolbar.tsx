@@ -32,15 +32,17 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const deletedOpen = useAppStore((s) => s.view === 'deleted');
   const leasesOpen = useAppStore((s) => s.view === 'leases');
   const toggleView = useAppStore((s) => s.toggleView);
+  // A past revision is on screen: nothing is written from it.
+  const readOnlyView = useAppStore((s) => s.readOnlyView);
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
 
   return (
     <header className="toolbar" role="toolbar" aria-label="Actions">
       <span className="app-title">etcd desktop</span>
-      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected} />
-      <ToolButton command="save" onCommand={onCommand} disabled={!canSave} />
-      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey} />
+      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected || readOnlyView} />
+      <ToolButton command="save" onCommand={onCommand} disabled={!canSave || readOnlyView} />
+      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey || readOnlyView} />
       <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
       <span className="toolbar-sep" />
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />

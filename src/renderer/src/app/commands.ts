@@ -24,9 +24,21 @@ export function shortcutText(shortcut: string): string {
   return isMac ? shortcut.replace('Mod+', '⌘').replace('Del', '⌫') : shortcut.replace('Mod+', 'Ctrl+');
 }
 
+/** Commands that write to etcd: none of them runs while a past revision is on screen (read-only). */
+const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete']);
+
+/** Whether `command` can run now (the toolbar and the menu ask the same question). */
+export function commandAllowed(store: AppStore, command: Command): boolean {
+  return !(WRITES.has(command) && store.getState().readOnlyView);
+}
+
 export function runCommand(store: AppStore, command: Command): void {
   const s = store.getState();
   if (s.isModalOpen()) return; // a dialog is up: its own buttons and keys apply
+  if (!commandAllowed(store, command)) {
+    s.setStatus('info', 'A past revision is on screen (read-only): go back to live to change keys.');
+    return;
+  }
   switch (command) {
     case 'new-key':
       s.openNewKey();

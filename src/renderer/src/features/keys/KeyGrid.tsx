@@ -12,6 +12,9 @@ import { LeaseCell } from '../leases/LeaseCell';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
 import { Splitter } from '../../ui/Splitter';
 import { PAGE_SIZE } from './keys-slice';
+import { keyId } from './live-listing';
+import { LiveBar } from './LiveToggle';
+import { PastRevisionBanner } from './PastRevisionBanner';
 import { filterEntries } from './rows';
 
 export const ROW_HEIGHT = 28;
@@ -68,6 +71,11 @@ export function KeyGrid({ width }: { width: number }) {
   const selectKey = useAppStore((s) => s.selectKey);
   const keyColumn = useAppStore((s) => s.panes.keyColumn);
   const setPanes = useAppStore((s) => s.setPanes);
+  // live grid: rows changed by live updates (highlighted briefly), and whether the rows are a past revision
+  const flashes = useAppStore((s) => s.flashes);
+  const deletedRows = useAppStore((s) => s.deletedRows);
+  const pastView = useAppStore((s) => s.viewRevision !== null);
+  const liveUpdates = useAppStore((s) => s.liveUpdates);
 
   const layout = gridLayout(width, keyColumn);
   const columnsKey = layout.columns.join(' ');
@@ -120,8 +128,16 @@ export function KeyGrid({ width }: { width: number }) {
   };
 
   return (
-    <section className="key-pane" id="key-pane" aria-label="Keys" style={{ '--grid-columns': layout.template } as CSSProperties}>
+    <section
+      className="key-pane"
+      id="key-pane"
+      aria-label="Keys"
+      style={{ '--grid-columns': layout.template } as CSSProperties}
+      data-live-updates={liveUpdates}
+    >
       <GridControls />
+      <LiveBar />
+      <PastRevisionBanner />
       <StaleListing />
       <div className="grid-header" role="row">
         <span role="columnheader" className="key-header">
@@ -143,7 +159,7 @@ export function KeyGrid({ width }: { width: number }) {
       </div>
       <div
         ref={scrollRef}
-        className={`grid-scroll${stale ? ' stale' : ''}`}
+        className={`grid-scroll${stale ? ' stale' : ''}${pastView ? ' past' : ''}`}
         data-testid="key-grid"
         role="grid"
         aria-label={stale ? 'Keys (stale: the last listing, its reload failed)' : 'Keys'}
@@ -155,6 +171,7 @@ export function KeyGrid({ width }: { width: number }) {
         <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
           {virtualRows.map((vr) => {
             const entry = rows[vr.index];
+            const id = keyId(entry.key);
             return (
               <KeyRow
                 key={vr.key}
@@ -166,6 +183,8 @@ export function KeyGrid({ width }: { width: number }) {
                 keyWidth={layout.key}
                 columns={columns}
                 measure={measure}
+                flashAt={flashes.get(id)}
+                deleted={deletedRows.has(id)}
               />
             );
           })}
@@ -195,6 +214,8 @@ const KeyRow = memo(function KeyRow({
   keyWidth,
   columns,
   measure,
+  flashAt,
+  deleted = false,
 }: {
   entry: KeyEntry;
   index: number;
@@ -204,19 +225,28 @@ const KeyRow = memo(function KeyRow({
   keyWidth: number;
   columns: readonly GridColumn[];
   measure: Measure;
+  /** When a live update last changed this row (ms): a brief highlight, restarted by each change. */
+  flashAt?: number;
+  /** Deleted by a live update: shown marked for a moment, then it leaves. */
+  deleted?: boolean;
 }) {
   const { full, shown, binary } = keyCellText(entry.key, keyWidth, measure);
   const label = binary ? `${full} (binary key, not UTF-8, shown as hex)` : full;
+  const rowTitle = deleted ? `${label} was deleted` : undefined;
   return (
     <div
-      className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}`}
+      className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}${deleted ? ' live-deleted' : ''}`}
       role="row"
       aria-selected={selected}
       aria-rowindex={index + 1}
       data-testid="key-row"
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={() => void onSelect(entry.key)}
+      data-changed={flashAt !== undefined ? 'true' : undefined}
+      data-deleted={deleted ? 'true' : undefined}
+      title={rowTitle}
     >
+      {flashAt !== undefined ? <span key={flashAt} className="live-flash" aria-hidden="true" /> : null}
       <span role="gridcell" className="cell-key" title={label} aria-label={label}>
         {binary ? (
           <span className="bin-badge" aria-hidden="true">

@@ -1,0 +1,88 @@
+/**
+ * Buffers what arrives between two frames and hands it over at most once per animation frame,
+ * so a burst of watch batches costs one store update per frame however many batches came.
+ *
+ * A hidden window gets no animation frames: a fallback timer flushes anyway, so the buffer
+ * cannot grow without bound and the grid is current when the window shows again.
+ */
+
+export interface FrameScheduler {
+  request(cb: () => void): number;
+  cancel(handle: number): void;
+}
+
+export interface FrameCoalescer<T> {
+  push(item: T): void;
+  /** Hand over what is buffered now (tests, or before a listing replaces the model). */
+  flush(): void;
+  /** Drop what is buffered and cancel the pending frame. */
+  clear(): void;
+  /** Items waiting for the next frame. */
+  pending(): number;
+  /** Ask for a delivery at the next frame even if nothing new arrives (work carried over). */
+  again(): void;
+}
+
+/** How long a buffer may wait when no frame comes (hidden window), ms. */
+export const FALLBACK_MS = 250;
+
+const windowFrames = (): FrameScheduler | null =>
+  typeof requestAnimationFrame === 'function' ? { request: (cb) => requestAnimationFrame(cb), cancel: (h) => cancelAnimationFrame(h) } : null;
+
+const timerFrames = (ms: number): FrameScheduler => ({
+  request: (cb) => setTimeout(cb, ms) as unknown as number,
+  cancel: (h) => clearTimeout(h),
+});
+
+export function createFrameCoalescer<T>(
+  deliver: (items: T[]) => void,
+  opts: { frames?: FrameScheduler | null; fallback?: FrameScheduler | null } = {},
+): FrameCoalescer<T> {
+  const frames = opts.frames === undefined ? (windowFrames() ?? timerFrames(16)) : opts.frames;
+  const fallback = opts.fallback === undefined ? timerFrames(FALLBACK_MS) : opts.fallback;
+  let buffer: T[] = [];
+  let frame: number | null = null;
+  let timer: number | null = null;
+  let forced = false;
+
+  const cancel = () => {
+    if (frame !== null) frames?.cancel(frame);
+    if (timer !== null) fallback?.cancel(timer);
+    frame = null;
+    timer = null;
+  };
+
+  const flush = () => {
+    cancel();
+    if (buffer.length === 0 && !forced) return;
+    forced = false;
+    const items = buffer;
+    buffer = [];
+    deliver(items);
+  };
+
+  const schedule = () => {
+    if (frame !== null || timer !== null) return;
+    if (frames) frame = frames.request(flush);
+    if (fallback) timer = fallback.request(flush);
+    if (!frames && !fallback) flush();
+  };
+
+  return {
+    push(item) {
+      buffer.push(item);
+      schedule();
+    },
+    again() {
+      forced = true;
+      schedule();
+    },
+    flush,
+    clear() {
+      cancel();
+      buffer = [];
+      forced = false;
+    },
+    pending: () => buffer.length,
+  };
+}

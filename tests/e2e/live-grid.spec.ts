@@ -1,0 +1,308 @@
+/**
+ * The live grid against a real etcd: another client (etcdctl, or a plain etcd3 client in this
+ * process) writes, and the grid follows without a reload. Also: the Live switch, a resync after
+ * compaction, a burst of 10,000 puts (frame times measured in the page), and a past revision.
+ */
+import { Etcd3 } from 'etcd3';
+import type { EtcdCluster } from '../support/etcd';
+import { expect, test } from './support/fixtures';
+import { etcdDel, etcdPut, seedKeys } from './support/etcd-helpers';
+import { openConnected } from './support/flows';
+
+/** The cluster's current revision, as etcdctl sees it. */
+async function currentRevision(etcd: EtcdCluster): Promise<number> {
+  const r = await etcd.etcdctl(['get', 'revision-probe', '-w', 'json']);
+  if (r.code !== 0) throw new Error(`etcdctl get failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { header: { revision: number } }).header.revision;
+}
+
+async function compact(etcd: EtcdCluster, revision: number): Promise<void> {
+  const r = await etcd.etcdctl(['compaction', String(revision)]);
+  if (r.code !== 0) throw new Error(`etcdctl compaction failed: ${r.stderr}`);
+}
+
+test.describe('live grid', () => {
+  test('writes by another client appear live: create, update, delete; the total follows; nothing is missed between the listing and the watch', async ({
+    launch,
+    startEtcd,
+    ui,
+  }) => {
+    const etcd = await startEtcd();
+    await seedKeys(etcd, [
+      ['/svc/a', 'alpha'],
+      ['/svc/c', 'charlie'],
+    ]);
+    // The watch opens late: a write made between the listing and the watch must still arrive.
+    let held = false;
+    const { app } = await openConnected(launch, ui, etcd, {
+      launch: {
+        delayMs: (channel) => {
+          if (channel !== 'watch:prefix' || held) return 0;
+          held = true;
+          return 1500;
+        },
+      },
+    });
+    await expect(ui.grid.count).toHaveText('2 keys');
+    await expect.poll(() => app.calls.includes('watch:prefix')).toBe(true);
+    await etcdPut(etcd, '/svc/between', 'written before the watch opened');
+    await expect(ui.grid.row('/svc/between')).toBeVisible();
+    await expect(ui.live.toggle).toHaveAttribute('aria-checked', 'true');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+
+    // create: in key order, highlighted briefly
+    await etcdPut(etcd, '/svc/b', 'bravo');
+    await expect(ui.grid.row('/svc/b')).toBeVisible();
+    await expect(ui.grid.count).toHaveText('4 keys');
+    expect(await ui.grid.renderedKeys()).toEqual(['/svc/a', '/svc/b', '/svc/between', '/svc/c']);
+
+    // update: preview and mod revision follow
+    await etcdPut(etcd, '/svc/a', 'alpha two');
+    await expect(ui.grid.row('/svc/a').locator('.cell-preview')).toHaveText('alpha two');
+    await expect(ui.grid.row('/svc/a')).toHaveAttribute('data-changed', 'true');
+    // the highlight goes by itself
+    await expect(ui.grid.row('/svc/a')).not.toHaveAttribute('data-changed', 'true', { timeout: 5000 });
+
+    // delete: the row is marked a moment, then leaves; the total follows at once
+    await etcdDel(etcd, '/svc/c');
+    await expect(ui.grid.row('/svc/c')).toHaveAttribute('data-deleted', 'true');
+    await expect(ui.grid.count).toHaveText('3 keys');
+    await expect(ui.grid.row('/svc/c')).toHaveCount(0);
+    expect(await ui.grid.renderedKeys()).toEqual(['/svc/a', '/svc/b', '/svc/between']);
+  });
+
+  test('Live off: no updates; on again: caught up, and following again', async ({ launch, startEtcd, ui }) => {
+    const etcd = await startEtcd();
+    await seedKeys(etcd, [['/l/a', '1']]);
+    await openConnected(launch, ui, etcd);
+    await expect(ui.grid.count).toHaveText('1 key');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+
+    await ui.live.toggle.click();
+    await expect(ui.live.toggle).toHaveAttribute('aria-checked', 'false');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'off');
+    const before = await ui.live.storeUpdates();
+    await etcdPut(etcd, '/l/b', '2');
+    await etcdPut(etcd, '/l/a', 'changed');
+    // A later write the grid would show if it were live: check that nothing of the three applied
+    // once etcd holds them all (etcdctl has answered each), by reading the rows.
+    await etcdDel(etcd, '/l/a');
+    await expect(ui.grid.count).toHaveText('1 key');
+    expect(await ui.grid.renderedKeys()).toEqual(['/l/a']);
+    expect(await ui.live.storeUpdates()).toBe(before);
+
+    await ui.live.toggle.click();
+    await expect(ui.live.toggle).toHaveAttribute('aria-checked', 'true');
+    await expect(ui.grid.row('/l/b')).toBeVisible();
+    await expect(ui.grid.row('/l/a')).toHaveCount(0);
+    await expect(ui.grid.count).toHaveText('1 key');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+    await etcdPut(etcd, '/l/c', '3');
+    await expect(ui.grid.row('/l/c')).toBeVisible();
+    await expect(ui.grid.count).toHaveText('2 keys');
+  });
+
+  test('compaction past the watch: the grid lists again, says so, keeps the selection, and follows again', async ({ launch, startEtcd, ui }) => {
+    const etcd = await startEtcd();
+    await seedKeys(etcd, [
+      ['/r/a', 'one'],
+      ['/r/b', 'two'],
+    ]);
+    // The first watch opens late; meanwhile its start revision is compacted away.
+    let first = true;
+    const { app } = await openConnected(launch, ui, etcd, {
+      launch: {
+        delayMs: (channel) => {
+          if (channel !== 'watch:prefix' || !first) return 0;
+          first = false;
+          return 3000;
+        },
+      },
+    });
+    await expect(ui.grid.count).toHaveText('2 keys');
+    await ui.grid.select('/r/a');
+    await expect(ui.grid.row('/r/a')).toHaveAttribute('aria-selected', 'true');
+    await expect.poll(() => app.calls.includes('watch:prefix')).toBe(true);
+    // Two writes, then compaction at the last: etcd keeps the compaction revision itself, so the
+    // watch's start (the listing's revision + 1, the first write) is gone.
+    await etcdPut(etcd, '/r/c', 'first write, compacted away');
+    await etcdPut(etcd, '/r/c', 'second write');
+    await compact(etcd, await currentRevision(etcd));
+
+    await expect(ui.live.notice).toContainText('Changes were compacted away; the list was reloaded.');
+    await expect(ui.grid.row('/r/c').locator('.cell-preview')).toHaveText('second write');
+    await expect(ui.grid.count).toHaveText('3 keys');
+    await expect(ui.grid.row('/r/a')).toHaveAttribute('aria-selected', 'true');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+    expect(app.calls.filter((c) => c === 'watch:prefix').length).toBeGreaterThanOrEqual(2);
+
+    await etcdPut(etcd, '/r/d', 'after the resync');
+    await expect(ui.grid.row('/r/d')).toBeVisible();
+    await expect(ui.grid.count).toHaveText('4 keys');
+  });
+
+  test('a burst of 10,000 puts in about a second: coalesced to at most one store update per frame; frame p95 printed', async ({
+    launch,
+    startEtcd,
+    ui,
+  }) => {
+    test.setTimeout(120_000);
+    const etcd = await startEtcd();
+    await seedKeys(etcd, [
+      ['/burst/000000-first', 'x'],
+      ['/burst/zzzzzz-last', 'x'],
+    ]);
+    await openConnected(launch, ui, etcd);
+    await ui.grid.applyPrefix('/burst/');
+    await expect(ui.grid.count).toHaveText('2 keys');
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+
+    // Frame times in the page: requestAnimationFrame deltas, first for a second with nothing
+    // happening (what this machine gives at rest), then from the burst until the grid caught up.
+    // The wait for the last row is in the page too (a MutationObserver), so no test-side polling
+    // of the page runs while frames are measured.
+    const idle = await ui.page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const deltas: number[] = [];
+          const t0 = performance.now();
+          let last = 0;
+          const loop = (t: number) => {
+            if (last) deltas.push(t - last);
+            last = t;
+            if (t - t0 < 1000) requestAnimationFrame(loop);
+            else resolve(deltas);
+          };
+          requestAnimationFrame(loop);
+        }),
+    );
+    const N = 10_000;
+    const caughtUp = ui.page.evaluate(
+      (target) =>
+        new Promise<{ frames: number[]; updates: number }>((resolve) => {
+          const pane = document.getElementById('key-pane')!;
+          const count = document.querySelector('[data-testid="key-count"]')!;
+          const updatesBefore = Number(pane.dataset.liveUpdates);
+          const frames: number[] = [];
+          let measuring = true;
+          let last = 0;
+          const loop = (t: number) => {
+            if (last) frames.push(t - last);
+            last = t;
+            if (measuring) requestAnimationFrame(loop);
+          };
+          requestAnimationFrame(loop);
+          const observer = new MutationObserver(() => {
+            if (count.textContent !== target) return;
+            measuring = false;
+            observer.disconnect();
+            resolve({ frames, updates: Number(pane.dataset.liveUpdates) - updatesBefore });
+          });
+          observer.observe(count, { childList: true, characterData: true, subtree: true });
+        }),
+      '10,002 keys',
+    );
+    const writer = new Etcd3({ hosts: etcd.endpoints });
+    const started = Date.now();
+    try {
+      const PER_TXN = 100;
+      const txns: number[] = Array.from({ length: N / PER_TXN }, (_, i) => i);
+      const worker = async () => {
+        for (let t = txns.shift(); t !== undefined; t = txns.shift()) {
+          const ops = Array.from({ length: PER_TXN }, (_, j) => {
+            const n = t * PER_TXN + j;
+            return writer.put(`/burst/${String(n).padStart(6, '0')}`).value(`value ${n}`);
+          });
+          await writer.if('/burst/000000-first', 'Create', '>', 0).then(...ops).commit();
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    } finally {
+      writer.close();
+    }
+    const writeMs = Date.now() - started;
+
+    const { frames, updates } = await caughtUp;
+    const caughtUpMs = Date.now() - started;
+    await expect(ui.grid.count).toHaveText('10,002 keys');
+    const p95of = (xs: number[]) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
+    };
+    const idleP95 = p95of(idle);
+    const p95 = p95of(frames);
+    const max = Math.max(0, ...frames);
+    console.log(
+      `[live-grid burst] ${N} puts written in ${writeMs} ms, grid caught up after ${caughtUpMs} ms; ` +
+        `frames ${frames.length}, frame p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (at rest before: p95 ${idleP95.toFixed(1)} ms); ` +
+        `store updates ${updates} for ${frames.length} frames`,
+    );
+    test.info().annotations.push({ type: 'frame-p95-ms', description: p95.toFixed(1) }, { type: 'store-updates', description: `${updates} / ${frames.length} frames` });
+
+    expect(updates).toBeGreaterThan(0);
+    // One store update per frame at most (+2: the first and last frame may be cut by the window).
+    expect(updates, 'at most one store update per frame').toBeLessThanOrEqual(frames.length + 2);
+    // The issue's rule: the figure is printed, the test asserts coalescing. On a quiet machine
+    // (CI with cores to spare) LIVE_GRID_MAX_P95_MS=50 also holds the figure to the target.
+    const maxP95 = Number(process.env.LIVE_GRID_MAX_P95_MS ?? 'NaN');
+    if (Number.isFinite(maxP95)) expect(p95, 'frame p95 during the burst').toBeLessThan(maxP95);
+    expect(await ui.grid.renderedKeys()).toContain('/burst/000000');
+  });
+
+  test('a past revision: old values, read-only, with a banner; back to live; a compacted revision is refused in words', async ({
+    launch,
+    startEtcd,
+    ui,
+  }) => {
+    const etcd = await startEtcd();
+    await seedKeys(etcd, [
+      ['/cfg/a', 'one'],
+      ['/cfg/b', 'two'],
+    ]);
+    await openConnected(launch, ui, etcd);
+    await ui.grid.applyPrefix('/cfg/');
+    await expect(ui.grid.count).toHaveText('2 keys');
+    const past = await currentRevision(etcd);
+
+    await etcdPut(etcd, '/cfg/a', 'uno');
+    await etcdDel(etcd, '/cfg/b');
+    await etcdPut(etcd, '/cfg/c', 'three');
+    await expect(ui.grid.row('/cfg/a').locator('.cell-preview')).toHaveText('uno');
+    await expect(ui.grid.row('/cfg/b')).toHaveCount(0);
+    await expect(ui.grid.row('/cfg/c')).toBeVisible();
+
+    await ui.live.view(past);
+    await expect(ui.live.banner).toHaveText(`Viewing /cfg/ at revision ${past} (read-only) — Back to live`);
+    await expect(ui.grid.row('/cfg/a').locator('.cell-preview')).toHaveText('one');
+    await expect(ui.grid.row('/cfg/b').locator('.cell-preview')).toHaveText('two');
+    await expect(ui.grid.row('/cfg/c')).toHaveCount(0);
+    await expect(ui.grid.count).toHaveText('2 keys');
+    // read-only: nothing writes from here, and it is not live
+    await expect(ui.toolbar.button('new-key')).toBeDisabled();
+    await expect(ui.toolbar.button('delete')).toBeDisabled();
+    await expect(ui.live.toggle).toBeDisabled();
+    await expect(ui.live.toggle).toHaveAttribute('aria-checked', 'false');
+    // a write elsewhere does not show in the past
+    await etcdPut(etcd, '/cfg/d', 'four');
+    await ui.toolbar.button('reload').click();
+    await expect(ui.grid.count).toHaveText('2 keys');
+    await expect(ui.grid.row('/cfg/d')).toHaveCount(0);
+
+    await ui.live.backToLive.click();
+    await expect(ui.live.banner).toHaveCount(0);
+    await expect(ui.grid.row('/cfg/a').locator('.cell-preview')).toHaveText('uno');
+    await expect(ui.grid.row('/cfg/b')).toHaveCount(0);
+    await expect(ui.grid.count).toHaveText('3 keys');
+    await expect(ui.toolbar.button('new-key')).toBeEnabled();
+    await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+
+    // compacted: said in words next to the control; the live view stays
+    await compact(etcd, await currentRevision(etcd));
+    await ui.live.view(past);
+    await expect(ui.live.revisionError).toHaveText(`Revision ${past} was compacted: etcd no longer keeps it. Pick a later revision.`);
+    await expect(ui.live.revisionError).toHaveAttribute('data-code', 'COMPACTED');
+    await expect(ui.live.banner).toHaveCount(0);
+    await etcdPut(etcd, '/cfg/e', 'five');
+    await expect(ui.grid.row('/cfg/e')).toBeVisible();
+  });
+});
