@@ -177,8 +177,11 @@ describe('the log file never holds a key, a value or a secret', () => {
     await failsWith('NOT_CONNECTED', 'kv:get', { profileId: `${good}-nope`, key: utf8(CANARY.key) });
 
     // watch, history, leases (issue 11): each feature turns its `call` into `ok`/`failsWith` as it lands
-    await call('watch:prefix', { profileId: good, prefix: utf8(CANARY.prefix), startRevision: (put.revision as number) + 1 });
-    await call('watch:key', { profileId: good, key: utf8(CANARY.key), startRevision: (put.revision as number) + 1 });
+    const watched = await ok('watch:prefix', { profileId: good, prefix: utf8(CANARY.prefix), startRevision: (put.revision as number) + 1 });
+    await ok('subscriptions:close', { profileId: good, subscriptionId: watched.subscriptionId });
+    await ok('watch:key', { profileId: good, key: b64(CANARY.binaryKey), startRevision: (put.revision as number) + 1 });
+    await failsWith('PERMISSION_DENIED', 'watch:key', { profileId: reader, key: utf8(CANARY.key), startRevision: 0 });
+    await failsWith('NOT_CONNECTED', 'watch:prefix', { profileId: `${good}-nope`, prefix: utf8(CANARY.prefix), startRevision: 0 });
     await call('history:bounds', { profileId: good });
     await call('history:versions', { profileId: good, key: utf8(CANARY.key), limit: 10 });
     await call('history:get', { profileId: good, key: utf8(CANARY.key), revision: put.revision as number });
