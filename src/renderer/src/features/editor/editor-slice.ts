@@ -752,8 +752,9 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         set({ conflict: buildConflict(c.reason, c.base, c.mine, now, c.round) });
         return;
       }
-      // It changed again: merge what the user has against the value the last merge was made from.
-      const mine = c.textMerge ? text(c.merged) : c.mine;
+      // It changed again: merge what the user has against the value the last merge was made from
+      // (a merged result with markers left is not something to merge on: the draft is).
+      const mine = c.textMerge && conflictsLeft(c, c.merged) === 0 ? text(c.merged) : c.mine;
       set({ conflict: buildConflict('conflict', c.current, mine, now, c.round + 1) });
     },
 
