@@ -33,6 +33,7 @@ describe('conflict: three-way merge and compare-and-swap', () => {
     expect(c.mergeConflicts).toBe(0);
     expect(c.merged).toBe('host=db-2\nport=5432\npool=40\n');
     expect(valueOf(mem, 'cfg')).toBe('host=db-1\nport=5432\npool=40\n'); // nothing overwritten yet
+    expect(store.getState().items.find((i) => i.key.data === 'cfg')?.modRevision).toBe(theirRev); // the grid row is current
 
     await store.getState().resolveConflict('save');
     expect(fake.ep['kv:put'].requests.at(-1)).toMatchObject({ value: text('host=db-2\nport=5432\npool=40\n'), expectedModRevision: theirRev });

@@ -56,6 +56,8 @@ describe('editor: the open key is watched', () => {
     expect(s.dirty).toBe(true);
     expect(s.loaded).toBe(loaded); // still the base of the draft
     expect(s.conflict).toBeNull();
+    // The grid row shows the revision that is really current.
+    expect(s.items.find((i) => i.key.data === 'cfg')?.modRevision).toBe(theirs.modRevision);
   });
 
   it('then Save opens the merge (never overwrites), and saving the merge lands both changes', async () => {

@@ -317,8 +317,11 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     if (!sameKey(s.selectedKey, key)) return;
     const quiet = !s.dirty && !s.conflict && !s.saving && (s.editorStatus === 'ready' || s.editorStatus === 'missing');
     if (!quiet) {
-      // The draft stays as it is; the panel says what changed, with their diff.
+      // The draft stays as it is; the panel says what changed, with their diff. The grid row shows
+      // what etcd holds.
       set({ remote: { ...change, reloaded: false } });
+      if (change.current) get().upsertRow(change.current);
+      else get().removeRow(key);
       return;
     }
     if (change.current) {
@@ -446,9 +449,13 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     set({ conflict: { ...buildConflict(reason, base, mine, undefined, round), busy: true } });
     const g = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
     if (!g || !sameKey(get().selectedKey, key)) return;
-    if (g.ok) set({ conflict: buildConflict(reason, base, mine, g.value, round) });
-    else if (g.error.code === 'NOT_FOUND') set({ conflict: buildConflict(reason, base, mine, null, round) });
-    else set({ conflict: { ...buildConflict(reason, base, mine, undefined, round), error: g.error } });
+    if (g.ok) {
+      set({ conflict: buildConflict(reason, base, mine, g.value, round) });
+      get().upsertRow(g.value);
+    } else if (g.error.code === 'NOT_FOUND') {
+      set({ conflict: buildConflict(reason, base, mine, null, round) });
+      get().removeRow(key);
+    } else set({ conflict: { ...buildConflict(reason, base, mine, undefined, round), error: g.error } });
     const after = get();
     // A change the watch reported and this read already shows is not news any more.
     if (after.remote && after.remote.revision <= (after.conflict?.current?.modRevision ?? 0)) set({ remote: null });
