@@ -97,7 +97,7 @@ test.describe('keys', () => {
     expect(await etcdText(etcd, '/svc/b')).toBeNull();
   });
 
-  test('conflict: a save after another client changed the key shows both, overwrites nothing, then "Overwrite" writes the draft', async ({
+  test('conflict: a save after another client changed the key overwrites nothing, shows the merge; "Keep editing" rebases on the current revision', async ({
     launch,
     startEtcd,
     ui,
@@ -116,26 +116,28 @@ test.describe('keys', () => {
     await ui.value.saveWithShortcut();
 
     await expect(ui.value.conflict).toBeVisible();
-    await expect(ui.value.conflict).toContainText('Someone else changed this key after you loaded it.');
-    await expect(ui.value.conflictDraft).toHaveText(draft);
-    await expect(ui.value.conflictCurrent).toHaveText('host=db-2 port=6432');
+    await expect(ui.value.conflict).toContainText('Someone else changed this key after you loaded it');
+    // Both changed the one line: the merged result marks it for the user.
+    await expect.poll(() => ui.value.mergedText()).toBe(['<<<<<<< mine', draft, '=======', 'host=db-2 port=6432', '>>>>>>> theirs'].join('\n'));
     // Nothing was overwritten, and the draft is still there.
     expect(await etcdText(etcd, '/config/app/db')).toBe('host=db-2 port=6432');
     await expect(ui.toolbar.button('save')).toBeDisabled();
 
-    // "Keep editing" returns to the draft; saving again conflicts again (the loaded revision is stale).
+    // "Keep editing": the merged result becomes the draft, based on the current revision.
+    const theirRev = await etcdModRevision(etcd, '/config/app/db');
     await ui.value.conflictButton('Keep editing').click();
     await expect(ui.value.conflict).toHaveCount(0);
-    await expect(ui.value.content).toHaveText(draft);
+    await expect(ui.value.metaValue('Mod rev')).toHaveText(String(theirRev));
+    // Markers left: saving is refused in words.
     await ui.value.saveWithShortcut();
-    await expect(ui.value.conflictDraft).toHaveText(draft);
+    await expect(ui.value.error).toContainText('conflict block');
     expect(await etcdText(etcd, '/config/app/db')).toBe('host=db-2 port=6432');
 
-    await ui.value.conflictButton('Overwrite with my draft').click();
-    await expect(ui.value.conflict).toHaveCount(0); // closes once the write succeeded
-    expect(await etcdText(etcd, '/config/app/db')).toBe(draft);
-    await expect(ui.value.content).toHaveText(draft);
+    await ui.value.replaceWith('host=db-2 port=6432 pool=20');
+    await ui.value.saveWithShortcut();
     await expect(ui.value.metaValue('Version')).toHaveText('3');
+    expect(await etcdText(etcd, '/config/app/db')).toBe('host=db-2 port=6432 pool=20');
+    await expect(ui.value.content).toHaveText('host=db-2 port=6432 pool=20');
   });
 
   test('a binary value is shown as hex, read-only, and saving another key leaves its bytes alone', async ({ launch, startEtcd, ui }) => {

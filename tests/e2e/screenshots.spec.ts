@@ -138,7 +138,7 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
     'server:\n  port: 8080\n  readTimeout: 30s\ndatabase:\n  host: db-replica.shop.svc\n  pool: 40\ncache:\n  ttl: 5m\n',
   );
   await ui.value.saveWithShortcut();
-  await expect(ui.value.conflictCurrent).toContainText('db-replica.shop.svc');
+  await expect(ui.value.merged).toContainText('db-replica.shop.svc');
   await shoot(ui.page, 'conflict');
   await ui.page.setViewportSize(MINIMUM);
   await shoot(ui.page, 'conflict-min', ['light']);

@@ -78,25 +78,89 @@ describe('ValuePanel', () => {
     expect(screen.getByTestId('value-meta').textContent).toMatch(/Mod rev\s*2/);
   });
 
-  it('on a conflict shows "Your draft" and the current value side by side with the three choices', async () => {
-    const { store, mem } = await withKey('cfg', (m) => m.externalPut('cfg', 'v1'));
-    store.getState().setDraft('my draft');
-    mem.externalPut('cfg', 'their value');
+  it('on a conflict shows their changes, my changes and the merged result, and saves the merge only without markers', async () => {
+    const { store, mem, fake } = await withKey('cfg', (m) => m.externalPut('cfg', 'one\ntwo\nthree\n'));
+    store.getState().setDraft('one\ntwo\nTHREE mine\n');
+    mem.externalPut('cfg', 'one\ntwo\nthree theirs\n');
     await store.getState().save();
-    renderPanel(store);
+    const { container } = renderPanel(store);
     await act(flush);
-    expect(screen.getByTestId('conflict-draft').textContent).toBe('my draft');
-    expect(screen.getByTestId('conflict-current').textContent).toBe('their value');
-    expect(screen.getByText(`Current value in etcd (rev ${mem.revision})`)).toBeTruthy();
-    for (const name of ['Overwrite with my draft', 'Discard my draft and load current', 'Keep editing']) {
+    const lines = (sel: string) => [...container.querySelectorAll(`${sel} .cm-line`)].map((l) => l.textContent).join('\n');
+    expect(screen.getByTestId('conflict-view').textContent).toContain(`Someone else changed this key after you loaded it (now at revision ${mem.revision})`);
+    // Their changes: base on the left, theirs on the right.
+    expect(screen.getByText(`Theirs: in etcd now (revision ${mem.revision})`)).toBeTruthy();
+    expect(lines('[data-testid="conflict-diff-theirs"] .cm-merge-b')).toContain('three theirs');
+    expect(lines('[data-testid="conflict-diff-theirs"] .cm-merge-a')).toContain('three');
+    fireEvent.click(screen.getByTestId('conflict-tab-mine'));
+    expect(lines('[data-testid="conflict-diff-mine"] .cm-merge-b')).toContain('THREE mine');
+    // The merged result with markers, and the count.
+    expect(lines('[data-testid="merged-editor"]')).toBe('one\ntwo\n<<<<<<< mine\nTHREE mine\n=======\nthree theirs\n>>>>>>> theirs\n');
+    expect(screen.getByTestId('conflict-count').textContent).toMatch(/1 conflict left/);
+    for (const name of ['Save merged result', 'Keep editing', 'Discard my draft and load current']) {
       expect(screen.getByRole('button', { name })).toBeTruthy();
     }
+    expect(screen.queryByRole('button', { name: 'Overwrite with my draft' })).toBeNull();
+    const puts = fake.ep['kv:put'].requests.length;
     await act(async () => {
-      fireEvent.click(screen.getByRole('button', { name: 'Keep editing' }));
+      fireEvent.click(screen.getByTestId('conflict-save'));
+      await flush();
+    });
+    expect(fake.ep['kv:put'].requests).toHaveLength(puts);
+    expect(screen.getByTestId('conflict-refused').textContent).toMatch(/still has 1 conflict block/);
+
+    await act(async () => {
+      store.getState().setMerged('one\ntwo\nthree both\n');
+      await flush();
+    });
+    expect(screen.getByTestId('conflict-count').textContent).toMatch(/no conflicts left/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('conflict-save'));
       await flush();
     });
     expect(screen.queryByTestId('conflict-view')).toBeNull();
-    expect(store.getState().draft).toBe('my draft');
+    expect(mem.data.get('cfg')?.value).toEqual(text('one\ntwo\nthree both\n'));
+  });
+
+  it('a key deleted meanwhile offers "Recreate with my draft" and "Discard my draft"', async () => {
+    const { store, mem } = await withKey('cfg', (m) => m.externalPut('cfg', 'v1'));
+    store.getState().setDraft('my draft');
+    mem.externalDelete('cfg');
+    await store.getState().save();
+    renderPanel(store);
+    await act(flush);
+    expect(screen.getByTestId('conflict-view').textContent).toContain('The key was deleted in etcd after you loaded it.');
+    expect(screen.getByTestId('conflict-draft').textContent).toBe('my draft');
+    expect(screen.getByRole('button', { name: 'Discard my draft' })).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Recreate with my draft' }));
+      await flush();
+    });
+    expect(mem.data.get('cfg')?.value).toEqual(text('my draft'));
+    expect(screen.queryByTestId('conflict-view')).toBeNull();
+  });
+
+  it('a change by someone else while editing is shown at once, with their diff and the revision that is current', async () => {
+    const { store, mem, fake } = await withKey('cfg', (m) => m.externalPut('cfg', 'alpha\nbeta\n'));
+    const loadedRev = mem.revision;
+    renderPanel(store);
+    await act(flush);
+    // The fake leaves watch:key pending until told: answer it now.
+    fake.ep['watch:key'].next().resolve({ ok: true, value: { subscriptionId: 'w1', profileId: 'a', kind: 'watch-key', state: 'open' } });
+    await act(flush);
+    await act(async () => {
+      store.getState().setDraft('alpha\nbeta\nmine\n');
+      mem.externalPut('cfg', 'ALPHA\nbeta\n');
+      const kv = mem.data.get('cfg')!;
+      fake.emit('event:watch', { profileId: 'a', subscriptionId: 'w1', revision: mem.revision, changes: [{ ...kv, type: 'put' }] });
+      await flush();
+    });
+    const notice = screen.getByTestId('remote-change');
+    expect(notice.textContent).toContain(`Changed by someone else at revision ${mem.revision}`);
+    expect(notice.textContent).toContain('Your draft is kept');
+    expect(screen.getByText(`Theirs (revision ${mem.revision})`)).toBeTruthy();
+    expect(screen.getByText(`Loaded (revision ${loadedRev})`)).toBeTruthy();
+    expect(screen.getByTestId('current-revision').textContent).toBe(`${mem.revision} (your draft: ${loadedRev})`);
+    expect(store.getState().draft).toBe('alpha\nbeta\nmine\n');
   });
 
   it('asks before saving invalid JSON as plain text', async () => {

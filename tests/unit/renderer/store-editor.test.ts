@@ -141,9 +141,10 @@ describe('editor: load and save', () => {
 });
 
 describe('editor: conflicts', () => {
-  it('a CONFLICT keeps the draft, shows the current value beside it, and overwrites only on request', async () => {
-    const { store, fake, mem } = await editing();
+  it('a CONFLICT keeps the draft, opens base / theirs / mine with the merge, and overwrites nothing', async () => {
+    const { store, mem } = await editing();
     await store.getState().selectKey(text('cfg/app'));
+    const loadedRev = store.getState().loaded!.modRevision;
     store.getState().setDraft('{"replicas": 3}');
     mem.externalPut('cfg/app', '{"replicas": 9}');
     const theirRev = mem.revision;
@@ -151,25 +152,15 @@ describe('editor: conflicts', () => {
     await store.getState().save();
     const c = store.getState().conflict!;
     expect(c.reason).toBe('conflict');
+    expect(c.base?.modRevision).toBe(loadedRev);
+    expect(c.mine).toEqual(text('{"replicas": 3}'));
     expect(c.current?.value).toEqual(text('{"replicas": 9}'));
     expect(c.current?.modRevision).toBe(theirRev);
+    expect(c.textMerge).toBe(true);
+    expect(c.mergeConflicts).toBe(1); // both changed the one line
     expect(store.getState().draft).toBe('{"replicas": 3}');
     expect(store.getState().dirty).toBe(true);
     expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 9}'));
-
-    // "Keep editing": the draft stays, and saving again conflicts again (nothing silently overwritten).
-    await store.getState().resolveConflict('keep');
-    expect(store.getState().conflict).toBeNull();
-    expect(store.getState().draft).toBe('{"replicas": 3}');
-    await store.getState().save();
-    expect(store.getState().conflict).not.toBeNull();
-    expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 9}'));
-
-    await store.getState().resolveConflict('overwrite');
-    expect(fake.ep['kv:put'].requests.at(-1)).toMatchObject({ value: text('{"replicas": 3}'), expectedModRevision: theirRev });
-    expect(mem.data.get('cfg/app')?.value).toEqual(text('{"replicas": 3}'));
-    expect(store.getState().conflict).toBeNull();
-    expect(store.getState().dirty).toBe(false);
   });
 
   it('"Discard my draft and load current" loads the server value', async () => {
@@ -178,37 +169,11 @@ describe('editor: conflicts', () => {
     store.getState().setDraft('{"replicas": 3}');
     mem.externalPut('cfg/app', '{"replicas": 9}');
     await store.getState().save();
-    await store.getState().resolveConflict('discard');
+    await store.getState().resolveConflict('theirs');
     expect(store.getState().conflict).toBeNull();
     expect(store.getState().draft).toBe('{"replicas": 9}');
     expect(store.getState().loaded?.modRevision).toBe(mem.revision);
     expect(store.getState().dirty).toBe(false);
-  });
-
-  it('overwrite that races another writer conflicts again instead of clobbering', async () => {
-    const { store, mem } = await editing();
-    await store.getState().selectKey(text('cfg/app'));
-    store.getState().setDraft('mine');
-    store.getState().setMode('plain');
-    mem.externalPut('cfg/app', 'theirs 1');
-    await store.getState().save();
-    mem.externalPut('cfg/app', 'theirs 2');
-    await store.getState().resolveConflict('overwrite');
-    expect(mem.data.get('cfg/app')?.value).toEqual(text('theirs 2'));
-    expect(store.getState().conflict?.current?.value).toEqual(text('theirs 2'));
-    expect(store.getState().draft).toBe('mine');
-  });
-
-  it('a key deleted meanwhile shows as absent in the conflict; overwrite re-creates it with expectedModRevision 0', async () => {
-    const { store, fake, mem } = await editing({ k: 'v' });
-    await store.getState().selectKey(text('k'));
-    store.getState().setDraft('v2');
-    mem.externalDelete('k');
-    await store.getState().save();
-    expect(store.getState().conflict?.current).toBeNull();
-    await store.getState().resolveConflict('overwrite');
-    expect(fake.ep['kv:put'].requests.at(-1)?.expectedModRevision).toBe(0);
-    expect(mem.data.get('k')?.value).toEqual(text('v2'));
   });
 });
 

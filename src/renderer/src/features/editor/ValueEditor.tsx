@@ -17,12 +17,13 @@ interface ValueEditorProps {
    * with "\n"), so the editor is fed "\n" text and edits are converted back: a CRLF value stays CRLF.
    */
   readonly crlf?: boolean;
+  readonly testId?: string;
 }
 
 const toLf = (s: string) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
 
 /** CodeMirror 6 for text values, highlighted per mode. */
-export function ValueEditor({ value, mode, onChange, readOnly, ariaLabel = 'Value', crlf = false }: ValueEditorProps) {
+export function ValueEditor({ value, mode, onChange, readOnly, ariaLabel = 'Value', crlf = false, testId = 'value-editor' }: ValueEditorProps) {
   const scheme = useColorScheme();
   const extensions = useMemo(() => {
     const ext = [EditorView.lineWrapping, EditorView.contentAttributes.of({ 'aria-label': ariaLabel })];
@@ -36,7 +37,7 @@ export function ValueEditor({ value, mode, onChange, readOnly, ariaLabel = 'Valu
     [onChange, crlf],
   );
   return (
-    <div className="value-editor" data-testid="value-editor">
+    <div className="value-editor" data-testid={testId}>
       <CodeMirror
         value={shown}
         onChange={emit}

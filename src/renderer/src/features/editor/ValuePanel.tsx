@@ -10,6 +10,7 @@ import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
 import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
 import { HexView } from './HexView';
+import { KeyWatchNote, RemoteChangeNotice } from './RemoteChange';
 import { lineEndings, type EditorMode } from './value-mode';
 import { ValueEditor } from './ValueEditor';
 
@@ -70,6 +71,7 @@ export function ValuePanel() {
         </button>
       </div>
       <Metadata />
+      <KeyWatchNote />
       {showHistory ? <HistoryTab selectedKey={selectedKey} /> : <LeaseInfo />}
       {status === 'loading' && !showHistory ? <p className="muted pad">Loading…</p> : null}
       {status === 'error' && editorError ? (
@@ -91,34 +93,44 @@ export function ValuePanel() {
   );
 }
 
+/** The metadata of the value that is really current: a change seen since loading (or in a conflict) wins over the loaded one. */
 function Metadata() {
   const loaded = useAppStore((s) => s.loaded);
-  if (!loaded) return null;
+  const remote = useAppStore((s) => s.remote);
+  const conflictCurrent = useAppStore((s) => s.conflict?.current);
+  const latest = conflictCurrent !== undefined ? conflictCurrent : remote && !remote.reloaded ? remote.current : loaded;
+  const shown = latest ?? loaded;
+  if (!shown) return null;
+  const deletedAt = latest === null ? (remote && remote.current === null ? remote.revision : undefined) : undefined;
+  const draftBase = loaded && latest !== loaded && loaded.modRevision !== latest?.modRevision ? loaded.modRevision : undefined;
   return (
     <dl className="meta" data-testid="value-meta">
       <div>
         <dt>Create rev</dt>
-        <dd>{loaded.createRevision}</dd>
+        <dd>{shown.createRevision}</dd>
       </div>
       <div>
         <dt>Mod rev</dt>
-        <dd>{loaded.modRevision}</dd>
+        <dd data-testid="current-revision">
+          {latest === null ? (deletedAt !== undefined ? `deleted at ${deletedAt}` : 'deleted') : shown.modRevision}
+          {draftBase !== undefined ? <span className="muted"> (your draft: {draftBase})</span> : null}
+        </dd>
       </div>
       <div>
         <dt>Version</dt>
-        <dd>{loaded.version}</dd>
+        <dd>{shown.version}</dd>
       </div>
       <div>
         <dt>Lease</dt>
-        <dd>{formatLease(loaded.lease)}</dd>
+        <dd>{formatLease(shown.lease)}</dd>
       </div>
       <div>
         <dt>Size</dt>
-        <dd>{formatSize(loaded.size)}</dd>
+        <dd>{formatSize(shown.size)}</dd>
       </div>
       <div>
         <dt>Encoding</dt>
-        <dd>{loaded.value.encoding === 'utf8' ? 'UTF-8 text' : 'binary'}</dd>
+        <dd>{shown.value.encoding === 'utf8' ? 'UTF-8 text' : 'binary'}</dd>
       </div>
     </dl>
   );
@@ -131,6 +143,7 @@ function ValueBody() {
 
   return (
     <>
+      <RemoteChangeNotice />
       <EditorBar />
       <EditorLeaseChoice />
       <DraftError />

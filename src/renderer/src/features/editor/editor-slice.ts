@@ -1,21 +1,26 @@
 /**
  * The selected key: what etcd holds (`loaded`), what the user is typing (`draft`), and the
- * compare-and-swap save. A failed save never touches the draft; a CONFLICT opens a conflict
- * state with the current server value, and nothing is overwritten without an explicit choice.
+ * compare-and-swap save. A failed save never touches the draft; a CONFLICT opens a three-way
+ * conflict (base = loaded, mine = the draft, theirs = what etcd holds now) whose merged result
+ * is saved with compare-and-swap against the revision seen, so nothing is ever overwritten
+ * without the user having seen it. The open key is watched: a change by someone else shows at
+ * once (`remote`), and reloads the panel when there is nothing unsaved.
  * Failures about the key shown are kept here for the value panel to show (and nothing else):
- * a read in `editorError`, a save or a re-read beside the draft in `valueError`, an overwrite
+ * a read in `editorError`, a save or a re-read beside the draft in `valueError`, a write or read
  * from the conflict view in `conflict.error`.
  */
 import type { Bytes } from '../../../../shared/bytes';
-import { byteLength, bytesEqual, isText } from '../../../../shared/bytes';
-import type { LeaseChoice } from '../../../../shared/contract';
+import { byteLength, bytesEqual, isText, text } from '../../../../shared/bytes';
+import type { LeaseChoice, PutRequest } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
-import type { KeyValue, Profile } from '../../../../shared/types';
+import type { KeyValue, Profile, WatchBatch, WatchChange } from '../../../../shared/types';
+import { isFeed, type Feed } from '../../app/feeds';
 import type { ScopeGuard } from '../../app/scope';
 import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
 import { base64Of, computeDirty, draftValue, type DraftKind } from './draft';
+import { mergeText, remainingConflicts } from './three-way-merge';
 import { detectMode, type EditorMode } from './value-mode';
 
 export type EditorStatus = 'empty' | 'loading' | 'ready' | 'missing' | 'error';
@@ -28,11 +33,39 @@ export type ValueError =
 export interface ConflictState {
   /** conflict: a compare-and-swap failed; outcome-unknown: a re-read after an uncertain write found another value. */
   readonly reason: 'conflict' | 'outcome-unknown';
+  /** What "mine" was made from: the loaded value (or, after a save met another change, the value merged against); null when the key did not exist. */
+  readonly base: KeyValue | null;
+  /** What the user wants to write: the draft's bytes, or the merged result a save tried. */
+  readonly mine: Bytes;
   /** The value in etcd now; null when the key no longer exists; undefined while it is being fetched or could not be. */
   readonly current: KeyValue | null | undefined;
+  /** Base, mine and current are all text: a line merge exists and `merged` is editable. */
+  readonly textMerge: boolean;
+  /** The merged result the user edits (text merges only). */
+  readonly merged: string;
+  /** Conflict blocks the merge marked when it was computed. */
+  readonly mergeConflicts: number;
   readonly busy: boolean;
   readonly error: AppError | null;
+  /** Why the last save was refused before anything was sent, in words (conflict markers left). */
+  readonly refused: string | null;
+  /** A write from this view whose outcome is unknown: what it tried to write (a re-read compares). */
+  readonly attempt: Bytes | null;
+  /** 1 for the first conflict; +1 each time a save of the merge met yet another change. */
+  readonly round: number;
 }
+
+/** A change to the open key by someone else, seen by the key's watch. */
+export interface RemoteChange {
+  /** Revision of their write or delete. */
+  readonly revision: number;
+  /** What etcd holds after it; null when they deleted the key. */
+  readonly current: KeyValue | null;
+  /** The panel reloaded to it (nothing was unsaved); otherwise the draft is kept and the change is shown beside it. */
+  readonly reloaded: boolean;
+}
+
+export type KeyWatchState = { readonly state: 'off' | 'opening' | 'live' } | { readonly state: 'failed'; readonly error: AppError | null };
 
 export interface EditorSlice {
   selectedKey: Bytes | null;
@@ -46,6 +79,11 @@ export interface EditorSlice {
   dirty: boolean;
   saving: boolean;
   conflict: ConflictState | null;
+  /** The latest change by someone else since the value was loaded, or null. */
+  remote: RemoteChange | null;
+  /** The draft came from a merge that still had conflict markers ("Keep editing"): saving refuses while they remain. */
+  draftFromMerge: boolean;
+  keyWatch: KeyWatchState;
 
   selectKey(key: Bytes, opts?: { force?: boolean; reread?: boolean }): Promise<void>;
   setDraft(draft: string): void;
@@ -56,10 +94,23 @@ export interface EditorSlice {
   save(opts?: { allowInvalidJson?: boolean }): Promise<void>;
   /** Fetch the key again; with a dirty draft that differs, opens the conflict view instead of replacing it. */
   rereadKey(reason?: ConflictState['reason']): Promise<void>;
-  resolveConflict(choice: 'overwrite' | 'discard' | 'keep'): Promise<void>;
+  /** The merged result, as the user edits it. */
+  setMerged(merged: string): void;
+  /**
+   * save: write the merged result (CAS on the current revision); mine: write my draft as is (CAS on
+   * the current revision, or must-not-exist when it was deleted); theirs: drop my draft, load the
+   * current value; keep: rebase — the merged result (or the draft) becomes the draft, based on the
+   * current value and revision.
+   */
+  resolveConflict(choice: ConflictChoice): Promise<void>;
+  /** Read the current value again (after a failed read, or a write of unknown outcome). */
+  recheckConflict(): Promise<void>;
   dismissValueError(): void;
+  dismissRemote(): void;
   clearEditor(): void;
 }
+
+export type ConflictChoice = 'save' | 'mine' | 'theirs' | 'keep';
 
 interface EditorNeeds extends Notify, Confirm {
   /** The grid shows what a save or a read found. */
@@ -69,6 +120,14 @@ interface EditorNeeds extends Notify, Confirm {
   /** The lease choice for the save (leases feature); none = keep the key's lease. */
   editorLeaseChoice(): { readonly choice?: LeaseChoice; readonly error?: AppError };
   clearEditorLease(): void;
+}
+
+/**
+ * The one place the editor's kv:put request is built (a lease choice joins here). `expected`:
+ * compare-and-swap on this mod revision; 0 = the key must not exist.
+ */
+export function editorPutRequest(profileId: string, key: Bytes, value: Bytes, expected: number, lease?: LeaseChoice): PutRequest {
+  return { profileId, key, value, expectedModRevision: expected, ...(lease ? { lease } : {}) };
 }
 
 const initialEditor = () => ({
@@ -83,6 +142,9 @@ const initialEditor = () => ({
   dirty: false,
   saving: false,
   conflict: null,
+  remote: null,
+  draftFromMerge: false,
+  keyWatch: { state: 'off' } as KeyWatchState,
 });
 
 /** Editor state showing `kv` with no pending edits. */
@@ -98,27 +160,237 @@ function showValue(kv: KeyValue) {
     mode: txt ? detectMode(kv.value.data) : ('plain' as EditorMode),
     dirty: false,
     conflict: null,
+    remote: null,
+    draftFromMerge: false,
   };
 }
 
-export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, get, { client, scope }) => {
-  scope.own({ reset: () => set(initialEditor()) });
+/** Editor state for a key that no longer exists, with nothing unsaved. */
+function showMissing() {
+  return {
+    loaded: null,
+    editorStatus: 'missing' as EditorStatus,
+    editorError: null,
+    valueError: null,
+    draft: '',
+    draftKind: 'text' as DraftKind,
+    dirty: false,
+    conflict: null,
+    remote: null,
+    draftFromMerge: false,
+  };
+}
+
+/** The three-way state of a conflict: the merge is computed when all three sides are text. */
+export function buildConflict(
+  reason: ConflictState['reason'],
+  base: KeyValue | null,
+  mine: Bytes,
+  current: KeyValue | null | undefined,
+  round: number,
+): ConflictState {
+  const common = { reason, base, mine, current, busy: false, error: null, refused: null, attempt: null, round };
+  const textMerge = !!current && isText(current.value) && isText(mine) && (!base || isText(base.value));
+  if (!textMerge) return { ...common, textMerge: false, merged: '', mergeConflicts: 0 };
+  const m = mergeText(base ? base.value.data : '', mine.data, current.value.data);
+  return { ...common, textMerge: true, merged: m.text, mergeConflicts: m.conflicts };
+}
+
+/** Conflict blocks left in a merged text (markers the three inputs held themselves do not count). */
+export function conflictsLeft(c: Pick<ConflictState, 'base' | 'mine' | 'current'>, merged: string): number {
+  const inputs = [c.base?.value, c.mine, c.current?.value].filter((b): b is Bytes => !!b && isText(b)).map((b) => b.data);
+  return remainingConflicts(merged, inputs);
+}
+
+const blocks = (n: number) => (n === 1 ? '1 conflict block' : `${n} conflict blocks`);
+
+/** What a key watch's put carries, as the key-value it leaves in etcd. */
+function kvOfChange(c: WatchChange): KeyValue | null {
+  if (c.type !== 'put' || c.value === undefined) return null;
+  return {
+    key: c.key,
+    value: c.value,
+    size: c.size ?? byteLength(c.value),
+    createRevision: c.createRevision,
+    modRevision: c.modRevision,
+    version: c.version,
+    lease: c.lease,
+  };
+}
+
+export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, get, { client, scope, feeds }) => {
+  // ---- the open key's watch ----
+  let feedToken = 0;
+  let keyFeed: { key: Bytes; feed: Feed | null } | null = null;
+  /** Writes of the editor in flight: their own watch events may overtake their answers. */
+  let writing = 0;
+  let heldChange: { change: WatchChange; revision: number } | null = null;
+
+  const closeKeyWatch = () => {
+    feedToken++;
+    keyFeed?.feed?.close();
+    keyFeed = null;
+    heldChange = null;
+    if (get().keyWatch.state !== 'off') set({ keyWatch: { state: 'off' } });
+  };
+
+  scope.own({
+    reset: () => {
+      // feeds closes every feed of the scope itself.
+      feedToken++;
+      keyFeed = null;
+      heldChange = null;
+      set(initialEditor());
+    },
+  });
   // Selecting another key (or clearing the editor) drops answers for the previous selection.
   const selection = scope.sequence();
 
-  /** Put `value` with compare-and-swap on `expected`; shared by save and "overwrite". */
-  const putDraft = async (value: Bytes, expected: number, guard: ScopeGuard, base: KeyValue | null): Promise<void> => {
-    const key = get().selectedKey;
-    if (!key) return;
-    const lease = get().editorLeaseChoice();
-    if (lease.error) {
-      set({ valueError: { op: 'save', error: lease.error } });
+  const openKeyWatch = (key: Bytes, startRevision: number, profileId: string) => {
+    closeKeyWatch();
+    const token = feedToken;
+    keyFeed = { key, feed: null };
+    set({ keyWatch: { state: 'opening' } });
+    void feeds
+      .watchKey(
+        { profileId, key, startRevision },
+        {
+          onEvent: (batch) => {
+            if (token === feedToken) onBatch(key, batch);
+          },
+          onEnd: (error) => {
+            if (token !== feedToken) return;
+            keyFeed = null;
+            set({ keyWatch: { state: 'failed', error: error ?? null } });
+          },
+        },
+      )
+      .then((f) => {
+        if (token !== feedToken) {
+          if (isFeed(f)) f.close();
+          return;
+        }
+        if (isFeed(f)) {
+          if (keyFeed) keyFeed.feed = f;
+          if (get().keyWatch.state === 'opening') set({ keyWatch: { state: 'live' } });
+        } else {
+          keyFeed = null;
+          set({ keyWatch: { state: 'failed', error: f } });
+        }
+      });
+  };
+
+  /** The newest revision of the key the editor knows of. */
+  const latestSeen = (): number => {
+    const s = get();
+    return Math.max(s.loaded?.modRevision ?? 0, s.remote?.revision ?? 0, s.conflict?.current?.modRevision ?? 0);
+  };
+
+  const onBatch = (key: Bytes, batch: WatchBatch) => {
+    if (!sameKey(get().selectedKey, key)) return;
+    const mine = batch.changes.filter((c) => sameKey(c.key, key));
+    const last = mine.at(-1);
+    if (batch.resync && !last) {
+      // Changes may have been lost: ask etcd what the key holds now.
+      void checkKeyNow(key, batch.revision);
       return;
     }
-    set({ saving: true, valueError: null });
-    const r = await guard.wait(
-      client.kv.put({ profileId: guard.profileId, key, value, expectedModRevision: expected, ...(lease.choice ? { lease: lease.choice } : {}) }),
-    );
+    if (!last) return;
+    if (writing > 0) {
+      heldChange = { change: last, revision: batch.revision };
+      return;
+    }
+    applyChange(key, last, batch.revision);
+  };
+
+  const applyChange = (key: Bytes, change: WatchChange, batchRevision: number) => {
+    if (change.modRevision <= latestSeen()) return; // what we loaded or wrote ourselves, or older
+    if (change.type === 'put') {
+      const kv = kvOfChange(change);
+      if (!kv) {
+        void checkKeyNow(key, batchRevision);
+        return;
+      }
+      applyRemote(key, { revision: change.modRevision, current: kv });
+    } else applyRemote(key, { revision: change.modRevision, current: null });
+  };
+
+  const applyRemote = (key: Bytes, change: { revision: number; current: KeyValue | null }) => {
+    const s = get();
+    if (!sameKey(s.selectedKey, key)) return;
+    const quiet = !s.dirty && !s.conflict && !s.saving && (s.editorStatus === 'ready' || s.editorStatus === 'missing');
+    if (!quiet) {
+      // The draft stays as it is; the panel says what changed, with their diff. The grid row shows
+      // what etcd holds.
+      set({ remote: { ...change, reloaded: false } });
+      if (change.current) get().upsertRow(change.current);
+      else get().removeRow(key);
+      return;
+    }
+    if (change.current) {
+      const mode = get().mode;
+      set({ ...showValue(change.current), ...(s.draftKind === 'text' && isText(change.current.value) ? { mode } : {}), remote: { ...change, reloaded: true } });
+      get().upsertRow(change.current);
+    } else {
+      if (!s.loaded) return;
+      set({ ...showMissing(), remote: { ...change, reloaded: true } });
+      get().removeRow(key);
+    }
+  };
+
+  /** After a watch resync: read the key and show what changed, if anything did. */
+  const checkKeyNow = async (key: Bytes, revision: number) => {
+    const guard = scope.capture();
+    if (!guard) return;
+    const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
+    if (!r || !sameKey(get().selectedKey, key)) return;
+    if (r.ok) {
+      if (r.value.modRevision > latestSeen()) applyRemote(key, { revision: r.value.modRevision, current: r.value });
+    } else if (r.error.code === 'NOT_FOUND') {
+      const s = get();
+      if (s.loaded && !(s.remote && s.remote.current === null)) applyRemote(key, { revision: Math.max(revision, latestSeen() + 1), current: null });
+    }
+  };
+
+  const releaseHeld = () => {
+    const held = heldChange;
+    heldChange = null;
+    const key = get().selectedKey;
+    if (held && key && writing === 0) applyChange(key, held.change, held.revision);
+  };
+
+  // ---- writes ----
+
+  /**
+   * Put `value` with compare-and-swap on `expected`, for save and for the conflict view's choices.
+   * `base`: the value the write replaces (its meta carries over); `conflict`: the conflict being
+   * resolved, whose next round (another change met) merges against `base`.
+   */
+  const write = async (
+    value: Bytes,
+    expected: number,
+    guard: ScopeGuard,
+    base: KeyValue | null,
+    from: ConflictState | null,
+  ): Promise<void> => {
+    const key = get().selectedKey;
+    if (!key) return;
+    // The lease choice of the editor applies to whatever is written, the merged result too.
+    const lease = get().editorLeaseChoice();
+    if (lease.error) {
+      if (from) set({ conflict: { ...from, busy: false, error: lease.error, refused: null } });
+      else set({ valueError: { op: 'save', error: lease.error } });
+      return;
+    }
+    if (from) set({ conflict: { ...from, busy: true, error: null, refused: null } });
+    else set({ saving: true, valueError: null });
+    writing++;
+    let r;
+    try {
+      r = await guard.wait(client.kv.put(editorPutRequest(guard.profileId, key, value, expected, lease.choice)));
+    } finally {
+      writing--;
+    }
     if (!r) return;
     set({ saving: false });
     const stillShown = sameKey(get().selectedKey, key);
@@ -131,12 +403,15 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         return;
       }
       if (r.error.code === 'CONFLICT') {
-        await enterConflict('conflict', key, guard);
+        // Yet another change: merge again, this time against what the last merge was made from.
+        await enterConflict('conflict', key, guard, base, value, from ? from.round + 1 : 1);
+        releaseHeld();
         return;
       }
       const c = get().conflict;
-      if (c) set({ conflict: { ...c, busy: false, error: r.error } });
+      if (c) set({ conflict: { ...c, busy: false, error: r.error, attempt: r.error.code === 'OUTCOME_UNKNOWN' ? value : null } });
       else set({ valueError: { op: 'save', error: r.error } });
+      releaseHeld();
       return;
     }
     const created = r.value.created;
@@ -153,25 +428,48 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     if (lease.choice) get().clearEditorLease();
     if (stillShown) {
       const cur = get();
-      if (cur.draftKind === 'text' && isText(value)) {
+      if (!from && cur.draftKind === 'text' && isText(value)) {
         // Keep what the user typed while the save was in flight; it stays dirty if it differs.
-        set({ loaded: kv, editorStatus: 'ready', editorError: null, dirty: computeDirty(kv, cur.draft, 'text'), conflict: null });
+        set({
+          loaded: kv,
+          editorStatus: 'ready',
+          editorError: null,
+          dirty: computeDirty(kv, cur.draft, 'text'),
+          conflict: null,
+          remote: null,
+          draftFromMerge: cur.draftFromMerge && cur.draft !== value.data,
+        });
       } else {
-        set({ ...showValue(kv), ...(cur.draftKind === 'text' ? { mode: cur.mode } : {}) });
+        set({ ...showValue(kv), ...(cur.draftKind === 'text' && isText(value) ? { mode: cur.mode } : {}) });
       }
     }
     get().upsertRow(kv);
     get().pushToast('success', `Saved “${label}”`, `revision ${r.value.revision}`);
+    releaseHeld();
   };
 
-  /** Fetch the current value and show it beside the draft. */
-  const enterConflict = async (reason: ConflictState['reason'], key: Bytes, guard: ScopeGuard): Promise<void> => {
-    set({ conflict: { reason, current: undefined, busy: true, error: null } });
+  /** Fetch the current value and open the three-way view: base, mine, and what etcd holds now. */
+  const enterConflict = async (
+    reason: ConflictState['reason'],
+    key: Bytes,
+    guard: ScopeGuard,
+    base: KeyValue | null,
+    mine: Bytes,
+    round: number,
+  ): Promise<void> => {
+    set({ conflict: { ...buildConflict(reason, base, mine, undefined, round), busy: true } });
     const g = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
     if (!g || !sameKey(get().selectedKey, key)) return;
-    if (g.ok) set({ conflict: { reason, current: g.value, busy: false, error: null } });
-    else if (g.error.code === 'NOT_FOUND') set({ conflict: { reason, current: null, busy: false, error: null } });
-    else set({ conflict: { reason, current: undefined, busy: false, error: g.error } });
+    if (g.ok) {
+      set({ conflict: buildConflict(reason, base, mine, g.value, round) });
+      get().upsertRow(g.value);
+    } else if (g.error.code === 'NOT_FOUND') {
+      set({ conflict: buildConflict(reason, base, mine, null, round) });
+      get().removeRow(key);
+    } else set({ conflict: { ...buildConflict(reason, base, mine, undefined, round), error: g.error } });
+    const after = get();
+    // A change the watch reported and this read already shows is not news any more.
+    if (after.remote && after.remote.revision <= (after.conflict?.current?.modRevision ?? 0)) set({ remote: null });
   };
 
   return {
@@ -200,11 +498,14 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       }
       const guard = selection.begin();
       if (!guard) return;
+      closeKeyWatch();
       set({ ...initialEditor(), selectedKey: key, editorStatus: 'loading' });
       const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
       if (!r) return;
       if (r.ok) {
         set(showValue(r.value));
+        // Everything after the loaded revision: nothing is missed between the read and the watch.
+        openKeyWatch(key, r.value.modRevision + 1, guard.profileId);
         return;
       }
       if (r.error.code === 'NOT_FOUND') {
@@ -234,17 +535,25 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     cancelBase64() {
       const s = get();
       if (!s.loaded || s.draftKind !== 'base64') return;
-      set(showValue(s.loaded));
+      set({ ...showValue(s.loaded), remote: s.remote });
     },
 
     revertDraft() {
       const s = get();
       if (!s.loaded) return;
-      set({ ...showValue(s.loaded), mode: s.mode });
+      set({ ...showValue(s.loaded), mode: s.mode, remote: s.remote });
+      // Nothing unsaved any more: a change someone made meanwhile can be shown now.
+      if (s.remote && !s.remote.reloaded && s.selectedKey) applyRemote(s.selectedKey, s.remote);
     },
 
     dismissValueError() {
       set({ valueError: null });
+    },
+
+    dismissRemote() {
+      const r = get().remote;
+      // Only the note of a reload goes; a change beside an unsaved draft stays until it is resolved.
+      if (r?.reloaded) set({ remote: null });
     },
 
     async save(opts = {}) {
@@ -255,6 +564,22 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (s.editorStatus !== 'ready' && s.editorStatus !== 'missing') return;
       const leaseChange = s.editorLeaseChoice();
       if (s.editorStatus === 'ready' && !s.dirty && !leaseChange.choice && !leaseChange.error) return;
+      if (s.draftFromMerge && s.draftKind === 'text') {
+        const left = remainingConflicts(s.draft, s.loaded && isText(s.loaded.value) ? [s.loaded.value.data] : []);
+        if (left > 0) {
+          set({
+            valueError: {
+              op: 'save',
+              error: {
+                code: 'INVALID_ARGUMENT',
+                message: `it still holds ${blocks(left)} (<<<<<<< mine … >>>>>>> theirs): keep the lines you want and remove the markers before saving`,
+                details: { field: 'draft' },
+              },
+            },
+          });
+          return;
+        }
+      }
       if (s.draftKind === 'text' && s.mode === 'json' && !opts.allowInvalidJson) {
         try {
           JSON.parse(s.draft);
@@ -279,7 +604,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       }
       // No loaded value (deleted meanwhile): re-create only if it still does not exist.
       const expected = s.loaded ? s.loaded.modRevision : 0;
-      await putDraft(v.value, expected, guard, s.loaded);
+      await write(v.value, expected, guard, s.loaded, null);
     },
 
     async rereadKey(reason = 'conflict') {
@@ -314,48 +639,147 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         get().setStatus('info', `“${label}” does not exist in etcd; saving will create it.`);
         return;
       }
-      set({ conflict: { reason, current, busy: false, error: null } });
+      if (reason === 'conflict' && current && cur.loaded && current.modRevision === cur.loaded.modRevision) {
+        // Nobody changed it: the draft is simply unsaved.
+        set({ remote: null });
+        get().setStatus('info', `“${label}” has not changed since you loaded it (revision ${current.modRevision}); your draft is not saved yet.`);
+        return;
+      }
+      if ('error' in v) {
+        set({ valueError: { op: 'save', error: v.error } });
+        return;
+      }
+      set({ conflict: buildConflict(reason, cur.loaded, v.value, current, 1) });
+      if (cur.remote && cur.remote.revision <= (current?.modRevision ?? Infinity)) set({ remote: null });
+    },
+
+    setMerged(merged) {
+      const c = get().conflict;
+      if (!c || !c.textMerge) return;
+      set({ conflict: { ...c, merged, refused: null } });
     },
 
     async resolveConflict(choice) {
       const s = get();
       const c = s.conflict;
-      if (!c || c.busy) return;
-      if (choice === 'keep') {
-        // The draft stays; the next save compares against what was loaded and conflicts again if needed.
-        set({ conflict: null });
-        return;
-      }
-      if (choice === 'discard') {
-        if (c.current === undefined) return;
-        if (c.current === null) {
-          set({ ...initialEditor(), selectedKey: s.selectedKey, editorStatus: 'missing' });
-          if (s.selectedKey) get().removeRow(s.selectedKey);
+      const key = s.selectedKey;
+      if (!c || c.busy || !key || c.current === undefined) return;
+      const current = c.current;
+
+      if (choice === 'theirs') {
+        if (current === null) {
+          set({ ...showMissing(), selectedKey: key });
+          get().removeRow(key);
           return;
         }
-        set(showValue(c.current));
-        get().upsertRow(c.current);
+        set(showValue(current));
+        get().upsertRow(current);
         return;
       }
-      // overwrite: compare-and-swap against the value the user just saw.
-      if (c.current === undefined) return;
+
+      if (choice === 'keep') {
+        // Rebase: the merged result (or the draft) on the current value, so the next save is a
+        // compare-and-swap against the current revision.
+        if (current === null) {
+          set({
+            loaded: null,
+            editorStatus: 'missing',
+            conflict: null,
+            remote: null,
+            dirty: computeDirty(null, s.draft, s.draftKind),
+            draftFromMerge: false,
+          });
+          get().removeRow(key);
+          return;
+        }
+        if (c.textMerge) {
+          const left = conflictsLeft(c, c.merged);
+          set({
+            loaded: current,
+            editorStatus: 'ready',
+            draft: c.merged,
+            draftKind: 'text',
+            dirty: computeDirty(current, c.merged, 'text'),
+            conflict: null,
+            remote: null,
+            draftFromMerge: left > 0,
+            valueError: null,
+          });
+        } else {
+          set({
+            loaded: current,
+            editorStatus: 'ready',
+            dirty: s.draftKind === 'binary' ? false : computeDirty(current, s.draft, s.draftKind),
+            conflict: null,
+            remote: null,
+            draftFromMerge: false,
+            valueError: null,
+          });
+        }
+        get().upsertRow(current);
+        return;
+      }
+
       const guard = scope.capture();
       if (!guard) return;
-      const v = draftValue(s.draft, s.draftKind);
-      if ('error' in v) {
-        set({ conflict: { ...c, error: v.error } });
+      if (choice === 'save') {
+        if (!c.textMerge || !current) return;
+        const left = conflictsLeft(c, c.merged);
+        if (left > 0) {
+          set({
+            conflict: {
+              ...c,
+              refused: `Not saved: the merged result still has ${blocks(left)}. Keep the lines you want between <<<<<<< mine and >>>>>>> theirs and remove the marker lines, then save.`,
+            },
+          });
+          return;
+        }
+        await write(text(c.merged), current.modRevision, guard, current, c);
         return;
       }
-      const expected = c.current === null ? 0 : c.current.modRevision;
+      // mine: my draft as it is; a key deleted meanwhile is re-created only if it still does not exist.
+      await write(c.mine, current ? current.modRevision : 0, guard, current, c);
+    },
+
+    async recheckConflict() {
+      const s = get();
+      const c = s.conflict;
+      const key = s.selectedKey;
+      const guard = scope.capture();
+      if (!c || c.busy || !key || !guard) return;
       set({ conflict: { ...c, busy: true, error: null } });
-      await putDraft(v.value, expected, guard, c.current);
-      if (!guard.current()) return;
-      const after = get().conflict;
-      if (after && after.busy) set({ conflict: { ...after, busy: false } });
+      const g = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
+      if (!g || !sameKey(get().selectedKey, key)) return;
+      if (!g.ok && g.error.code !== 'NOT_FOUND') {
+        set({ conflict: { ...c, busy: false, error: g.error } });
+        return;
+      }
+      const now = g.ok ? g.value : null;
+      if (now && c.attempt && bytesEqual(now.value, c.attempt)) {
+        // The write of unknown outcome did land.
+        set(showValue(now));
+        get().upsertRow(now);
+        get().setStatus('success', `“${keyLabel(key)}” holds what you saved (revision ${now.modRevision}).`);
+        return;
+      }
+      const same = c.current !== undefined && (c.current?.modRevision ?? 0) === (now?.modRevision ?? 0);
+      if (same) {
+        set({ conflict: { ...c, busy: false, error: null, attempt: null } });
+        return;
+      }
+      if (c.current === undefined) {
+        set({ conflict: buildConflict(c.reason, c.base, c.mine, now, c.round) });
+        return;
+      }
+      // It changed again: merge what the user has against the value the last merge was made from
+      // (a merged result with markers left is not something to merge on: the draft is).
+      const mine = c.textMerge && conflictsLeft(c, c.merged) === 0 ? text(c.merged) : c.mine;
+      set({ conflict: buildConflict('conflict', c.current, mine, now, c.round + 1) });
     },
 
     clearEditor() {
       selection.cancel();
+      closeKeyWatch();
       set(initialEditor());
     },
   };
