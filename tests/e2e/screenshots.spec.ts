@@ -12,7 +12,9 @@ import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { EtcdCluster } from '../support/etcd';
 import { expect, test } from './support/fixtures';
-import { etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
+import { etcdDel, etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
+import { DeletedPanel, HistoryTab } from './pages/history';
+import { LeasesView } from './pages/leases';
 import { expectNoOverlap } from './support/layout-checks';
 
 const DOCS = resolve(__dirname, '../../docs/screenshots');
@@ -159,4 +161,55 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
       ? `[screenshots] written to ${DOCS}`
       : `[screenshots] written to ${test.info().outputPath()} (UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/)`,
   );
+});
+
+test('screenshots: a live keyspace — history diff, recently deleted, leases (light and dark)', async ({ launch, startEtcd, ui }) => {
+  test.setTimeout(120_000);
+  const etcd = await startEtcd({ members: 3 });
+  await seedRealisticData(etcd);
+  const limits = (maxAmount: number, dailyCap: number) =>
+    json({ currency: 'EUR', maxAmount, dailyCap, review: { above: 1500 }, ...(maxAmount > 5000 ? { approvers: ['finance-oncall'] } : {}) });
+  await etcdPut(etcd, '/config/payments/limits.json', limits(7500, 20000));
+  await etcdPut(etcd, '/config/payments/limits.json', limits(7500, 30000));
+  // Two leases as a scheduler and a lock service would hold them (etcdctl prints ids in hex).
+  const grant = async (ttl: number) => /lease ([0-9a-f]+) granted/.exec((await etcd.etcdctl(['lease', 'grant', String(ttl)])).stdout)![1];
+  const lockLease = await grant(900);
+  const sessionLease = await grant(3600);
+  await etcd.etcdctl(['put', `--lease=${lockLease}`, '/locks/cron/nightly-report', 'holder=worker-3 since=2026-11-26T02:00:04Z']);
+  await etcd.etcdctl(['put', `--lease=${sessionLease}`, '/sessions/worker-3', 'node=ip-10-0-3-17']);
+  await etcd.etcdctl(['put', `--lease=${sessionLease}`, '/sessions/worker-4', 'node=ip-10-0-3-44']);
+  await etcdDel(etcd, '/registry/services/specs/shop/search');
+  await etcdDel(etcd, '/registry/services/endpoints/shop/search');
+
+  const app = await launch();
+  await saveProfile(app, { name: 'production (eu-west)', endpoints: etcd.endpoints, deadlineMs: 3000, color: '#e5484d' });
+  await ui.page.reload();
+  await ui.sidebar.connect('production (eu-west)');
+  await expect(ui.grid.count).toHaveText('21 keys');
+
+  // 1. A key's history: two revisions side by side.
+  const history = new HistoryTab(ui.page);
+  await ui.grid.select('/config/payments/limits.json');
+  await history.toggle.click();
+  await expect(history.rows).toHaveCount(3);
+  const revisions = await history.rows.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-revision'))));
+  await history.compare(revisions[2]).check();
+  await history.compare(revisions[0]).check();
+  await expect(history.side(revisions[0])).toContainText('finance-oncall');
+  await shoot(ui.page, 'history');
+  await history.toggle.click();
+
+  // 2. Recently deleted under the listing's prefix.
+  const deleted = new DeletedPanel(ui.page);
+  await deleted.open.click();
+  await expect(deleted.rows).toHaveCount(2);
+  await shoot(ui.page, 'deleted');
+  await deleted.open.click();
+
+  // 3. Leases, with the keys of one of them.
+  const leases = new LeasesView(ui.page);
+  await leases.toolbarButton().click();
+  await expect(leases.rows).toHaveCount(2);
+  await expect(leases.row(lockLease.padStart(16, '0'))).toContainText('1');
+  await shoot(ui.page, 'leases');
 });

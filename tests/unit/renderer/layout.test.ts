@@ -62,11 +62,12 @@ describe('gridLayout', () => {
     const g = gridLayout(900, 320);
     expect(g.columns).toEqual(['preview', 'size', 'version', 'modRevision', 'lease']);
     expect(g.key).toBe(320);
-    expect(g.template).toBe(`320px minmax(${PREVIEW_MIN}px, 1fr) 64px 40px 64px 56px`);
+    expect(g.template).toBe(`320px minmax(${PREVIEW_MIN}px, 1fr) 64px 40px 64px 176px`);
   });
 
   it('a narrower grid drops the least telling numeric columns first', () => {
-    expect(gridLayout(560, 320).columns).toEqual(['preview', 'size', 'version', 'modRevision', 'lease']);
+    expect(gridLayout(700, 320).columns).toEqual(['preview', 'size', 'version', 'modRevision', 'lease']);
+    expect(gridLayout(640, 320).columns).toEqual(['preview', 'size', 'version', 'modRevision']);
     expect(gridLayout(500, 320).columns).toEqual(['preview', 'size', 'version', 'modRevision']);
     expect(gridLayout(450, 320).columns).toEqual(['preview', 'size', 'modRevision']);
     expect(gridLayout(400, 320).columns).toEqual(['preview', 'size']);

@@ -106,7 +106,7 @@ const NUMERIC: readonly { readonly id: GridColumn; readonly width: number }[] = 
   { id: 'size', width: 64 },
   { id: 'version', width: 40 },
   { id: 'modRevision', width: 64 },
-  { id: 'lease', width: 56 },
+  { id: 'lease', width: 176 },
 ];
 /** Which numeric columns a narrower grid drops first (the least telling first). */
 const DROP_ORDER: readonly GridColumn[] = ['lease', 'version', 'modRevision', 'size'];

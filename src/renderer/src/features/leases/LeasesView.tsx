@@ -69,8 +69,7 @@ export function LeasesView() {
         <table className="table" data-testid="leases-table" aria-label="Leases">
           <thead>
             <tr>
-              <th scope="col">Lease (hex)</th>
-              <th scope="col">Decimal</th>
+              <th scope="col">Lease (hex / decimal)</th>
               <th scope="col">Granted</th>
               <th scope="col">Remaining</th>
               <th scope="col">Keys</th>
@@ -81,7 +80,7 @@ export function LeasesView() {
             {page?.items.map((l) => <LeaseTableRow key={l.id} lease={l} />)}
             {page && page.items.length === 0 ? (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={5} className="muted">
                   No leases.
                 </td>
               </tr>
@@ -122,14 +121,17 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
   const gone = left < 0;
   return (
     <tr data-testid="lease-row" data-lease={lease.id} aria-label={`Lease ${hex}`}>
-      <td className="mono">{hex}</td>
-      <td className="mono muted">{lease.id}</td>
+      <td className="lease-id">
+        <span className="mono">{hex}</span>
+        <span className="mono muted lease-decimal">{lease.id}</span>
+      </td>
       <td className="num">{formatTtl(t?.grantedTtl ?? lease.grantedTtl)}</td>
       <td className={`num${gone ? ' expired' : ''}`} data-testid="lease-remaining">
         {formatTtl(left)}
       </td>
       <td className="num">{t?.keyCount ?? lease.keyCount}</td>
       <td className="lease-actions">
+        <div className="lease-action-row">
         <button type="button" onClick={() => void once(lease.id)} disabled={gone} aria-label={`Keep lease ${hex} alive once`}>
           Keep alive once
         </button>
@@ -143,6 +145,7 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
         <button type="button" className="danger" onClick={() => void revoke(lease.id)} disabled={gone} aria-label={`Revoke lease ${hex}`}>
           Revoke…
         </button>
+        </div>
       </td>
     </tr>
   );
