@@ -7,7 +7,9 @@ import { useAppStore } from './store-context';
 export function StatusBar() {
   const profile = useAppStore((s) => s.profiles.find((p) => p.id === s.activeProfileId));
   const status = useAppStore((s) => (s.activeProfileId ? s.statuses[s.activeProfileId] : undefined));
-  const revision = useAppStore((s) => s.listRevision);
+  // While the grid follows its watch, what is on screen is current up to the watch's revision.
+  const revision = useAppStore((s) => (s.readOnlyView ? s.listRevision : Math.max(s.listRevision, s.liveRevision)));
+  const live = useAppStore((s) => !s.readOnlyView && s.liveRevision > s.listRevision);
   const loaded = useAppStore((s) => s.items.length);
   const total = useAppStore((s) => s.total);
   const stale = useAppStore((s) => s.listStale);
@@ -55,7 +57,7 @@ export function StatusBar() {
           </>
         ) : null}
       </span>
-      {profile && revision > 0 ? <span className="status-item" title="The revision this listing is pinned to">rev {revision}</span> : null}
+      {profile && revision > 0 ? <span className="status-item" title={live ? 'Every change up to this revision is on screen (live updates)' : 'The revision this listing is pinned to'}>rev {revision}</span> : null}
       {profile ? (
         <span className="status-item" data-testid="status-counts">
           {formatCount(loaded)} / {total !== null ? formatCount(total) : '?'} keys{stale ? ' (stale)' : ''}
