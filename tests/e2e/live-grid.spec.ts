@@ -282,6 +282,11 @@ test.describe('live grid', () => {
     await expect(ui.toolbar.button('delete')).toBeDisabled();
     await expect(ui.live.toggle).toBeDisabled();
     await expect(ui.live.toggle).toHaveAttribute('aria-checked', 'false');
+    // the value panel shows the value at that revision too, read-only
+    await ui.grid.select('/cfg/a');
+    await expect(ui.page.getByTestId('past-value-note')).toContainText(`revision ${past}`);
+    await expect(ui.page.getByLabel(`Value at revision ${past}`)).toContainText('one');
+    await expect(ui.toolbar.button('save')).toBeDisabled();
     // a write elsewhere does not show in the past
     await etcdPut(etcd, '/cfg/d', 'four');
     await ui.toolbar.button('reload').click();
@@ -295,6 +300,9 @@ test.describe('live grid', () => {
     await expect(ui.grid.count).toHaveText('3 keys');
     await expect(ui.toolbar.button('new-key')).toBeEnabled();
     await expect(ui.live.liveState()).toHaveAttribute('data-state', 'live');
+    // and the panel the current value, editable again
+    await expect(ui.page.getByTestId('past-value-note')).toHaveCount(0);
+    await expect(ui.value.content).toContainText('uno');
 
     // compacted: said in words next to the control; the live view stays
     await compact(etcd, await currentRevision(etcd));

@@ -337,4 +337,22 @@ describe('past revision', () => {
     expect(store.getState().viewRevisionError?.error.code).toBe('INVALID_ARGUMENT');
     expect(fake.ep['kv:list'].pending).toHaveLength(0);
   });
+
+  it('the value panel reads the selected key at the past revision, read-only and unwatched', async () => {
+    const { store, fake } = await live();
+    void store.getState().viewAtRevision(80);
+    await flush();
+    fake.ep['kv:list'].next().resolve(okR(page([entry('k/a', 40)], { revision: 80 })));
+    await flush();
+    fake.ep['history:get'].handle((req) => okR({ key: req.key, value: text('then'), size: 4, createRevision: 40, modRevision: 40, version: 1, lease: '0' }));
+    await store.getState().selectKey(text('k/a'));
+    expect(fake.ep['history:get'].requests).toEqual([{ profileId: 'a', key: text('k/a'), revision: 80 }]);
+    expect(fake.ep['kv:get'].requests).toEqual([]);
+    expect(fake.ep['watch:key'].requests).toEqual([]);
+    expect(store.getState()).toMatchObject({ pastRevision: 80, draft: 'then' });
+    store.getState().setDraft('edited');
+    expect(store.getState().draft).toBe('then');
+    await store.getState().save();
+    expect(fake.ep['kv:put'].requests).toEqual([]);
+  });
 });

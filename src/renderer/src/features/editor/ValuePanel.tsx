@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { isText } from '../../../../shared/bytes';
 import { useAppStore } from '../../app/store-context';
 import { BytesText } from '../../ui/BytesText';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -140,6 +141,28 @@ function ValueBody() {
   const draftKind = useAppStore((s) => s.draftKind);
   const loaded = useAppStore((s) => s.loaded);
   const selectedKey = useAppStore((s) => s.selectedKey);
+  const pastRevision = useAppStore((s) => s.pastRevision);
+  const readOnlyView = useAppStore((s) => s.readOnlyView);
+  const selectKey = useAppStore((s) => s.selectKey);
+  // Back to live: the panel shows the current value again.
+  useEffect(() => {
+    if (pastRevision !== null && !readOnlyView && selectedKey) void selectKey(selectedKey, { reread: true, force: true });
+  }, [pastRevision, readOnlyView, selectedKey, selectKey]);
+
+  if (pastRevision !== null && loaded) {
+    return (
+      <>
+        <p className="notice pad-x" role="status" data-testid="past-value-note">
+          The value at revision {pastRevision}, read-only (the grid shows a past revision).
+        </p>
+        {isText(loaded.value) ? (
+          <ValueEditor value={loaded.value.data} mode="plain" onChange={() => undefined} readOnly ariaLabel={`Value at revision ${pastRevision}`} />
+        ) : (
+          <HexView value={loaded.value} />
+        )}
+      </>
+    );
+  }
 
   return (
     <>

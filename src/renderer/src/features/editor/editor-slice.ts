@@ -70,6 +70,8 @@ export type KeyWatchState = { readonly state: 'off' | 'opening' | 'live' } | { r
 export interface EditorSlice {
   selectedKey: Bytes | null;
   loaded: KeyValue | null;
+  /** The grid shows a past revision: the value is the one at this revision, read-only, not watched. */
+  pastRevision: number | null;
   editorStatus: EditorStatus;
   editorError: AppError | null;
   valueError: ValueError | null;
@@ -120,6 +122,9 @@ interface EditorNeeds extends Notify, Confirm {
   /** The lease choice for the save (leases feature); none = keep the key's lease. */
   editorLeaseChoice(): { readonly choice?: LeaseChoice; readonly error?: AppError };
   clearEditorLease(): void;
+  /** The grid shows the prefix at a past revision (`listRevision`): nothing is written from it. */
+  readonly readOnlyView: boolean;
+  readonly listRevision: number;
 }
 
 /**
@@ -133,6 +138,7 @@ export function editorPutRequest(profileId: string, key: Bytes, value: Bytes, ex
 const initialEditor = () => ({
   selectedKey: null,
   loaded: null,
+  pastRevision: null as number | null,
   editorStatus: 'empty' as EditorStatus,
   editorError: null,
   valueError: null,
@@ -500,6 +506,15 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (!guard) return;
       closeKeyWatch();
       set({ ...initialEditor(), selectedKey: key, editorStatus: 'loading' });
+      const past = s.readOnlyView && s.listRevision > 0 ? s.listRevision : null;
+      if (past !== null) {
+        // The grid shows the prefix at a past revision: so does the panel, read-only.
+        const p = await guard.wait(client.history.get({ profileId: guard.profileId, key, revision: past }));
+        if (!p) return;
+        if (p.ok) set({ ...showValue(p.value), pastRevision: past });
+        else set({ editorStatus: 'error', editorError: p.error, pastRevision: past });
+        return;
+      }
       const r = await guard.wait(client.kv.get({ profileId: guard.profileId, key }));
       if (!r) return;
       if (r.ok) {
@@ -518,7 +533,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
 
     setDraft(draft) {
       const s = get();
-      if (s.draftKind === 'binary') return; // read-only
+      if (s.draftKind === 'binary' || s.pastRevision !== null) return; // read-only
       set({ draft, dirty: computeDirty(s.loaded, draft, s.draftKind) });
     },
 
@@ -560,7 +575,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       const s = get();
       const guard = scope.capture();
       if (!s.selectedKey || !guard || s.saving || s.conflict) return;
-      if (s.draftKind === 'binary') return;
+      if (s.draftKind === 'binary' || s.pastRevision !== null || s.readOnlyView) return;
       if (s.editorStatus !== 'ready' && s.editorStatus !== 'missing') return;
       const leaseChange = s.editorLeaseChoice();
       if (s.editorStatus === 'ready' && !s.dirty && !leaseChange.choice && !leaseChange.error) return;
