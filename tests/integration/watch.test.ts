@@ -51,8 +51,10 @@ class App {
     return new App(await mkdtemp(join(tmpdir(), 'etcd-desktop-watch-')));
   }
 
-  async connect(endpoints: readonly string[], deadlineMs = 3000): Promise<string> {
-    const saved = unwrap(await this.handlers['profiles:save']({ name: `p-${Math.random().toString(36).slice(2)}`, endpoints: [...endpoints], deadlineMs }));
+  async connect(endpoints: readonly string[], deadlineMs = 3000, login: { username: string; password: string } | {} = {}): Promise<string> {
+    const saved = unwrap(
+      await this.handlers['profiles:save']({ name: `p-${Math.random().toString(36).slice(2)}`, endpoints: [...endpoints], deadlineMs, ...login }),
+    );
     unwrap(await this.handlers['connection:connect']({ profileId: saved.id }));
     return saved.id;
   }
@@ -391,6 +393,34 @@ describe('watch on one member', () => {
   it('NOT_CONNECTED for a profile that is not connected', async () => {
     const err = errorOf(await app.handlers['watch:prefix']({ profileId: 'nope', prefix: text(''), startRevision: 0 }));
     expect(err.code).toBe('NOT_CONNECTED');
+  });
+});
+
+describe('with auth', () => {
+  it('an etcd restart forgets the login token: the watch logs in again and goes on, nothing lost', async () => {
+    const etcd = await startCluster({ auth: { rootPassword: 'root-pw' }, startTimeoutMs: 30_000 });
+    const app = await App.create();
+    try {
+      const profileId = await app.connect(etcd.endpoints, 3000, { username: 'root', password: 'root-pw' });
+      const start = (await currentRevision(etcd)) + 1;
+      const f = app.feed(unwrap(await app.handlers['watch:prefix']({ profileId, prefix: text('au/'), startRevision: start })));
+      await ctl(etcd, ['put', 'au/before', '1']);
+      await f.untilKey('au/before', () => true, 'the put before the restart');
+      await etcd.kill(0, 'SIGKILL');
+      await f.until((x) => x.batches.some((b) => b.state === 'reconnecting'), 'reconnecting');
+      await etcd.restart(0);
+      // The restarted member knows no token: without a new login it answers the watch "permission denied".
+      await ctl(etcd, ['put', 'au/during', '2']);
+      await f.until((x) => x.batches.some((b) => b.state === 'live'), 'live again');
+      await ctl(etcd, ['put', 'au/after', '3']);
+      await f.untilKey('au/after', () => true, 'the put after the restart');
+      expect(f.last('au/during')).toMatchObject({ type: 'put', preview: text('2') });
+      expect(app.subscriptionEvents.filter((e) => e.subscriptionId === f.subscriptionId && e.state === 'ended')).toEqual([]);
+      unwrap(await app.handlers['subscriptions:close']({ profileId, subscriptionId: f.subscriptionId }));
+    } finally {
+      await app.close();
+      await etcd.close();
+    }
   });
 });
 
