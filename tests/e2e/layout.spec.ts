@@ -194,7 +194,7 @@ test('a long key is shortened in the middle to its column: start and leaf shown,
   // A key column wide enough shows the whole key, unshortened. The splitter's range follows the
   // window asynchronously (a resize observer): wait for the larger maximum before pressing End.
   const maxBefore = Number(await ui.layout.keyColumnSplitter.getAttribute('aria-valuemax'));
-  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.setViewportSize({ width: 1600, height: 900 });
   await expect.poll(async () => Number(await ui.layout.keyColumnSplitter.getAttribute('aria-valuemax'))).toBeGreaterThan(maxBefore);
   await ui.layout.keyColumnSplitter.focus();
   await page.keyboard.press('End');
