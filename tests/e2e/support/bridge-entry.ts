@@ -10,12 +10,20 @@ type Listener = (payload: unknown) => void;
 const w = window as unknown as {
   __etcdInvoke(channel: string, req: unknown): Promise<string>;
   __etcdEmit(event: string, payload: unknown): void;
+  __etcdPushUrl?: string;
 } & Record<string, unknown>;
 
 const listeners = new Map<string, Set<Listener>>();
 w.__etcdEmit = (event, payload) => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
+// The test process's push events, one server-sent event each (see bridge.ts).
+if (w.__etcdPushUrl) {
+  new EventSource(w.__etcdPushUrl).onmessage = (m: MessageEvent<string>) => {
+    const [event, payload] = JSON.parse(m.data) as [string, unknown];
+    w.__etcdEmit(event, payload);
+  };
+}
 w[API_KEY] = buildApi(
   (channel, req) => w.__etcdInvoke(channel, req).then((json) => JSON.parse(json) as unknown),
   (event, listener) => {

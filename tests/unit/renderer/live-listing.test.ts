@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { text, fromUint8 } from '../../../src/shared/bytes';
 import type { KeyEntry, WatchChange } from '../../../src/shared/types';
-import { createFrameCoalescer, type FrameScheduler } from '../../../src/renderer/src/features/keys/frame-coalescer';
+import { createFrameBudget, createFrameCoalescer, type FrameScheduler } from '../../../src/renderer/src/features/keys/frame-coalescer';
 import { appendPage, applyChanges, emptyBeyond, keyId, liveTotal, type ListingModel } from '../../../src/renderer/src/features/keys/live-listing';
 import { entry } from './fake-api';
 
@@ -180,5 +180,42 @@ describe('frame coalescer', () => {
     frames.run();
     expect(got).toEqual([]);
     expect(c.pending()).toBe(0);
+  });
+});
+
+describe('frame budget', () => {
+  /** A clock the test moves, and "after the work" callbacks it runs. */
+  function harness() {
+    let now = 0;
+    const after: (() => void)[] = [];
+    const budget = createFrameBudget({ targetMs: 8, min: 100, max: 2000, initial: 500, clock: () => now, afterWork: (cb) => after.push(cb) });
+    const deliver = (items: number, ms: number) => {
+      const done = budget.start(items);
+      now += ms;
+      done();
+      for (const cb of after.splice(0)) cb();
+    };
+    return { budget, deliver };
+  }
+
+  it('sizes the next frame to fit the target from what the last one cost, within min and max', () => {
+    const { budget, deliver } = harness();
+    expect(budget.limit()).toBe(500);
+    deliver(500, 40); // 12.5 items per ms -> 100 fit in 8 ms
+    expect(budget.limit()).toBe(100);
+    deliver(100, 2); // 50 per ms -> 400
+    expect(budget.limit()).toBe(400);
+    deliver(400, 100); // 4 per ms -> 32, held at the minimum
+    expect(budget.limit()).toBe(100);
+    deliver(100, 0.1); // very cheap -> held at the maximum
+    expect(budget.limit()).toBe(2000);
+  });
+
+  it('an empty delivery or one measured as free teaches nothing wrong', () => {
+    const { budget, deliver } = harness();
+    deliver(0, 50);
+    expect(budget.limit()).toBe(500);
+    deliver(300, 0);
+    expect(budget.limit()).toBe(2000);
   });
 });

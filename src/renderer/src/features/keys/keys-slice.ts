@@ -21,7 +21,7 @@ import { isFeed, type Feed } from '../../app/feeds';
 import type { ScopeGuard } from '../../app/scope';
 import type { SliceCreator } from '../../app/slice';
 import { compareKeys } from '../../ui/key-order';
-import { createFrameCoalescer } from './frame-coalescer';
+import { createFrameBudget, createFrameCoalescer } from './frame-coalescer';
 import { appendPage, applyChanges, emptyBeyond, keyId, liveTotal, withoutRows, type ListingModel } from './live-listing';
 import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from './rows';
 
@@ -29,9 +29,13 @@ export const PAGE_SIZE = 500;
 
 /**
  * At most this many live changes are merged per frame; the rest wait for the next one (a burst
- * is spread over frames instead of one long one).
+ * is spread over frames instead of one long one). Within it, a frame takes as many as fit
+ * FRAME_BUDGET_MS of work, as the last frames measured it (frame-coalescer.ts, createFrameBudget).
  */
 export const MAX_CHANGES_PER_FRAME = 2000;
+/** Work per frame a burst may take (merge and render), ms; layout and paint come on top. */
+export const FRAME_BUDGET_MS = 8;
+const MIN_CHANGES_PER_FRAME = 100;
 
 /** How long a row changed by a live update is highlighted, ms (the CSS animation's length). */
 export const FLASH_MS = 1000;
@@ -167,6 +171,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   let seenRevision = 0;
   /** Changes of a burst beyond one frame's share, applied first at the next frame. */
   let carry: readonly WatchChange[] = [];
+  /** How many changes a frame may take (measured per frame, FRAME_BUDGET_MS). */
+  const budget = createFrameBudget({ targetMs: FRAME_BUDGET_MS, min: MIN_CHANGES_PER_FRAME, max: MAX_CHANGES_PER_FRAME, initial: 500 });
   /** Watches refused in a row because their start was compacted (each re-lists; a loop stops). */
   let compactedOpens = 0;
 
@@ -216,11 +222,13 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     const arrived = batches.length === 1 ? batches[0].changes : batches.flatMap((b) => b.changes);
     let changes = carry.length > 0 ? carry.concat(arrived) : arrived;
     carry = [];
-    if (changes.length > MAX_CHANGES_PER_FRAME) {
-      carry = changes.slice(MAX_CHANGES_PER_FRAME);
-      changes = changes.slice(0, MAX_CHANGES_PER_FRAME);
+    const limit = budget.limit();
+    if (changes.length > limit) {
+      carry = changes.slice(limit);
+      changes = changes.slice(0, limit);
       coalescer.again();
     }
+    const measured = budget.start(changes.length);
     const r = applyChanges(model(), changes, { markDeletes: true });
     // Delivered up to the batches' revision once nothing of them waits for a later frame.
     const liveRevision = carry.length === 0 ? Math.max(s.liveRevision, seenRevision) : s.liveRevision;
@@ -253,6 +261,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       liveRevision,
       liveUpdates: s.liveUpdates + 1,
     });
+    measured();
   };
 
   const coalescer = createFrameCoalescer<WatchBatch>(applyBatches);
