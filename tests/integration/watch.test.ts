@@ -51,7 +51,7 @@ class App {
     return new App(await mkdtemp(join(tmpdir(), 'etcd-desktop-watch-')));
   }
 
-  async connect(endpoints: readonly string[], deadlineMs = 3000, login: { username: string; password: string } | {} = {}): Promise<string> {
+  async connect(endpoints: readonly string[], deadlineMs = 3000, login: { username?: string; password?: string } = {}): Promise<string> {
     const saved = unwrap(
       await this.handlers['profiles:save']({ name: `p-${Math.random().toString(36).slice(2)}`, endpoints: [...endpoints], deadlineMs, ...login }),
     );

@@ -10,6 +10,20 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 const CONNECTION_STATES = ['connecting', 'connected', 'unreachable', 'disconnected'] as const;
 const owned = { profileId: z.string() };
 
+/**
+ * Every change is an object with a put/delete type. Checked by hand: a zod array of loose
+ * objects copies every change, measured at 83 ms of the renderer's main thread for a burst of
+ * 10,000 changes (a CPU profile of the live-grid burst test); this loop costs under 1 ms.
+ */
+function isChangeList(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const c of v as unknown[]) {
+    const type = (c as { type?: unknown } | null)?.type;
+    if (type !== 'put' && type !== 'delete') return false;
+  }
+  return true;
+}
+
 export const events = {
   'connection-status': event({
     payload: returns<ConnectionStatus>(),
@@ -33,7 +47,7 @@ export const events = {
   }),
   watch: event({
     payload: returns<WatchBatch>(),
-    check: z.looseObject({ ...owned, subscriptionId: z.string(), revision: z.number(), changes: z.array(z.looseObject({ type: z.enum(['put', 'delete']) })) }),
+    check: z.looseObject({ ...owned, subscriptionId: z.string(), revision: z.number(), changes: z.custom<unknown[]>(isChangeList) }),
     doc: 'Changes seen by a watch subscription, coalesced (one entry per key), with the revision delivered up to.',
   }),
   'lease-keepalive': event({
