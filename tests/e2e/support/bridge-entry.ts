@@ -17,12 +17,26 @@ const listeners = new Map<string, Set<Listener>>();
 w.__etcdEmit = (event, payload) => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
-// The test process's push events, one server-sent event each (see bridge.ts).
-if (w.__etcdPushUrl) {
-  new EventSource(w.__etcdPushUrl).onmessage = (m: MessageEvent<string>) => {
-    const [event, payload] = JSON.parse(m.data) as [string, unknown];
-    w.__etcdEmit(event, payload);
-  };
+// The test process's push events: one JSON line each on a streamed response (see bridge.ts).
+if (w.__etcdPushUrl) void readPushStream(w.__etcdPushUrl);
+
+async function readPushStream(url: string): Promise<void> {
+  const res = await fetch(url);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffered += decoder.decode(value, { stream: true });
+    let end = buffered.indexOf('\n');
+    while (end >= 0) {
+      const [event, payload] = JSON.parse(buffered.slice(0, end)) as [string, unknown];
+      w.__etcdEmit(event, payload);
+      buffered = buffered.slice(end + 1);
+      end = buffered.indexOf('\n');
+    }
+  }
 }
 w[API_KEY] = buildApi(
   (channel, req) => w.__etcdInvoke(channel, req).then((json) => JSON.parse(json) as unknown),

@@ -58,7 +58,7 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
   const server = http.createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path.startsWith(PUSH_PATH)) {
-      // The page's push event stream (openApp): server-sent events, one per app event, in order.
+      // The page's push event stream (openApp): one JSON line per app event, in order.
       const stream = pushStreams.get(path.slice(PUSH_PATH.length));
       if (!stream) {
         res.writeHead(404).end();
@@ -68,7 +68,7 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
       // listened wait for the next one.
       stream.res?.end();
       stream.res = res;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
       res.flushHeaders();
       for (const frame of stream.queued.splice(0)) res.write(frame);
       req.on('close', () => {
@@ -129,8 +129,9 @@ export async function openApp(
   const profilesDir = opts.profilesDir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-e2e-')));
   const calls: string[] = [];
   const answered: string[] = [];
-  // Push events reach the page as server-sent events from this process (same origin, so the
-  // app's CSP allows them), parsed natively in the page, as Electron's IPC clones natively.
+  // Push events reach the page as JSON lines on a streamed response from this process (same
+  // origin, so the app's CSP allows it), parsed natively in the page, as Electron's IPC clones
+  // natively. (EventSource cost the page ~90 ms of its own parsing for the burst's 2.5 MB.)
   // Measured (a burst of 10,000 puts, ~2 MB of batches, Chrome trace): sent with page.evaluate,
   // DevTools message handling blocked the page's main thread up to 660 ms per batch; through a
   // helper page over CDP and a BroadcastChannel, the helper's renderer burned 610 ms of CPU the
@@ -140,7 +141,7 @@ export async function openApp(
   pushStreams.set(channel, { queued: [] });
   const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
     if (page.isClosed()) return;
-    pushTo(channel, `data: ${JSON.stringify([event, payload])}\n\n`);
+    pushTo(channel, `${JSON.stringify([event, payload])}\n`);
   };
   const handlers = createHandlers({ profilesDir, cipher: opts.cipher ?? testCipher(), emit });
   await page.exposeBinding('__etcdInvoke', async (_source, channel: string, req: unknown) => {

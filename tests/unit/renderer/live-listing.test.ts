@@ -171,6 +171,36 @@ describe('frame coalescer', () => {
     expect(frames.pending()).toBe(0);
   });
 
+  it('with a gap: frames inside the gap pass without a delivery, the first frame after it delivers all', () => {
+    const frames = manualFrames();
+    let now = 0;
+    let gap = 0;
+    const got: number[][] = [];
+    const c = createFrameCoalescer<number>((items) => got.push(items), { frames, fallback: null, gap: () => gap, clock: () => now });
+    c.push(1);
+    frames.run();
+    expect(got).toEqual([[1]]);
+    gap = 100;
+    c.push(2);
+    now = 16;
+    frames.run();
+    c.push(3);
+    now = 33;
+    frames.run();
+    expect(got).toEqual([[1]]);
+    expect(frames.pending()).toBe(1);
+    now = 100;
+    frames.run();
+    expect(got).toEqual([[1], [2, 3]]);
+    // The gap counts from the last delivery; none asked for, no frame waits.
+    expect(frames.pending()).toBe(0);
+    gap = 0;
+    c.push(4);
+    now = 101;
+    frames.run();
+    expect(got.at(-1)).toEqual([4]);
+  });
+
   it('clear drops what was buffered', () => {
     const frames = manualFrames();
     const got: number[][] = [];

@@ -1,6 +1,7 @@
 /**
  * Buffers what arrives between two frames and hands it over at most once per animation frame,
- * so a burst of watch batches costs one store update per frame however many batches came.
+ * so a burst of watch batches costs one store update per frame however many batches came (or
+ * fewer: the owner may ask for a gap between deliveries while a burst lasts).
  *
  * A hidden window gets no animation frames: a fallback timer flushes anyway, so the buffer
  * cannot grow without bound and the grid is current when the window shows again.
@@ -36,7 +37,13 @@ const timerFrames = (ms: number): FrameScheduler => ({
 
 export function createFrameCoalescer<T>(
   deliver: (items: T[]) => void,
-  opts: { frames?: FrameScheduler | null; fallback?: FrameScheduler | null } = {},
+  opts: {
+    frames?: FrameScheduler | null;
+    fallback?: FrameScheduler | null;
+    /** The least time between two deliveries, ms, asked before each (0: every frame). */
+    gap?: () => number;
+    clock?: () => number;
+  } = {},
 ): FrameCoalescer<T> {
   const frames = opts.frames === undefined ? (windowFrames() ?? timerFrames(16)) : opts.frames;
   const fallback = opts.fallback === undefined ? timerFrames(FALLBACK_MS) : opts.fallback;
@@ -44,6 +51,8 @@ export function createFrameCoalescer<T>(
   let frame: number | null = null;
   let timer: number | null = null;
   let forced = false;
+  const clock = opts.clock ?? (() => performance.now());
+  let delivered = -Infinity;
 
   const cancel = () => {
     if (frame !== null) frames?.cancel(frame);
@@ -52,20 +61,31 @@ export function createFrameCoalescer<T>(
     timer = null;
   };
 
-  const flush = () => {
+  const deliverNow = () => {
     cancel();
     if (buffer.length === 0 && !forced) return;
     forced = false;
     const items = buffer;
     buffer = [];
+    delivered = clock();
     deliver(items);
+  };
+
+  /** At a frame: deliver, or wait for a later frame while the gap since the last delivery lasts. */
+  const atFrame = () => {
+    frame = null;
+    if (opts.gap && frames && clock() - delivered < opts.gap()) {
+      frame = frames.request(atFrame);
+      return;
+    }
+    deliverNow();
   };
 
   const schedule = () => {
     if (frame !== null || timer !== null) return;
-    if (frames) frame = frames.request(flush);
-    if (fallback) timer = fallback.request(flush);
-    if (!frames && !fallback) flush();
+    if (frames) frame = frames.request(atFrame);
+    if (fallback) timer = fallback.request(deliverNow);
+    if (!frames && !fallback) deliverNow();
   };
 
   return {
@@ -77,7 +97,7 @@ export function createFrameCoalescer<T>(
       forced = true;
       schedule();
     },
-    flush,
+    flush: deliverNow,
     clear() {
       cancel();
       buffer = [];
