@@ -15,6 +15,7 @@ import type { Bytes } from '../../../../shared/bytes';
 import { toUint8 } from '../../../../shared/bytes';
 import type { KeyEntry, WatchChange } from '../../../../shared/types';
 import { compareKeys } from '../../ui/key-order';
+import { lowerBound } from './rows';
 
 /** One string per key, whatever its encoding (a key's bytes have one encoding on the wire). */
 export const keyId = (k: Bytes): string => (k.encoding === 'utf8' ? `u:${k.data}` : `b:${k.data}`);
@@ -143,7 +144,7 @@ function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[
   let delta = 0;
   let i = 0;
   // Rows before the first change are copied without comparing each of them.
-  const first = lowerBoundOrder(items, sorted[0].c.key);
+  const first = lowerBound(items, sorted[0].c.key);
   for (; i < first; i++) out.push(items[i]);
   let io = i < items.length ? orderKey(items[i].key) : '';
   const advance = () => {
@@ -183,17 +184,6 @@ function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[
   for (; i < items.length; i++) out.push(items[i]);
   if (changed.length === 0 && removed === 0) return { items, changed, removed, delta, marked, revived };
   return { items: out, changed, removed, delta, marked, revived };
-}
-
-function lowerBoundOrder(items: readonly KeyEntry[], key: Bytes): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(items[mid].key, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
