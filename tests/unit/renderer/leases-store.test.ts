@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { text } from '../../../src/shared/bytes';
 import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
+import { runCommand } from '../../../src/renderer/src/app/commands';
 import { LEASES_PAGE } from '../../../src/renderer/src/features/leases/leases-slice';
 import { leaseDraft } from '../../../src/renderer/src/features/leases/lease-format';
 import type { LeaseDetail, SubscriptionInfo } from '../../../src/shared/types';
@@ -92,6 +93,18 @@ describe('leases view', () => {
     await flush();
     expect(store.getState().leasePage).toEqual({ items: [{ id: BIG, grantedTtl: 60, ttl: 50, keyCount: 2 }], total: 1, offset: 0 });
     expect(store.getState().leaseTtls[BIG]).toMatchObject({ ttl: 50, keyCount: 2 });
+  });
+
+  it('the grant dialog is a modal: app commands (New key here) wait until it is closed', async () => {
+    const { store } = await setup();
+    store.getState().openLeaseGrant();
+    expect(store.getState().isModalOpen()).toBe(true);
+    runCommand(store, 'new-key');
+    expect(store.getState().newKey).toBeNull();
+    store.getState().closeLeaseGrant();
+    expect(store.getState().isModalOpen()).toBe(false);
+    runCommand(store, 'new-key');
+    expect(store.getState().newKey).not.toBeNull();
   });
 
   it('grant: validates the TTL and the id (hex or decimal) before any call, sends the id in decimal', async () => {

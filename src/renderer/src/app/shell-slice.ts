@@ -34,6 +34,7 @@ export interface ShellSlice extends Confirm {
 interface ShellNeeds {
   readonly profileForm: object | null;
   readonly newKey: object | null;
+  readonly leaseGrant: object | null;
 }
 
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
@@ -75,7 +76,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null;
   },
 
   onMenuCommand(listener) {
