@@ -80,6 +80,51 @@ describe('History tab', () => {
   });
 });
 
+describe('History tab follows the key', () => {
+  it("reads the history again when the key's watch sees a newer revision; while comparing, a notice offers it instead", async () => {
+    const { store, fake, mem } = await connected();
+    let n = 0;
+    fake.ep['watch:key'].handle((req) => okR({ subscriptionId: `w${++n}`, profileId: req.profileId, kind: 'watch-key', state: 'open' as const }));
+    // The history as etcd has it: one version per write since the key was created.
+    const writes: number[] = [mem.data.get('cfg/app')!.modRevision];
+    fake.ep['history:versions'].handle(() =>
+      okR({ versions: writes.map((r, i) => v(r, i + 1)).reverse(), next: null, revision: mem.revision, compactedAt: null }),
+    );
+    await store.getState().selectKey(text('cfg/app'));
+    await flush();
+    renderWith(store, <ValuePanel />);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'History' }));
+      await flush();
+    });
+    expect(fake.ep['history:versions'].requests).toHaveLength(1);
+    const theyPut = async (value: string) => {
+      mem.externalPut('cfg/app', value);
+      const kv = mem.data.get('cfg/app')!;
+      writes.push(kv.modRevision);
+      await act(async () => {
+        fake.emit('event:watch', { profileId: 'a', subscriptionId: `w${n}`, revision: mem.revision, changes: [{ ...kv, type: 'put' as const }] });
+        await flush();
+      });
+      return kv.modRevision;
+    };
+
+    const second = await theyPut('v4');
+    expect(fake.ep['history:versions'].requests).toHaveLength(2);
+    const table = screen.getByRole('table', { name: 'Versions' });
+    expect(within(table).getByRole('checkbox', { name: `Compare revision ${second}` })).toBeTruthy();
+
+    // Comparing: the list stays as it is, a notice says the key moved on.
+    await act(async () => {
+      fireEvent.click(within(table).getByRole('checkbox', { name: `Compare revision ${second}` }));
+      await flush();
+    });
+    const third = await theyPut('v5');
+    expect(fake.ep['history:versions'].requests).toHaveLength(2);
+    expect(screen.getByTestId('history-behind').textContent).toContain(`revision ${third}`);
+  });
+});
+
 describe('Recently deleted view', () => {
   it('lists deletes with previews (binary as hex), marks re-created keys and undeletes the others', async () => {
     const { store, fake } = await connected();

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Bytes } from '../../../../shared/bytes';
 import type { KeyVersion } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
@@ -14,10 +14,24 @@ export function HistoryTab({ selectedKey }: { selectedKey: Bytes }) {
   const closeHistory = useAppStore((s) => s.closeHistory);
   const loadOlder = useAppStore((s) => s.loadOlderVersions);
 
+  const reloadedFor = useRef(0);
   useEffect(() => {
+    reloadedFor.current = 0;
     void openHistory(selectedKey);
   }, [openHistory, selectedKey]);
   useEffect(() => () => closeHistory(), [closeHistory]);
+
+  // The key's own watch (the value panel's) saw a revision newer than this history: read it
+  // again, unless the user is comparing or restoring (then a notice offers it).
+  const seen = useAppStore((s) => Math.max(s.loaded?.modRevision ?? 0, s.remote?.revision ?? 0));
+  const known = history ? newestKnown(history) : 0;
+  const behind = history !== null && history.status === 'ready' && seen > known;
+  const busy = history !== null && (history.selected.length > 0 || history.restoring !== null);
+  useEffect(() => {
+    if (!behind || busy || !history || reloadedFor.current >= seen) return;
+    reloadedFor.current = seen;
+    void openHistory(history.key);
+  }, [behind, busy, seen, history, openHistory]);
 
   if (!history) return null;
   const current = currentModRevision(history.versions);
@@ -30,6 +44,11 @@ export function HistoryTab({ selectedKey }: { selectedKey: Bytes }) {
           Reload history
         </button>
       </div>
+      {behind && busy ? (
+        <p className="notice pad-x" role="status" data-testid="history-behind">
+          The key changed since this history was read (revision {seen}): “Reload history” shows it.
+        </p>
+      ) : null}
       {history.status === 'loading' ? <p className="muted pad">Loading history…</p> : null}
       {history.error ? (
         <p className="error-notice" role="alert" data-testid="history-error" data-code={history.error.code}>
@@ -61,6 +80,12 @@ export function HistoryTab({ selectedKey }: { selectedKey: Bytes }) {
       <Diff history={history} />
     </section>
   );
+}
+
+/** The newest revision this history accounts for: its newest version's, or the delete after it. */
+function newestKnown(h: KeyHistory): number {
+  const newest = h.versions[0];
+  return Math.max(newest?.deletedAt ?? 0, newest?.modRevision ?? 0, h.restoredAt ?? 0);
 }
 
 function VersionTable({ history, current }: { history: KeyHistory; current: number }) {
