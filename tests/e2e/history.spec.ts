@@ -44,10 +44,19 @@ test.describe('history and time travel', () => {
     await expect(ui.value.content).toContainText('replicas: 1');
     await expect(ui.value.metaValue('Version')).toHaveText('4');
 
-    // Someone else writes; the history on screen is now stale: restoring refuses, in words.
+    // Someone else writes: the open history follows (the key's watch saw it).
     await history.toggle.click();
     await expect(history.rows).toHaveCount(4);
     await etcdPut(etcd, key, 'replicas: 9');
+    await expect(history.rows).toHaveCount(5);
+    await expect(history.rows.first()).toHaveAttribute('data-revision', String((await etcdModRevision(etcd, key))!));
+
+    // While two revisions are compared the list stays put and says the key moved on; restoring
+    // from the stale list refuses, in words.
+    await history.compare(revs[0]).check();
+    await etcdPut(etcd, key, 'replicas: 9');
+    await expect(history.behind).toContainText('The key changed since this history was read');
+    await expect(history.rows).toHaveCount(5);
     await history.restore(revs[1]).click();
     await ui.confirm.button('Restore').click();
     await expect(history.restoreError).toHaveAttribute('data-code', 'CONFLICT');

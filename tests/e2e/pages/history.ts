@@ -9,6 +9,8 @@ export class HistoryTab {
   readonly diff: Locator;
   readonly restoreDone: Locator;
   readonly restoreError: Locator;
+  /** The notice that the key moved on while revisions are picked for a diff. */
+  readonly behind: Locator;
   readonly compacted: Locator;
   readonly loadOlder: Locator;
 
@@ -20,6 +22,7 @@ export class HistoryTab {
     this.diff = page.getByTestId('history-diff');
     this.restoreDone = page.getByTestId('restore-done');
     this.restoreError = page.getByTestId('restore-error');
+    this.behind = page.getByTestId('history-behind');
     this.compacted = page.getByTestId('history-compacted');
     this.loadOlder = page.getByTestId('history-load-older');
   }

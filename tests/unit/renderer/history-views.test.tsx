@@ -88,7 +88,7 @@ describe('History tab follows the key', () => {
     // The history as etcd has it: one version per write since the key was created.
     const writes: number[] = [mem.data.get('cfg/app')!.modRevision];
     fake.ep['history:versions'].handle(() =>
-      okR({ versions: writes.map((r, i) => v(r, i + 1)).reverse(), next: null, revision: mem.revision, compactedAt: null }),
+      okR({ versions: writes.map((r, i) => v(r, i + 1)).reverse(), next: null, revision: mem.revision }),
     );
     await store.getState().selectKey(text('cfg/app'));
     await flush();
