@@ -86,6 +86,22 @@ describe('App', () => {
       await flush();
     });
     expect(screen.getByTestId('cluster-members').textContent).toContain('leader');
+
+    // "leases-view" and "deleted-view" open their views; the toolbar's buttons show which is open.
+    fake.ep['leases:list'].handle(() => okR({ items: [], total: 0 }));
+    await act(async () => {
+      fake.emit('event:menu-command', { command: 'leases-view' });
+      await flush();
+    });
+    expect(screen.getByTestId('leases-view')).toBeTruthy();
+    expect(screen.getByTestId('tool-leases-view').getAttribute('aria-pressed')).toBe('true');
+    await act(async () => {
+      fake.emit('event:menu-command', { command: 'deleted-view' });
+      await flush();
+    });
+    expect(screen.getByTestId('deleted-view')).toBeTruthy();
+    expect(screen.queryByTestId('leases-view')).toBeNull();
+    expect(screen.getByTestId('tool-deleted-view').getAttribute('aria-pressed')).toBe('true');
   });
 
   it('Delete in a text field is not a key delete', async () => {

@@ -60,7 +60,9 @@ describe('menu', () => {
     click(byAccel('CmdOrCtrl+F'));
     click(items.find((i) => i.label === 'Delete Key…'));
     click(items.find((i) => i.label === 'Cluster Status'));
-    expect(send.mock.calls.map((c) => c[0])).toEqual(['new-key', 'save', 'reload', 'focus-filter', 'delete', 'cluster-view']);
+    click(items.find((i) => i.label === 'Recently Deleted Keys'));
+    click(items.find((i) => i.label === 'Leases'));
+    expect(send.mock.calls.map((c) => c[0])).toEqual(['new-key', 'save', 'reload', 'focus-filter', 'delete', 'cluster-view', 'deleted-view', 'leases-view']);
     expect(items.some((i) => i.role === 'quit')).toBe(true);
     expect(items.some((i) => i.role === 'copy')).toBe(true);
     expect(items.some((i) => i.role === 'windowMenu')).toBe(true);

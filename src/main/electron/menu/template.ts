@@ -68,6 +68,8 @@ export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntr
       submenu: [
         { label: 'Find / Filter Keys', command: 'focus-filter', accelerator: 'CmdOrCtrl+F' },
         { label: 'Cluster Status', command: 'cluster-view' },
+        { label: 'Recently Deleted Keys', command: 'deleted-view' },
+        { label: 'Leases', command: 'leases-view' },
         separator,
         { role: 'resetZoom' },
         { role: 'zoomIn' },

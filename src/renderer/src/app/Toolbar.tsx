@@ -31,7 +31,6 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const clusterOpen = useAppStore((s) => s.view === 'cluster');
   const deletedOpen = useAppStore((s) => s.view === 'deleted');
   const leasesOpen = useAppStore((s) => s.view === 'leases');
-  const toggleView = useAppStore((s) => s.toggleView);
   // A past revision is on screen: nothing is written from it.
   const readOnlyView = useAppStore((s) => s.readOnlyView);
   const theme = useAppStore((s) => s.theme);
@@ -46,12 +45,8 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
       <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
       <span className="toolbar-sep" />
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />
-      <button type="button" className={`tool-button${deletedOpen ? ' pressed' : ''}`} onClick={() => toggleView('deleted')} disabled={!connected} aria-pressed={deletedOpen} data-testid="tool-deleted-view">
-        <span>Recently deleted</span>
-      </button>
-      <button type="button" className={`tool-button${leasesOpen ? ' pressed' : ''}`} onClick={() => toggleView('leases')} disabled={!connected} aria-pressed={leasesOpen} title="Leases" data-testid="tool-leases-view">
-        <span>Leases</span>
-      </button>
+      <ToolButton command="deleted-view" onCommand={onCommand} disabled={!connected} pressed={deletedOpen} />
+      <ToolButton command="leases-view" onCommand={onCommand} disabled={!connected} pressed={leasesOpen} />
       <span className="spacer" />
       <label className="control theme-control" title="Theme (follows the OS by default)">
         <span className="control-label">Theme</span>

@@ -14,6 +14,8 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   reload: { label: 'Reload', shortcut: 'Mod+R' },
   'focus-filter': { label: 'Filter', shortcut: 'Mod+F' },
   'cluster-view': { label: 'Cluster', shortcut: '' },
+  'deleted-view': { label: 'Recently deleted', shortcut: '' },
+  'leases-view': { label: 'Leases', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -57,6 +59,12 @@ export function runCommand(store: AppStore, command: Command): void {
       return;
     case 'cluster-view':
       s.toggleClusterView();
+      return;
+    case 'deleted-view':
+      s.toggleView('deleted');
+      return;
+    case 'leases-view':
+      s.toggleView('leases');
       return;
     default: {
       const unknown: never = command;
