@@ -91,6 +91,18 @@ export interface KeyEntry extends KeyMeta {
   readonly truncated?: boolean;
 }
 
+/** A key's size and preview (`kv:previews`), or that it does not exist at the revision read. */
+export type KeyPreview =
+  | { readonly key: Bytes; readonly modRevision: number; readonly size: number; readonly preview: Bytes; readonly truncated: boolean }
+  | { readonly key: Bytes; readonly missing: true };
+
+export interface PreviewsResult {
+  /** In the order asked; keys left unread (the byte budget was spent) are absent: ask again. */
+  readonly items: readonly KeyPreview[];
+  /** The revision read at. */
+  readonly revision: number;
+}
+
 /** A whole key-value. */
 export interface KeyValue extends KeyMeta {
   readonly key: Bytes;

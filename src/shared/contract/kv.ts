@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CountResult, DeleteResult, KeyValue, Page, PutResult } from '../types';
+import type { CountResult, DeleteResult, KeyValue, Page, PreviewsResult, PutResult } from '../types';
 import { channel, returns, type Input } from './define';
-import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX } from './limits';
+import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX, PREVIEW_KEYS_MAX, PREVIEW_READ_BYTES_MAX } from './limits';
 import { key, leaseId, profileId, revision, value } from './schemas';
 
 /**
@@ -65,6 +65,21 @@ export const countRequest = z
   .strict();
 export type CountRequest = Input<typeof countRequest>;
 
+export const previewsRequest = z
+  .object({
+    profileId,
+    /** The keys whose sizes and previews are wanted (the rows on screen). */
+    keys: z.array(key).min(1).max(PREVIEW_KEYS_MAX),
+    /** Read at this revision (the listing's), 0/absent = latest. */
+    revision: revision.optional(),
+    /** Preview length in bytes, default 256. */
+    previewBytes: z.number().int().min(0).max(PREVIEW_BYTES_MAX).optional(),
+    /** Stop starting reads once this many value bytes came back (default 8 MiB). */
+    maxBytes: z.number().int().min(1).max(PREVIEW_READ_BYTES_MAX).optional(),
+  })
+  .strict();
+export type PreviewsRequest = Input<typeof previewsRequest>;
+
 export const kv = {
   list: channel({
     effect: 'read',
@@ -95,5 +110,11 @@ export const kv = {
     request: countRequest,
     response: returns<CountResult>(),
     doc: 'The exact number of keys under a prefix, and the revision it was counted at.',
+  }),
+  previews: channel({
+    effect: 'read',
+    request: previewsRequest,
+    response: returns<PreviewsResult>(),
+    doc: "Sizes and value previews of named keys (a keys-only listing's rows on screen), bounded by bytes read per call.",
   }),
 };

@@ -18,6 +18,14 @@ export const DEADLINE_MS = { min: 100, max: 600_000, default: 5000 } as const;
 export const PAGE_LIMIT_MAX = 10_000;
 /** Value previews in listings are at most this many bytes. */
 export const PREVIEW_BYTES_MAX = 64 * 1024;
+/** One `kv:previews` call names at most this many keys (a screenful is ~40 rows). */
+export const PREVIEW_KEYS_MAX = 500;
+/**
+ * One `kv:previews` call stops starting reads once this many value bytes came back (etcd cannot
+ * send part of a value: a 1 MB value costs 1 MB to preview); the caller asks again for the rest.
+ */
+export const PREVIEW_READ_BYTES_DEFAULT = 8 * 1024 * 1024;
+export const PREVIEW_READ_BYTES_MAX = 256 * 1024 * 1024;
 
 /**
  * Far above etcd's default request limit (1.5 MiB), so that big values reach the core and are

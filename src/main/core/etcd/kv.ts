@@ -1,7 +1,8 @@
 import { GRPCResourceExhastedError, type IKeyValue, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse } from 'etcd3';
-import type { CountRequest, DeleteRequest, GetRequest, ListRequest, PutRequest } from '../../../shared/contract';
-import type { CountResult, DeleteResult, KeyEntry, KeyValue, Page, PutResult } from '../../../shared/types';
-import { fromBuffer, prefixEnd, toBuffer } from './bytes';
+import type { CountRequest, DeleteRequest, GetRequest, ListRequest, PreviewsRequest, PutRequest } from '../../../shared/contract';
+import { PREVIEW_READ_BYTES_DEFAULT } from '../../../shared/contract/limits';
+import type { CountResult, DeleteResult, KeyEntry, KeyPreview, KeyValue, Page, PreviewsResult, PutResult } from '../../../shared/types';
+import { fromBuffer, prefixEnd, previewOf, toBuffer } from './bytes';
 import { putWithLease } from './leases';
 import { AppFailure, failure } from './errors';
 import { bytesOf, type RangePage, type RangeReq } from './range-page';
@@ -10,6 +11,8 @@ import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 
 export const DEFAULT_PREVIEW_BYTES = 256;
 export const MAX_PAGE = 10_000;
+/** Single-key reads in flight per `previews` call. */
+const PREVIEW_READS = 8;
 /** Room for the txn envelope, compares and ops around key + value in a put. */
 const REQUEST_OVERHEAD_BYTES = 512;
 
@@ -179,6 +182,44 @@ export class KvService {
     return this.session.run('read', async () => {
       const res = await this.range({ ...prefixRange(toBuffer(req.prefix)), revision, count_only: true });
       return { count: Number(res.count), revision: revision > 0 ? revision : Number(res.header.revision) };
+    });
+  }
+
+  /**
+   * Sizes and previews of the named keys (a keys-only listing's rows on screen): one single-key
+   * Range each, PREVIEW_READS at a time, at the listing's revision. etcd cannot send part of a
+   * value, so a preview costs its whole value: no new read starts once `maxBytes` of values came
+   * back, and the keys not read are left out for the caller to ask again.
+   */
+  previews(req: PreviewsRequest): Promise<PreviewsResult> {
+    const revision = req.revision ?? 0;
+    if (!Number.isSafeInteger(revision) || revision < 0) {
+      return Promise.reject(failure('INVALID_ARGUMENT', 'The revision must be a whole number ≥ 0.', { field: 'revision' }));
+    }
+    const keys = req.keys.map(toBuffer);
+    const max = req.previewBytes ?? DEFAULT_PREVIEW_BYTES;
+    const budget = req.maxBytes ?? PREVIEW_READ_BYTES_DEFAULT;
+    return this.session.run('read', async () => {
+      const found: (KeyPreview | undefined)[] = new Array(keys.length);
+      let bytes = 0;
+      let next = 0;
+      let at = revision;
+      const worker = async () => {
+        while (next < keys.length && bytes < budget) {
+          const i = next++;
+          const res = await this.range({ key: keys[i], revision });
+          if (revision === 0) at = Math.max(at, Number(res.header.revision));
+          const kv = res.kvs[0];
+          if (!kv) {
+            found[i] = { key: req.keys[i], missing: true };
+            continue;
+          }
+          bytes += kv.value.length;
+          found[i] = { key: req.keys[i], modRevision: Number(kv.mod_revision), size: kv.value.length, ...previewOf(kv.value, max) };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PREVIEW_READS, keys.length) }, worker));
+      return { items: found.filter((f): f is KeyPreview => f !== undefined), revision: at };
     });
   }
 

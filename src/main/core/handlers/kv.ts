@@ -6,4 +6,5 @@ export const kvHandlers = ({ connections }: HandlerContext): DomainHandlers<'kv'
   put: (req) => connections.get(req.profileId).kv.put(req),
   delete: (req) => connections.get(req.profileId).kv.delete(req),
   count: (req) => connections.get(req.profileId).kv.count(req),
+  previews: (req) => connections.get(req.profileId).kv.previews(req),
 });
