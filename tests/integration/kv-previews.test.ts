@@ -83,6 +83,41 @@ describe('kv:previews', () => {
     expect(second.items.every((p) => !('missing' in p) && p.size === 100 * 1024)).toBe(true);
   });
 
+  it('a page of the listing costs the same whatever the values weigh: keys-only + previews of a screenful vs the page with values (printed)', { timeout: 120_000 }, async () => {
+    const value = bytes(Buffer.alloc(100 * 1024, 0x62));
+    const N = 600;
+    for (let i = 0; i < N; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => put(text(`heavy/${String(i + j).padStart(4, '0')}`), value)).map(async (p) => unwrap(await p)));
+    }
+    const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      const t0 = performance.now();
+      const r = await fn();
+      return [r, performance.now() - t0];
+    };
+    const rounds = 3;
+    let withValues = Infinity;
+    let keysOnly = Infinity;
+    let previews = Infinity;
+    for (let round = 0; round < rounds; round++) {
+      const [full, a] = await time(async () => unwrap(await h.handlers['kv:list']({ profileId, prefix: text('heavy/'), limit: 500 })));
+      const [page, b] = await time(async () => unwrap(await h.handlers['kv:list']({ profileId, prefix: text('heavy/'), limit: 500, keysOnly: true })));
+      const screen = page.items.slice(0, 40).map((e) => e.key);
+      const [seen, c] = await time(async () => unwrap(await h.handlers['kv:previews']({ profileId, keys: screen, revision: page.revision, previewBytes: 160 })));
+      expect(full.items).toHaveLength(500);
+      expect(page.items).toHaveLength(500);
+      expect(page.items[0].size).toBeUndefined();
+      expect(seen.items).toHaveLength(40);
+      withValues = Math.min(withValues, a);
+      keysOnly = Math.min(keysOnly, b);
+      previews = Math.min(previews, c);
+    }
+    console.log(
+      `[kv:previews] ${N} keys x 100 KB, best of ${rounds}: page of 500 with values ${withValues.toFixed(1)} ms (~${((500 * 100) / 1024).toFixed(1)} MB from etcd); ` +
+        `keys-only page ${keysOnly.toFixed(1)} ms + previews of 40 rows ${previews.toFixed(1)} ms (~${((40 * 100) / 1024).toFixed(1)} MB); ` +
+        `ratio ${((keysOnly + previews) / withValues).toFixed(2)}`,
+    );
+  });
+
   it("the IPC's validation refuses a call naming no key, or more than PREVIEW_KEYS_MAX", () => {
     expect(parseRequest('kv:previews', { profileId, keys: [] }).ok).toBe(false);
     const many = Array.from({ length: PREVIEW_KEYS_MAX + 1 }, (_, i) => text(`k${i}`));

@@ -14,7 +14,7 @@ describe('key listing', () => {
     await flush();
 
     const first = fake.ep['kv:list'].next();
-    expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, previewBytes: expect.any(Number) });
+    expect(first.req).toEqual({ profileId: 'a', prefix: text('k/'), limit: 500, revision: 0, keysOnly: true });
     first.resolve(okR(page(many(0, PAGE_SIZE), { more: true, nextCursor: text('k/000499\0'), revision: 42 })));
     await flush();
     expect(store.getState().items).toHaveLength(500);
@@ -33,7 +33,7 @@ describe('key listing', () => {
     await flush();
     expect(fake.ep['kv:list'].pending).toHaveLength(1);
     const second = fake.ep['kv:list'].next();
-    expect(second.req).toMatchObject({ profileId: 'a', prefix: text('k/'), cursor: text('k/000499\0'), limit: 500, revision: 42 });
+    expect(second.req).toMatchObject({ profileId: 'a', prefix: text('k/'), cursor: text('k/000499\0'), limit: 500, revision: 42, keysOnly: true });
     expect(second.req.count).toBeUndefined();
     second.resolve(okR(page(many(500, 500), { more: true, nextCursor: text('k/000999\0'), revision: 42 })));
     await flush();
@@ -132,6 +132,68 @@ describe('key listing', () => {
     store.getState().setFilter('APP/');
     expect(fake.ep['kv:list'].requests).toHaveLength(1);
     expect(filterEntries(store.getState().items, store.getState().filter).map((e) => e.key.data)).toEqual(['app/a', 'app/B']);
+  });
+});
+
+describe('previews of the rows on screen (keys-only listing)', () => {
+  const bare = (key: string, modRevision = 5) => {
+    const { size: _s, preview: _p, truncated: _t, ...rest } = entry(key, modRevision);
+    void _s;
+    void _p;
+    void _t;
+    return rest;
+  };
+  const shown = (key: string, modRevision: number, value: string) => ({ key: text(key), modRevision, size: value.length, preview: text(value), truncated: false });
+
+  async function listed() {
+    const ctx = await setupStore();
+    await ctx.store.getState().setPrefix('k/');
+    void ctx.store.getState().switchProfile('a');
+    await flush();
+    ctx.fake.ep['kv:list'].next().resolve(okR(page([bare('k/a'), bare('k/b'), bare('k/c', 7), bare('k/d')], { revision: 42 })));
+    await flush();
+    return ctx;
+  }
+
+  it("asks once for the rows on screen at the listing's revision; fills size and preview where the revision matches", async () => {
+    const { store, fake } = await listed();
+    const rows = store.getState().items;
+    expect(rows[0].size).toBeUndefined();
+    store.getState().ensurePreviews(rows.slice(0, 3));
+    store.getState().ensurePreviews(rows.slice(0, 3)); // the same rows again: no second call
+    await flush();
+    expect(fake.ep['kv:previews'].pending).toHaveLength(1);
+    const call = fake.ep['kv:previews'].next();
+    expect(call.req).toEqual({ profileId: 'a', keys: [text('k/a'), text('k/b'), text('k/c')], revision: 42, previewBytes: expect.any(Number) });
+    // k/b was not read (the call's byte budget), k/c was read at another revision than its row.
+    call.resolve(okR({ items: [shown('k/a', 5, 'alpha'), shown('k/c', 9, 'newer')], revision: 42 }));
+    await flush();
+    const after = store.getState().items;
+    expect(after[0]).toMatchObject({ size: 5, preview: text('alpha') });
+    expect(after[2].size).toBeUndefined();
+    // The unread one is asked for again at once.
+    const again = fake.ep['kv:previews'].next();
+    expect(again.req.keys).toEqual([text('k/b')]);
+    again.resolve(okR({ items: [shown('k/b', 5, 'beta')], revision: 42 }));
+    await flush();
+    expect(store.getState().items[1]).toMatchObject({ size: 4, preview: text('beta') });
+    expect(fake.ep['kv:previews'].pending).toHaveLength(0);
+  });
+
+  it("the listing's revision compacted: asked again at the latest; a failure leaves the rows to be asked again later", async () => {
+    const { store, fake } = await listed();
+    store.getState().ensurePreviews(store.getState().items.slice(3, 4));
+    await flush();
+    fake.ep['kv:previews'].next().resolve(errR('COMPACTED'));
+    await flush();
+    const latest = fake.ep['kv:previews'].next();
+    expect(latest.req.revision).toBeUndefined();
+    latest.resolve(errR('UNAVAILABLE'));
+    await flush();
+    expect(store.getState().items[3].size).toBeUndefined();
+    store.getState().ensurePreviews(store.getState().items.slice(3, 4));
+    await flush();
+    expect(fake.ep['kv:previews'].pending).toHaveLength(1);
   });
 });
 

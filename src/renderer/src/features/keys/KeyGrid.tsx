@@ -68,6 +68,7 @@ export function KeyGrid({ width }: { width: number }) {
   const connState = useAppStore((s) => (s.activeProfileId ? s.statuses[s.activeProfileId]?.state : undefined));
   const selectedKey = useAppStore((s) => s.selectedKey);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
+  const ensurePreviews = useAppStore((s) => s.ensurePreviews);
   const selectKey = useAppStore((s) => s.selectKey);
   const keyColumn = useAppStore((s) => s.panes.keyColumn);
   const setPanes = useAppStore((s) => s.setPanes);
@@ -98,6 +99,12 @@ export function KeyGrid({ width }: { width: number }) {
   });
   const virtualRows = virtualizer.getVirtualItems();
   const lastRenderedIndex = virtualRows.length ? virtualRows[virtualRows.length - 1].index : -1;
+  const firstRenderedIndex = virtualRows.length ? virtualRows[0].index : 0;
+
+  // Sizes and previews for the rows on screen (the listing is keys-only).
+  useEffect(() => {
+    if (lastRenderedIndex >= 0) ensurePreviews(rows.slice(firstRenderedIndex, lastRenderedIndex + 1));
+  }, [firstRenderedIndex, lastRenderedIndex, rows, ensurePreviews]);
 
   useEffect(() => {
     if (shouldLoadMore({ lastRenderedIndex, loadedCount: rows.length, more, loading, filtering, failed: listError !== null })) {
@@ -267,7 +274,16 @@ function Cell({ column, entry }: { column: GridColumn; entry: KeyEntry }) {
     case 'preview':
       return (
         <span role="gridcell" className="cell-preview">
-          {entry.preview ? <BytesText value={entry.preview} max={160} /> : <span className="muted">—</span>}
+          {entry.preview ? (
+            <BytesText value={entry.preview} max={160} />
+          ) : entry.size === undefined ? (
+            // Keys-only listing: the value is read once the row is on screen.
+            <span className="muted" title="Reading the value…">
+              …
+            </span>
+          ) : (
+            <span className="muted">—</span>
+          )}
           {entry.truncated ? <span className="muted">…</span> : null}
         </span>
       );

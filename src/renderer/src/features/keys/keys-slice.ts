@@ -15,8 +15,9 @@
  */
 import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
+import { PREVIEW_KEYS_MAX } from '../../../../shared/contract/limits';
 import type { AppError } from '../../../../shared/result';
-import type { KeyEntry, KeyValue, WatchBatch, WatchChange } from '../../../../shared/types';
+import type { KeyEntry, KeyPreview, KeyValue, WatchBatch, WatchChange } from '../../../../shared/types';
 import { isFeed, type Feed } from '../../app/feeds';
 import type { ScopeGuard } from '../../app/scope';
 import type { SliceCreator } from '../../app/slice';
@@ -120,6 +121,11 @@ export interface KeysSlice {
   focusFilter(): void;
   reloadKeys(): Promise<void>;
   loadNextPage(): Promise<void>;
+  /**
+   * Sizes and previews for these rows (the ones on screen): the listing is keys-only, so a page
+   * costs the same whatever the values weigh, and values are read only for what is seen.
+   */
+  ensurePreviews(rows: readonly KeyEntry[]): void;
   /** Try the failed part again: the next page when some are loaded, else (or after a failed reload) the whole listing. */
   retryListing(): Promise<void>;
 
@@ -185,6 +191,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   const budget = createFrameBudget({ targetMs: FRAME_BUDGET_MS, min: MIN_CHANGES_PER_FRAME, max: MAX_CHANGES_PER_FRAME, initial: 500 });
   /** Watches refused in a row because their start was compacted (each re-lists; a loop stops). */
   let compactedOpens = 0;
+  /** Rows whose previews were asked for (keyId@modRevision) in the listing on screen. */
+  let previewsAsked = new Set<string>();
 
   const model = (): ListingModel => {
     const s = get();
@@ -353,7 +361,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       set({ ...initialKeys(), filter, viewRevision: get().viewRevision, readOnlyView: get().readOnlyView, listLoading: true });
     }
     const r = await guard.wait(
-      client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision, previewBytes: PREVIEW_BYTES }),
+      client.kv.list({ profileId: guard.profileId, prefix: text(prefix), limit: PAGE_SIZE, revision, keysOnly: true }),
     );
     if (!r) return;
     if (!r.ok) {
@@ -363,8 +371,9 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       return;
     }
     const page = r.value;
-    // The new listing replaces the rows the old watch was following.
+    // The new listing replaces the rows the old watch was following, and their previews.
     stopWatch();
+    previewsAsked = new Set();
     const live = get().live && revision === 0;
     set({
       items: page.items,
@@ -436,7 +445,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
           cursor: s.nextCursor,
           limit: PAGE_SIZE,
           revision: s.listRevision,
-          previewBytes: PREVIEW_BYTES,
+          keysOnly: true,
         }),
       );
       if (!r) return;
@@ -456,6 +465,60 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
         listLoading: false,
         ...(page.count !== undefined ? { total: liveTotal(page.count, get().liveDelta) } : {}),
       });
+    },
+
+    ensurePreviews(rows) {
+      const s = get();
+      if (s.listRevision === 0) return;
+      const wanted: KeyEntry[] = [];
+      for (const r of rows) {
+        if (r.size !== undefined) continue;
+        const id = `${keyId(r.key)}@${r.modRevision}`;
+        if (previewsAsked.has(id)) continue;
+        previewsAsked.add(id);
+        wanted.push(r);
+        if (wanted.length === PREVIEW_KEYS_MAX) break;
+      }
+      if (wanted.length === 0) return;
+      const guard = listing.join();
+      if (!guard) return;
+      const asked = previewsAsked;
+      const forget = (r: KeyEntry) => asked.delete(`${keyId(r.key)}@${r.modRevision}`);
+      void (async () => {
+        const keys = wanted.map((r) => r.key);
+        // At the listing's revision, so a preview matches its row; if that was compacted since,
+        // the latest, applied only to rows still at the revision read.
+        let r = await guard.wait(client.kv.previews({ profileId: guard.profileId, keys, revision: s.listRevision, previewBytes: PREVIEW_BYTES }));
+        if (r && !r.ok && r.error.code === 'COMPACTED') r = await guard.wait(client.kv.previews({ profileId: guard.profileId, keys, previewBytes: PREVIEW_BYTES }));
+        if (!r) return;
+        if (!r.ok) {
+          // Not shown as an error: the rows keep their keys; a later scroll asks again.
+          for (const w of wanted) forget(w);
+          return;
+        }
+        const got = new Map<string, KeyPreview>();
+        for (const p of r.value.items) got.set(keyId(p.key), p);
+        const cur = get();
+        let items: KeyEntry[] | null = null;
+        let unread = false;
+        for (const w of wanted) {
+          const p = got.get(keyId(w.key));
+          if (!p) {
+            // The call's byte budget was spent first: ask again below.
+            forget(w);
+            unread = true;
+            continue;
+          }
+          if ('missing' in p) continue;
+          const i = lowerBound(cur.items, w.key);
+          const row = cur.items[i];
+          if (!row || keyId(row.key) !== keyId(w.key) || row.modRevision !== p.modRevision || row.size !== undefined) continue;
+          items ??= [...cur.items];
+          items[i] = { ...row, size: p.size, preview: p.preview, truncated: p.truncated };
+        }
+        if (items) set({ items });
+        if (unread) get().ensurePreviews(wanted);
+      })();
     },
 
     async retryListing() {
