@@ -1,7 +1,8 @@
 /**
  * The benchmark: the app's core against etcdctl on the same etcd and data, in the same run.
  *
- *   npm run bench -- --keys 100000 --value-size 100 --parts list,values,first-page,bulk,memory --rounds 5 [--endpoints URL]
+ *   npm run bench -- --keys 100000 --value-size 100 --parts list,values,first-page,previews,bulk,memory --rounds 5 [--endpoints URL]
+ *   (previews: --preview-keys 2000 --preview-value-size 102400)
  *
  * Without --endpoints it starts its own single-member etcd on free 127.0.0.1 ports (temp data
  * dir, --quota-backend-bytes 8 GiB so 1M keys fit) and removes it at the end, also on Ctrl+C.
@@ -57,14 +58,16 @@ import {
   type Row,
 } from './bench/util';
 
-const ALL_PARTS = ['list', 'values', 'first-page', 'bulk', 'memory', 'grid'] as const;
+const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid'] as const;
 type Part = (typeof ALL_PARTS)[number];
 
 const { values: opt } = parseArgs({
   options: {
     keys: { type: 'string', default: '100000' },
     'value-size': { type: 'string', default: '100' },
-    parts: { type: 'string', default: 'list,values,first-page,bulk,memory,grid' },
+    parts: { type: 'string', default: 'list,values,first-page,previews,bulk,memory,grid' },
+    'preview-keys': { type: 'string', default: '2000' },
+    'preview-value-size': { type: 'string', default: '102400' },
     rounds: { type: 'string', default: '5' },
     endpoints: { type: 'string' },
     'key-shape': { type: 'string', default: 'padded' },
@@ -382,6 +385,57 @@ async function main(): Promise<void> {
     rows.push({ figure: '  list call without count (warm session)', value: median(warmNoCount), unit: 'ms' });
     rows.push({ figure: '  count only, whole keyspace', value: median(countOnly), unit: 'ms' });
     rows.push({ figure: '  next page (cursor, pinned revision)', value: median(nextPage), unit: 'ms' });
+  }
+
+  // -------- a page with big values: keys-only + previews of a screenful (the grid since issue 12)
+  //          against the page with its values (the grid before), same data, same run
+  if (parts.has('previews')) {
+    const KEYS = Number(opt['preview-keys']);
+    const SIZE = Number(opt['preview-value-size']);
+    const PAGE = 500;
+    const SCREEN = 40;
+    const prefix = `${ownPrefix}previews/`;
+    const big = Buffer.alloc(SIZE, 0x61);
+    for (let from = 0; from < KEYS; from += 1000) {
+      const chunk: BulkEntry[] = [];
+      for (let i = from; i < Math.min(KEYS, from + 1000); i++) chunk.push({ key: Buffer.from(`${prefix}${String(i).padStart(7, '0')}`), value: big });
+      await putMany(s, chunk);
+    }
+    const kv = new KvService(s);
+    const withValues: number[] = [];
+    const keysOnly: number[] = [];
+    const previews: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      let t = now();
+      const full = await kv.list({ profileId: 'bench', prefix: text(prefix), limit: PAGE, previewBytes: 160 });
+      withValues.push(now() - t);
+      t = now();
+      const page = await kv.list({ profileId: 'bench', prefix: text(prefix), limit: PAGE, keysOnly: true });
+      keysOnly.push(now() - t);
+      t = now();
+      const seen = await kv.previews({ profileId: 'bench', keys: page.items.slice(0, SCREEN).map((e) => e.key), revision: page.revision, previewBytes: 160 });
+      previews.push(now() - t);
+      if (full.items.length !== Math.min(PAGE, KEYS) || seen.items.length !== Math.min(SCREEN, KEYS)) throw new Error('bad previews page');
+    }
+    const before = median(withValues);
+    const after = median(keysOnly) + median(previews);
+    Object.assign(results, {
+      previews_keys: KEYS,
+      previews_value_size_bytes: SIZE,
+      previews_page_with_values_ms_median: round1(before),
+      previews_keys_only_page_ms_median: round1(median(keysOnly)),
+      previews_screenful_ms_median: round1(median(previews)),
+    });
+    rows.push({
+      figure: `page of ${PAGE} keys-only + previews of ${SCREEN} rows, ${KEYS} keys x ${Math.round(SIZE / 1024)} KB`,
+      value: after,
+      unit: 'ms',
+      baseline: before,
+      ratio: after / before,
+    });
+    rows.push({ figure: `  keys-only page (${PAGE} rows)`, value: median(keysOnly), unit: 'ms' });
+    rows.push({ figure: `  previews of ${SCREEN} rows (~${((SCREEN * SIZE) / MB).toFixed(1)} MB read)`, value: median(previews), unit: 'ms' });
+    rows.push({ figure: `  baseline: the page with values (~${((PAGE * SIZE) / MB).toFixed(0)} MB read)`, value: before, unit: 'ms' });
   }
 
   // -------- memory (own process)
