@@ -103,6 +103,21 @@ export interface PreviewsResult {
   readonly revision: number;
 }
 
+/** One direct child of a folder: a sub-folder (its whole prefix, delimiter included) or a key. */
+export type FolderChild = { readonly kind: 'folder'; readonly prefix: Bytes } | ({ readonly kind: 'key' } & KeyEntry);
+
+export interface FolderChildren {
+  /** In key order. */
+  readonly children: readonly FolderChild[];
+  /** More children follow: pass `nextCursor` back to continue. */
+  readonly more: boolean;
+  readonly nextCursor: Bytes | null;
+  /** The revision read at (pass it back for the next call). */
+  readonly revision: number;
+  /** Range requests this call made (proportional to the children, not to the keys below them). */
+  readonly roundTrips: number;
+}
+
 /** A whole key-value. */
 export interface KeyValue extends KeyMeta {
   readonly key: Bytes;

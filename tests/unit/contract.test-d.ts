@@ -19,6 +19,7 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'kv:list'
     | 'kv:get'
     | 'kv:previews'
+    | 'kv:children'
     | 'kv:put'
     | 'kv:delete'
     | 'kv:count'
@@ -62,7 +63,7 @@ test('the preload api, the handler table and the renderer client derive from the
   expectTypeOf<EtcdApi['kv']['list']>().toEqualTypeOf<Invoke<'kv:list'>>();
   expectTypeOf<EtcdApi['profiles']['save']>().toEqualTypeOf<Invoke<'profiles:save'>>();
   expectTypeOf<keyof EtcdApi['connection']>().toEqualTypeOf<'connect' | 'disconnect' | 'status'>();
-  expectTypeOf<keyof EtcdApi['kv']>().toEqualTypeOf<'list' | 'get' | 'put' | 'delete' | 'count' | 'previews'>();
+  expectTypeOf<keyof EtcdApi['kv']>().toEqualTypeOf<'list' | 'get' | 'put' | 'delete' | 'count' | 'previews' | 'children'>();
   expectTypeOf<AppHandlers>().toExtend<Handlers>();
   expectTypeOf<Handlers['cluster:status']>().toEqualTypeOf<Invoke<'cluster:status'>>();
   expectTypeOf<Parameters<DomainHandlers<'kv'>['count']>[0]>().toEqualTypeOf<CountRequest>();

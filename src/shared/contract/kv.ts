@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CountResult, DeleteResult, KeyValue, Page, PreviewsResult, PutResult } from '../types';
+import type { CountResult, DeleteResult, FolderChildren, KeyValue, Page, PreviewsResult, PutResult } from '../types';
 import { channel, returns, type Input } from './define';
 import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX, PREVIEW_KEYS_MAX, PREVIEW_READ_BYTES_MAX } from './limits';
 import { key, leaseId, profileId, revision, value } from './schemas';
@@ -80,6 +80,22 @@ export const previewsRequest = z
   .strict();
 export type PreviewsRequest = Input<typeof previewsRequest>;
 
+export const childrenRequest = z
+  .object({
+    profileId,
+    /** The folder's prefix, delimiter included ("" is the root). */
+    folder: key,
+    /** What separates folders, "/" by default in the UI; not empty. */
+    delimiter: key,
+    limit: z.number().int().min(1).max(PAGE_LIMIT_MAX),
+    /** Continue here (the `nextCursor` of the previous call). */
+    cursor: key.optional(),
+    /** Read at this revision (the previous call's), 0/absent = latest. */
+    revision: revision.optional(),
+  })
+  .strict();
+export type ChildrenRequest = Input<typeof childrenRequest>;
+
 export const kv = {
   list: channel({
     effect: 'read',
@@ -110,6 +126,12 @@ export const kv = {
     request: countRequest,
     response: returns<CountResult>(),
     doc: 'The exact number of keys under a prefix, and the revision it was counted at.',
+  }),
+  children: channel({
+    effect: 'read',
+    request: childrenRequest,
+    response: returns<FolderChildren>(),
+    doc: "A folder's direct children by delimiter (sub-folders and keys), in round trips proportional to the children.",
   }),
   previews: channel({
     effect: 'read',

@@ -1,11 +1,14 @@
 import { GRPCResourceExhastedError, type IKeyValue, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse } from 'etcd3';
-import type { CountRequest, DeleteRequest, GetRequest, ListRequest, PreviewsRequest, PutRequest } from '../../../shared/contract';
+import type { ChildrenRequest, CountRequest, DeleteRequest, GetRequest, ListRequest, PreviewsRequest, PutRequest } from '../../../shared/contract';
 import { PREVIEW_READ_BYTES_DEFAULT } from '../../../shared/contract/limits';
-import type { CountResult, DeleteResult, KeyEntry, KeyPreview, KeyValue, Page, PreviewsResult, PutResult } from '../../../shared/types';
+import type { CountResult, DeleteResult, FolderChildren, KeyEntry, KeyPreview, KeyValue, Page, PreviewsResult, PutResult } from '../../../shared/types';
 import { fromBuffer, prefixEnd, previewOf, toBuffer } from './bytes';
 import { putWithLease } from './leases';
+import { folderChildren } from './tree';
 import { AppFailure, failure } from './errors';
-import { bytesOf, type RangePage, type RangeReq } from './range-page';
+import { bytesOf, entryOf, type RangePage, type RangeReq } from './range-page';
+
+export { entryOf } from './range-page';
 import { collectWindowed, type DensityHint, hintFromPage, readRange, readRangeRaw } from './scan';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from './session';
 
@@ -30,13 +33,6 @@ export const toKeyValue = (kv: IKeyValue): KeyValue => ({
   ...meta(kv),
 });
 
-/** A listing row: key, metadata, and for values the size and a preview of `previewBytes`. */
-export function entryOf(p: RangePage, i: number, keysOnly: boolean, previewBytes: number): KeyEntry {
-  const m = { createRevision: p.createRevision(i), modRevision: p.modRevision(i), version: p.version(i), lease: p.lease(i) };
-  if (keysOnly) return { key: p.keyBytes(i), ...m };
-  const { preview, truncated } = p.preview(i, previewBytes);
-  return { key: p.keyBytes(i), size: p.valueSize(i), preview, truncated, ...m };
-}
 
 const MAX_HINTS = 64;
 
@@ -221,6 +217,11 @@ export class KvService {
       await Promise.all(Array.from({ length: Math.min(PREVIEW_READS, keys.length) }, worker));
       return { items: found.filter((f): f is KeyPreview => f !== undefined), revision: at };
     });
+  }
+
+  /** A folder's direct children by delimiter (tree.ts). */
+  children(req: ChildrenRequest): Promise<FolderChildren> {
+    return folderChildren(this.session, req);
   }
 
   /** What each page we returned knew about the next one, by (prefix, last key). */

@@ -17,6 +17,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IKeyValue, IRangeRequest, IRangeResponse } from 'etcd3';
 import type { Bytes } from '../../../shared/bytes';
+import type { KeyEntry } from '../../../shared/types';
 
 // ---------------------------------------------------------------------------------------------
 // Bytes from a slice of a buffer, without copying the slice first
@@ -94,6 +95,14 @@ export interface RangePage {
   /** Every key as Bytes, in order. */
   keys(): Bytes[];
   lastKey(): Buffer | undefined;
+}
+
+/** A listing row: key, metadata, and for values the size and a preview of `previewBytes`. */
+export function entryOf(p: RangePage, i: number, keysOnly: boolean, previewBytes: number): KeyEntry {
+  const m = { createRevision: p.createRevision(i), modRevision: p.modRevision(i), version: p.version(i), lease: p.lease(i) };
+  if (keysOnly) return { key: p.keyBytes(i), ...m };
+  const { preview, truncated } = p.preview(i, previewBytes);
+  return { key: p.keyBytes(i), size: p.valueSize(i), preview, truncated, ...m };
 }
 
 /** Overhead per key-value in a Range response (tags, lengths, four int64s), for sizing pages. */

@@ -7,4 +7,5 @@ export const kvHandlers = ({ connections }: HandlerContext): DomainHandlers<'kv'
   delete: (req) => connections.get(req.profileId).kv.delete(req),
   count: (req) => connections.get(req.profileId).kv.count(req),
   previews: (req) => connections.get(req.profileId).kv.previews(req),
+  children: (req) => connections.get(req.profileId).kv.children(req),
 });
