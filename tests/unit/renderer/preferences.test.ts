@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import { DEFAULT_PANES, PANE_LIMITS } from '../../../src/renderer/src/app/layout';
-import { PANES_KEY, restorePreferences, THEME_KEY } from '../../../src/renderer/src/app/preferences';
+import { PANES_KEY, restorePreferences, THEME_KEY, TREE_KEY } from '../../../src/renderer/src/app/preferences';
 import { createFakeApi } from './fake-api';
 
 function memoryStorage(initial: Record<string, string> = {}) {
@@ -35,6 +35,29 @@ describe('preferences', () => {
     restorePreferences(second, storage);
     expect(second.getState().theme).toBe('dark');
     expect(second.getState().panes).toEqual({ sidebar: 300, value: 520, keyColumn: 180 });
+  });
+
+  it("remembers whether the folder tree is shown and each profile's delimiter; a bad entry is ignored field by field", () => {
+    const storage = memoryStorage();
+    const first = createAppStore(createFakeApi().api);
+    restorePreferences(first, storage);
+    first.setState({ activeProfileId: 'p1' });
+    first.getState().toggleTree(true);
+    first.getState().setTreeDelimiter(':');
+    expect(JSON.parse(storage.data.get(TREE_KEY)!)).toEqual({ open: true, delimiters: { p1: ':' } });
+
+    const second = createAppStore(createFakeApi().api);
+    restorePreferences(second, storage);
+    expect(second.getState().treeOpen).toBe(true);
+    expect(second.getState().treeDelimiters).toEqual({ p1: ':' });
+
+    const bad = createAppStore(createFakeApi().api);
+    restorePreferences(bad, memoryStorage({ [TREE_KEY]: JSON.stringify({ open: 'yes', delimiters: { a: '', b: 7, c: '::' } }) }));
+    expect(bad.getState().treeOpen).toBe(false);
+    expect(bad.getState().treeDelimiters).toEqual({ c: '::' });
+    const garbage = createAppStore(createFakeApi().api);
+    restorePreferences(garbage, memoryStorage({ [TREE_KEY]: '{not json' }));
+    expect(garbage.getState().treeDelimiters).toEqual({});
   });
 
   it('a stored size outside its limits comes back within them; garbage comes back as the defaults', () => {

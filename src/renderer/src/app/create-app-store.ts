@@ -14,6 +14,7 @@ import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
 import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
+import { createTreeSlice, type TreeSlice } from '../features/tree/tree-slice';
 import { createFeeds } from './feeds';
 import { createConnectionScope, type ScopeState } from './scope';
 import { createShellSlice, type ShellSlice } from './shell-slice';
@@ -30,6 +31,7 @@ export type AppState = ScopeState &
   ClusterSlice &
   HistorySlice &
   LeasesSlice &
+  TreeSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -68,6 +70,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createClusterSlice(set, get, deps),
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
+      ...createTreeSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

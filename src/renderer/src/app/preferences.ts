@@ -1,12 +1,28 @@
 /**
- * What the window remembers across restarts, in the renderer's localStorage: the theme choice
- * and the pane sizes. Nothing here is about a cluster, so it never goes through main.
+ * What the window remembers across restarts, in the renderer's localStorage: the theme choice,
+ * the pane sizes, and the folder tree (shown or not, the delimiter per profile id). Nothing here is about a cluster, so it never goes through main.
  */
 import type { AppStore } from './create-app-store';
 import { parsePanes } from './layout';
 
 export const THEME_KEY = 'etcd-desktop.theme';
 export const PANES_KEY = 'etcd-desktop.panes';
+export const TREE_KEY = 'etcd-desktop.tree';
+
+/** What TREE_KEY holds, checked field by field (a hand-edited or older entry is ignored). */
+function parseTree(raw: string | null): { open: boolean; delimiters: Record<string, string> } {
+  const out = { open: false, delimiters: {} as Record<string, string> };
+  try {
+    const v = JSON.parse(raw ?? 'null') as { open?: unknown; delimiters?: unknown } | null;
+    if (v && v.open === true) out.open = true;
+    if (v && typeof v.delimiters === 'object' && v.delimiters !== null) {
+      for (const [id, d] of Object.entries(v.delimiters as Record<string, unknown>)) if (typeof d === 'string' && d !== '' && d.length <= 8) out.delimiters[id] = d;
+    }
+  } catch {
+    // not JSON: the defaults
+  }
+  return out;
+}
 
 export type PreferenceStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -25,9 +41,14 @@ export function restorePreferences(store: AppStore, storage: PreferenceStorage):
   // "system" (follow the OS) is the default, so it needs no entry.
   if (theme === 'light' || theme === 'dark') store.getState().setTheme(theme);
   store.getState().setPanes(parsePanes(safely(() => storage.getItem(PANES_KEY), null)));
+  const tree = parseTree(safely(() => storage.getItem(TREE_KEY), null));
+  store.setState({ treeOpen: tree.open, treeDelimiters: tree.delimiters });
 
   return store.subscribe((s, prev) => {
     if (s.theme !== prev.theme) safely(() => storage.setItem(THEME_KEY, s.theme), undefined);
     if (s.panes !== prev.panes) safely(() => storage.setItem(PANES_KEY, JSON.stringify(s.panes)), undefined);
+    if (s.treeOpen !== prev.treeOpen || s.treeDelimiters !== prev.treeDelimiters) {
+      safely(() => storage.setItem(TREE_KEY, JSON.stringify({ open: s.treeOpen, delimiters: s.treeDelimiters })), undefined);
+    }
   });
 }

@@ -2,6 +2,7 @@ import type { Profile } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
+import { FolderTree } from '../tree/FolderTree';
 import { ConnectionDot, connectionHealth } from './ConnectionDot';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
@@ -42,6 +43,7 @@ export function Sidebar() {
           Passwords cannot be encrypted on this machine.
         </p>
       ) : null}
+      <FolderTree />
     </nav>
   );
 }

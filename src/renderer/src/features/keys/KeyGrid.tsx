@@ -1,3 +1,4 @@
+import { Breadcrumbs } from './Breadcrumbs';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
@@ -143,6 +144,7 @@ export function KeyGrid({ width }: { width: number }) {
       data-live-updates={liveUpdates}
     >
       <GridControls />
+      <Breadcrumbs />
       <LiveBar />
       <PastRevisionBanner />
       <StaleListing />

@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react';
+import type { Bytes } from '../../../../shared/bytes';
+import { text } from '../../../../shared/bytes';
+import type { KeyEntry } from '../../../../shared/types';
+import { useAppStore } from '../../app/store-context';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { keyLabel } from '../../ui/format';
+import { keyId } from '../keys/live-listing';
+
+const ROOT = text('');
+
+/** A child's name under its parent folder: the part after the parent's prefix. */
+function nameUnder(parent: Bytes, child: Bytes): string {
+  if (parent.encoding === 'utf8' && child.encoding === 'utf8' && child.data.startsWith(parent.data)) return child.data.slice(parent.data.length) || child.data;
+  return keyLabel(child, 80);
+}
+
+/** The active connection's keys as folders by delimiter; a folder opens in the grid, a key in the value panel. */
+export function FolderTree() {
+  const open = useAppStore((s) => s.treeOpen);
+  const active = useAppStore((s) => s.activeProfileId);
+  const toggleTree = useAppStore((s) => s.toggleTree);
+  const ensureRoot = useAppStore((s) => s.ensureTreeRoot);
+  const delimiter = useAppStore((s) => s.treeDelimiter());
+  const reloadTree = useAppStore((s) => s.reloadTree);
+  useEffect(() => {
+    if (open && active) ensureRoot();
+  }, [open, active, ensureRoot]);
+  if (!active) return null;
+  return (
+    <section className="folder-tree" aria-label="Folders" data-testid="folder-tree">
+      <div className="sidebar-header">
+        <button type="button" className="sidebar-title tree-toggle" onClick={() => toggleTree()} aria-expanded={open} data-testid="tree-toggle">
+          {open ? '▾' : '▸'} Folders
+        </button>
+        {open ? (
+          <>
+            <DelimiterField key={`${active}:${delimiter}`} delimiter={delimiter} />
+            <button type="button" className="icon-button" onClick={() => void reloadTree()} title="Read the folders again" aria-label="Reload folders">
+              ↻
+            </button>
+          </>
+        ) : null}
+      </div>
+      {open ? (
+        <ul className="tree" role="tree" aria-label="Folder tree">
+          <Children prefix={ROOT} level={1} />
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/** The profile's delimiter, applied on Enter or leaving the field (an empty one is not applied). */
+function DelimiterField({ delimiter }: { delimiter: string }) {
+  const setDelimiter = useAppStore((s) => s.setTreeDelimiter);
+  const [draft, setDraft] = useState(delimiter);
+  const apply = () => {
+    if (draft === '') setDraft(delimiter);
+    else setDelimiter(draft);
+  };
+  return (
+    <label className="tree-delimiter" title="What separates folders in keys (this profile)">
+      <input
+        value={draft}
+        size={2}
+        maxLength={8}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+          if (e.key === 'Escape') setDraft(delimiter);
+        }}
+        aria-label="Folder delimiter"
+        spellCheck={false}
+      />
+    </label>
+  );
+}
+
+function Children({ prefix, level }: { prefix: Bytes; level: number }) {
+  const node = useAppStore((s) => s.treeNodes.get(keyId(prefix)));
+  const loadMore = useAppStore((s) => s.loadMoreChildren);
+  if (!node) return null;
+  return (
+    <>
+      {node.children.map((c) =>
+        c.kind === 'folder' ? (
+          <FolderItem key={`f:${keyId(c.prefix)}`} prefix={c.prefix} name={nameUnder(prefix, c.prefix)} level={level} />
+        ) : (
+          <KeyItem key={`k:${keyId(c.key)}`} entry={c} name={nameUnder(prefix, c.key)} level={level} />
+        ),
+      )}
+      {node.loading ? (
+        <li role="none" className="tree-note muted" style={{ paddingLeft: level * 12 }}>
+          Loading…
+        </li>
+      ) : null}
+      {node.error ? (
+        <li role="none" className="tree-note">
+          <ErrorNotice error={node.error} context={{ op: 'list' }} testId="tree-error" />
+        </li>
+      ) : null}
+      {!node.loading && !node.error && node.children.length === 0 ? (
+        <li role="none" className="tree-note muted" style={{ paddingLeft: level * 12 }}>
+          Empty
+        </li>
+      ) : null}
+      {node.more && !node.loading ? (
+        <li role="none" style={{ paddingLeft: level * 12 }}>
+          <button type="button" className="link" onClick={() => void loadMore(prefix)}>
+            Show more
+          </button>
+        </li>
+      ) : null}
+    </>
+  );
+}
+
+function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; level: number }) {
+  const expanded = useAppStore((s) => s.treeExpanded.has(keyId(prefix)));
+  const shown = useAppStore((s) => prefix.encoding === 'utf8' && s.prefix === prefix.data);
+  const toggleFolder = useAppStore((s) => s.toggleFolder);
+  const expandFolder = useAppStore((s) => s.expandFolder);
+  const setPrefix = useAppStore((s) => s.setPrefix);
+  const full = keyLabel(prefix, 500);
+  return (
+    <li role="treeitem" aria-level={level} aria-expanded={expanded} aria-selected={shown} aria-label={name} data-testid="tree-folder">
+      <div className={`tree-row${shown ? ' selected' : ''}`} style={{ paddingLeft: level * 12 }}>
+        <button type="button" className="tree-twisty" onClick={() => void toggleFolder(prefix)} aria-label={`${expanded ? 'Collapse' : 'Expand'} ${name}`} tabIndex={-1}>
+          {expanded ? '▾' : '▸'}
+        </button>
+        <button
+          type="button"
+          className="tree-label"
+          title={prefix.encoding === 'utf8' ? `${full} — show in the grid` : `${full} (binary: browse it here)`}
+          onClick={() => {
+            // The grid's prefix is text: a binary folder opens in the tree only.
+            if (prefix.encoding === 'utf8') void setPrefix(prefix.data);
+            void expandFolder(prefix);
+          }}
+        >
+          {name}
+        </button>
+      </div>
+      {expanded ? (
+        <ul role="group">
+          <Children prefix={prefix} level={level + 1} />
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+function KeyItem({ entry, name, level }: { entry: KeyEntry; name: string; level: number }) {
+  const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(entry.key));
+  const selectKey = useAppStore((s) => s.selectKey);
+  return (
+    <li role="treeitem" aria-level={level} aria-selected={selected} aria-label={name} data-testid="tree-key">
+      <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: level * 12 + 16 }}>
+        <button type="button" className="tree-label tree-key" title={keyLabel(entry.key, 500)} onClick={() => void selectKey(entry.key)}>
+          {name}
+        </button>
+      </div>
+    </li>
+  );
+}

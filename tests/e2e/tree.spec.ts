@@ -1,0 +1,52 @@
+/**
+ * The folder tree against a real etcd: folders by delimiter, a folder opens in the grid (the
+ * breadcrumbs follow and lead back), a key opens in the value panel, the delimiter per profile.
+ */
+import { expect, test } from './support/fixtures';
+import { seedKeys } from './support/etcd-helpers';
+import { openConnected } from './support/flows';
+import { FolderTreePanel } from './pages/folder-tree';
+
+test('the folder tree: expand folders, open one in the grid, follow the breadcrumbs back, open a key', async ({ launch, startEtcd, ui }) => {
+  const etcd = await startEtcd();
+  await seedKeys(etcd, [
+    ['/registry/pods/ns1/web', 'a'],
+    ['/registry/pods/ns2/db', 'b'],
+    ['/registry/services/web', 'c'],
+    ['/config/app', 'd'],
+    ['plain', 'e'],
+  ]);
+  await openConnected(launch, ui, etcd);
+  const tree = new FolderTreePanel(ui.page);
+  await tree.toggle.click();
+  await expect(tree.item('/')).toBeVisible();
+  await expect(tree.item('plain')).toBeVisible();
+
+  await tree.twisty('/').click();
+  await expect(tree.item('config/')).toBeVisible();
+  await expect(tree.item('registry/')).toBeVisible();
+  await expect(tree.item('registry/')).toHaveAttribute('aria-expanded', 'false');
+
+  // A folder opens in the grid; the breadcrumbs say where.
+  await tree.open('registry/').click();
+  await expect(ui.grid.count).toHaveText('3 keys');
+  await expect(tree.item('registry/')).toHaveAttribute('aria-selected', 'true');
+  await expect(tree.item('pods/')).toBeVisible();
+  await expect(tree.breadcrumbs).toContainText('All keys›/›registry/');
+
+  await tree.twisty('pods/').click();
+  await expect(tree.item('ns1/')).toBeVisible();
+  await tree.twisty('ns1/').click();
+  await tree.open('web').first().click();
+  await expect(ui.value.keyText).toHaveText('/registry/pods/ns1/web');
+
+  await tree.crumb('/').click();
+  await expect(ui.grid.count).toHaveText('4 keys');
+  await tree.crumb('All keys').click();
+  await expect(ui.grid.count).toHaveText('5 keys');
+
+  // Another delimiter for this profile: the tree is read again with it.
+  await tree.delimiter.fill('s');
+  await tree.delimiter.press('Enter');
+  await expect(tree.item('/regis')).toBeVisible();
+});
