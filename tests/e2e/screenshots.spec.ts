@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { EtcdCluster } from '../support/etcd';
 import { expect, test } from './support/fixtures';
+import { FolderTreePanel } from './pages/folder-tree';
 import { etcdDel, etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
 import { DeletedPanel, HistoryTab } from './pages/history';
 import { LeasesView } from './pages/leases';
@@ -156,6 +157,19 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await shoot(ui.page, 'cluster');
   await ui.page.setViewportSize(MINIMUM);
   await shoot(ui.page, 'cluster-min', ['light']);
+  await ui.page.setViewportSize(DESKTOP);
+  await ui.toolbar.button('cluster-view').click();
+
+  // 5. Folder tree: /registry/ opened in the grid, the breadcrumbs above it
+  const tree = new FolderTreePanel(ui.page);
+  await tree.toggle.click();
+  await tree.twisty('/').click();
+  await tree.open('registry/').click();
+  await tree.twisty('services/').click();
+  await tree.twisty('specs/').click();
+  await expect(tree.item('shop/')).toBeVisible();
+  await expect(tree.breadcrumbs).toContainText('registry/');
+  await shoot(ui.page, 'tree');
   console.log(
     UPDATE_DOCS
       ? `[screenshots] written to ${DOCS}`
