@@ -1,4 +1,5 @@
 import type { Bytes } from './bytes';
+import type { JobReport } from './job-reports';
 import type { AppError } from './result';
 
 // ---------- profiles ----------
@@ -199,6 +200,8 @@ export interface JobProgress {
   readonly done: number;
   /** Units in all, when known. */
   readonly total?: number;
+  /** What the job is doing now, in words for a person (e.g. "counting", "deleting"). */
+  readonly phase?: string;
 }
 
 /** Long work owned by one profile's connection; ends with it. */
@@ -211,6 +214,11 @@ export interface JobInfo {
   readonly progress?: JobProgress;
   /** Set when the job failed (or was cancelled because its connection ended). */
   readonly error?: AppError;
+  /**
+   * What the job did, set by the job (at the latest when it ends, also when it failed or was
+   * cancelled: a partial report says what was done and what was not).
+   */
+  readonly report?: JobReport;
   readonly startedAt: number;
   readonly endedAt?: number;
 }

@@ -32,6 +32,39 @@ function controllable() {
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('jobs', () => {
+  it("a job's report rides on its final event, also when it fails", async () => {
+    const { tasks, jobs } = setup();
+    const job = controllable();
+    tasks.startJob('bulk-delete', job.run);
+    await settle();
+    job.ctx.report({ kind: 'plain', done: 3 });
+    job.fail(failure('OUTCOME_UNKNOWN', 'lost'));
+    await settle();
+    expect(jobs.at(-1)).toMatchObject({ state: 'failed', error: { code: 'OUTCOME_UNKNOWN' }, report: { kind: 'plain', done: 3 } });
+    // a report after the end changes nothing
+    job.ctx.report({ kind: 'plain', done: 9 });
+    expect(jobs.at(-1)?.report).toEqual({ kind: 'plain', done: 3 });
+  });
+
+  it('a job working with another connection is cancelled when that one ends, and unlinked when it ends itself', async () => {
+    const { tasks, jobs } = setup();
+    const other = new ConnectionTasks('p2', { job: () => {}, subscription: () => {} });
+    const a = controllable();
+    const b = controllable();
+    tasks.startJob('copy', a.run, { alsoEndsWith: [other] });
+    const infoB = tasks.startJob('copy', b.run, { alsoEndsWith: [other] });
+    await settle();
+    b.finish();
+    await settle();
+    expect(jobs.filter((j) => j.jobId === infoB.jobId).at(-1)?.state).toBe('done');
+    await other.endAll();
+    await settle();
+    expect(a.ctx.signal.aborted).toBe(true);
+    expect(jobs.at(-1)).toMatchObject({ state: 'cancelled', error: { code: 'NOT_CONNECTED' } });
+    // a closed connection cannot take part in a new job
+    expect(() => tasks.startJob('copy', a.run, { alsoEndsWith: [other] })).toThrow(/closing/);
+  });
+
   it('reports running, progress and done, and is listed only while running', async () => {
     const { tasks, jobs } = setup();
     const job = controllable();

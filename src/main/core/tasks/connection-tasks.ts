@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../../shared/result';
+import type { JobReport } from '../../../shared/job-reports';
 import type { JobInfo, JobProgress, SubscriptionInfo } from '../../../shared/types';
 import { AppFailure, failure } from '../etcd/errors';
 
@@ -14,6 +15,11 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Report progress; dropped once the job has ended. */
   progress(p: JobProgress): void;
+  /**
+   * Set what the job did so far (replaces the previous report); carried by the job's final
+   * event, also when it fails or is cancelled. Not sent on its own: the next event carries it.
+   */
+  report(r: JobReport): void;
 }
 
 export interface SubscriptionContext {
@@ -47,6 +53,8 @@ const ended = (code: 'NOT_CONNECTED' | 'INTERNAL', message: string): AppError =>
 export class ConnectionTasks {
   private readonly jobs = new Map<string, RunningJob>();
   private readonly subs = new Map<string, OpenSubscription>();
+  /** Jobs of other connections that also end with this one (a copy between two clusters). */
+  private readonly linked = new Set<(reason: AppError) => void>();
   private closed = false;
 
   constructor(
@@ -55,15 +63,27 @@ export class ConnectionTasks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts `run` as a job and returns at once with its id; the outcome arrives as job events. */
-  startJob(kind: string, run: (ctx: JobContext) => Promise<void>): JobInfo {
+  /**
+   * Starts `run` as a job and returns at once with its id; the outcome arrives as job events.
+   * `alsoEndsWith`: other connections the job works with (the target of a copy to another
+   * cluster); the job is cancelled when any of them ends too.
+   */
+  startJob(kind: string, run: (ctx: JobContext) => Promise<void>, opts: { readonly alsoEndsWith?: readonly ConnectionTasks[] } = {}): JobInfo {
     this.assertOpen();
+    for (const other of opts.alsoEndsWith ?? []) other.assertOpen();
     const controller = new AbortController();
     const job: RunningJob = {
       info: { jobId: randomUUID(), profileId: this.profileId, kind, state: 'running', startedAt: this.now() },
       controller,
     };
     this.jobs.set(job.info.jobId, job);
+    const cancelFromOther = (reason: AppError): void => {
+      if (this.jobs.has(job.info.jobId)) this.cancelJob(job.info.jobId, reason);
+    };
+    for (const other of opts.alsoEndsWith ?? []) other.linked.add(cancelFromOther);
+    const unlink = (): void => {
+      for (const other of opts.alsoEndsWith ?? []) other.linked.delete(cancelFromOther);
+    };
     this.events.job(job.info);
     const ctx: JobContext = {
       signal: controller.signal,
@@ -71,6 +91,10 @@ export class ConnectionTasks {
         if (job.info.state !== 'running') return;
         job.info = { ...job.info, progress };
         this.events.job(job.info);
+      },
+      report: (report) => {
+        if (job.info.state !== 'running') return;
+        job.info = { ...job.info, report };
       },
     };
     // A job's own exception is its failure, never an unhandled rejection.
@@ -80,7 +104,8 @@ export class ConnectionTasks {
         () => this.finishJob(job, controller.signal.aborted ? 'cancelled' : 'done'),
         (err: unknown) =>
           this.finishJob(job, controller.signal.aborted ? 'cancelled' : 'failed', err instanceof AppFailure ? err.error : ended('INTERNAL', 'The job failed unexpectedly.')),
-      );
+      )
+      .finally(unlink);
     return job.info;
   }
 
@@ -145,6 +170,7 @@ export class ConnectionTasks {
   async endAll(reason: AppError = ended('NOT_CONNECTED', 'The connection was closed.')): Promise<void> {
     this.closed = true;
     for (const id of [...this.jobs.keys()]) this.cancelJob(id, reason);
+    for (const cancel of [...this.linked]) cancel(reason);
     await Promise.all([...this.subs.values()].map((s) => this.endSubscription(s, reason)));
   }
 

@@ -16,6 +16,7 @@ import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-sl
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createTreeSlice, type TreeSlice } from '../features/tree/tree-slice';
 import { createFeeds } from './feeds';
+import { createJobs } from './jobs';
 import { createConnectionScope, type ScopeState } from './scope';
 import { createShellSlice, type ShellSlice } from './shell-slice';
 import type { SliceDeps } from './slice';
@@ -58,7 +59,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
   const now = opts.now ?? (() => Date.now());
   const store: AppStore = createStore<AppState>()((set, get) => {
     const scope = createConnectionScope({ get, set: (state) => set(state) });
-    const deps: SliceDeps = { client, now, scope, callsStarted: () => started, feeds: createFeeds(client, scope, now) };
+    const deps: SliceDeps = { client, now, scope, callsStarted: () => started, feeds: createFeeds(client, scope, now), jobs: createJobs(client, scope, now) };
     return {
       activeProfileId: null,
       ...createShellSlice(set, get, deps),

@@ -9,6 +9,7 @@ import type { AppError } from '../../../shared/result';
 import type { EtcdClient } from '../api/etcd-client';
 import type { ErrorActionHandlers, ErrorContext } from '../ui/messages';
 import type { Feeds } from './feeds';
+import type { Jobs } from './jobs';
 import type { ConnectionScope } from './scope';
 
 export interface SliceDeps {
@@ -20,6 +21,8 @@ export interface SliceDeps {
   readonly callsStarted: () => number;
   /** Live feeds (watch, keep-alive): opened here, routed by subscription id, closed with the scope. */
   readonly feeds: Feeds;
+  /** Jobs (search, bulk, import/export): started here, routed by job id, cancelled with the scope. */
+  readonly jobs: Jobs;
 }
 
 /** Sets the slice's own fields only; anything else goes through the other slice's actions. */
