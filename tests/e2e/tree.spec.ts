@@ -50,3 +50,30 @@ test('the folder tree: expand folders, open one in the grid, follow the breadcru
   await tree.delimiter.press('Enter');
   await expect(tree.item('/regis')).toBeVisible();
 });
+
+test('a key opened from the grid is revealed in the tree; a folder counts its keys on demand', async ({ launch, startEtcd, ui }) => {
+  const etcd = await startEtcd();
+  await seedKeys(etcd, [
+    ['/registry/pods/ns1/web', 'a'],
+    ['/registry/pods/ns1/api', 'b'],
+    ['/registry/pods/ns2/db', 'c'],
+    ['/registry/services/web', 'd'],
+  ]);
+  await openConnected(launch, ui, etcd);
+  const tree = new FolderTreePanel(ui.page);
+  await tree.toggle.click();
+  await expect(tree.item('/')).toBeVisible();
+  await expect(tree.item('registry/')).toHaveCount(0);
+
+  await ui.grid.select('/registry/pods/ns1/web');
+  await expect(ui.value.keyText).toHaveText('/registry/pods/ns1/web');
+  // Every folder on the way is expanded and the key's row is selected.
+  for (const f of ['/', 'registry/', 'pods/', 'ns1/']) await expect(tree.item(f)).toHaveAttribute('aria-expanded', 'true');
+  await expect(tree.item('web').first()).toHaveAttribute('aria-selected', 'true');
+  await expect(tree.item('ns2/')).toHaveAttribute('aria-expanded', 'false');
+
+  // The count button shows on the folder's row when the pointer is over it.
+  await tree.open('pods/').hover();
+  await tree.item('pods/').getByRole('button', { name: 'Count keys in pods/' }).click();
+  await expect(tree.item('pods/').getByTestId('tree-count').first()).toHaveText('3');
+});

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { text, type Bytes } from '../../../src/shared/bytes';
 import type { FolderChild, FolderChildren } from '../../../src/shared/types';
 import { keyId } from '../../../src/renderer/src/features/keys/live-listing';
-import { TREE_PAGE } from '../../../src/renderer/src/features/tree/tree-slice';
+import { ancestorsOf, TREE_PAGE } from '../../../src/renderer/src/features/tree/tree-slice';
+import { fromUint8 } from '../../../src/shared/bytes';
 import { entry, errR, flush, okR, page } from './fake-api';
 import { setupStore } from './helpers';
 
@@ -20,6 +21,47 @@ async function connected() {
 }
 
 describe('folder tree', () => {
+  it('ancestors by delimiter, byte-wise', () => {
+    expect(ancestorsOf(text('/registry/pods/ns/p'), '/')).toEqual([text('/'), text('/registry/'), text('/registry/pods/'), text('/registry/pods/ns/')]);
+    expect(ancestorsOf(text('a/b/'), '/')).toEqual([text('a/'), text('a/b/')]);
+    expect(ancestorsOf(text('flat'), '/')).toEqual([]);
+    expect(ancestorsOf(text('a::b::c'), '::')).toEqual([text('a::'), text('a::b::')]);
+    expect(ancestorsOf(fromUint8(new Uint8Array([0xff, 0x2f, 0xfe])), '/')).toEqual([fromUint8(new Uint8Array([0xff, 0x2f]))]);
+  });
+
+  it('reveals a key: expands each folder that holds it, reading further pages until the next one shows; counts on demand', async () => {
+    const { store, fake } = await connected();
+    const revealing = store.getState().revealInTree(text('a/b/k'));
+    await flush();
+    fake.ep['kv:children'].next().resolve(okR(answer([folder('0/')], true, text('0/0'))));
+    await flush();
+    // a/ is not on the first page of the root: the next page is read
+    const more = fake.ep['kv:children'].next();
+    expect(more.req).toMatchObject({ folder: text(''), cursor: text('0/0') });
+    more.resolve(okR(answer([folder('a/')])));
+    await flush();
+    const a = fake.ep['kv:children'].next();
+    expect(a.req.folder).toEqual(text('a/'));
+    a.resolve(okR(answer([folder('a/b/')])));
+    await flush();
+    fake.ep['kv:children'].next().resolve(okR(answer([key('a/b/j'), key('a/b/k')])));
+    expect(await revealing).toBe(true);
+    expect([...store.getState().treeExpanded]).toEqual([keyId(text('a/')), keyId(text('a/b/'))]);
+
+    // a key that is not there: false, nothing more read than the folders on its way
+    const missing = store.getState().revealInTree(text('a/b/zzz'));
+    await flush();
+    expect(await missing).toBe(false);
+    expect(fake.ep['kv:children'].pending).toHaveLength(0);
+
+    fake.ep['kv:count'].handle((req) => okR({ count: req.prefix.data === 'a/' ? 12345 : 0, revision: 9 }));
+    await store.getState().countFolder(text('a/'));
+    expect(store.getState().treeCounts.get(keyId(text('a/')))).toEqual({ state: 'done', count: 12345, revision: 9 });
+    fake.ep['kv:count'].handle(() => errR('UNAVAILABLE', 'down'));
+    await store.getState().countFolder(text('a/b/'));
+    expect(store.getState().treeCounts.get(keyId(text('a/b/')))).toMatchObject({ state: 'failed', error: { code: 'UNAVAILABLE' } });
+  });
+
   it('opening reads the root by "/"; a folder expands once (its children kept while collapsed); "Show more" continues at the cursor and revision', async () => {
     const { store, fake } = await connected();
     store.getState().toggleTree(true);

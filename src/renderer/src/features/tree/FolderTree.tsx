@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
 import type { KeyEntry } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { keyLabel } from '../../ui/format';
+import { formatCount, keyLabel } from '../../ui/format';
 import { keyId } from '../keys/live-listing';
 
 const ROOT = text('');
@@ -26,6 +26,13 @@ export function FolderTree() {
   useEffect(() => {
     if (open && active) ensureRoot();
   }, [open, active, ensureRoot]);
+  // The key open in the value panel is revealed in the tree (its folders expanded), as an
+  // editor's explorer follows the active file.
+  const selectedKey = useAppStore((s) => s.selectedKey);
+  const reveal = useAppStore((s) => s.revealInTree);
+  useEffect(() => {
+    if (open && active && selectedKey) void reveal(selectedKey);
+  }, [open, active, selectedKey, reveal]);
   if (!active) return null;
   return (
     <section className="folder-tree" aria-label="Folders" data-testid="folder-tree">
@@ -123,6 +130,8 @@ function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; leve
   const toggleFolder = useAppStore((s) => s.toggleFolder);
   const expandFolder = useAppStore((s) => s.expandFolder);
   const setPrefix = useAppStore((s) => s.setPrefix);
+  const count = useAppStore((s) => s.treeCounts.get(keyId(prefix)));
+  const countFolder = useAppStore((s) => s.countFolder);
   const full = keyLabel(prefix, 500);
   return (
     <li role="treeitem" aria-level={level} aria-expanded={expanded} aria-selected={shown} aria-label={name} data-testid="tree-folder">
@@ -142,6 +151,24 @@ function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; leve
         >
           {name}
         </button>
+        {count?.state === 'done' ? (
+          <span className="tree-count muted" data-testid="tree-count" title={`${formatCount(count.count)} keys under ${full} at revision ${count.revision}`}>
+            {formatCount(count.count)}
+          </span>
+        ) : count?.state === 'loading' ? (
+          <span className="tree-count muted">…</span>
+        ) : (
+          <button
+            type="button"
+            className="tree-count-button"
+            onClick={() => void countFolder(prefix)}
+            aria-label={`Count keys in ${name}`}
+            title={count?.state === 'failed' ? `Could not count: ${count.error.message} Click to try again.` : 'Count the keys under this folder'}
+            tabIndex={-1}
+          >
+            {count?.state === 'failed' ? '!' : '#'}
+          </button>
+        )}
       </div>
       {expanded ? (
         <ul role="group">
@@ -155,8 +182,12 @@ function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; leve
 function KeyItem({ entry, name, level }: { entry: KeyEntry; name: string; level: number }) {
   const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(entry.key));
   const selectKey = useAppStore((s) => s.selectKey);
+  const row = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) row.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected]);
   return (
-    <li role="treeitem" aria-level={level} aria-selected={selected} aria-label={name} data-testid="tree-key">
+    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected} aria-label={name} data-testid="tree-key">
       <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: level * 12 + 16 }}>
         <button type="button" className="tree-label tree-key" title={keyLabel(entry.key, 500)} onClick={() => void selectKey(entry.key)}>
           {name}
