@@ -23,6 +23,9 @@
  *   memory      a separate process lists every key page by page like the app (KvService.list, 500 a
  *               page with previews, each page structured-cloned as for IPC and dropped) and reports
  *               peak minus baseline of RSS and heap (process.memoryUsage() every 20 ms and per page).
+ *   tree        expanding a folder of 50 sub-folders (Kubernetes-shaped, --keys keys below them) with
+ *               kv:children's bounded windows vs reads open to the folder's end at the same cursors:
+ *               round trips, wall time and etcd-side Range time (own etcd runs --metrics extensive).
  *   grid        the real renderer in Chromium (/usr/bin/chromium or CHROMIUM_PATH) with the preload
  *               replaced by the end-to-end bridge: connect → first rows painted, DOM rows, frame
  *               times of a fling (10 rows a frame) at the top and at the bottom after walking
@@ -43,6 +46,7 @@ import { text } from '../src/shared/bytes';
 import type { Page } from '../src/shared/types';
 import { findEtcdBinary, startCluster, type EtcdCluster } from './etcd-launcher';
 import { measureGrid } from './grid-bench';
+import { treePart } from './bench/tree-part';
 import {
   killChildren,
   machineInfo,
@@ -58,7 +62,7 @@ import {
   type Row,
 } from './bench/util';
 
-const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid'] as const;
+const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid', 'tree'] as const;
 type Part = (typeof ALL_PARTS)[number];
 
 const { values: opt } = parseArgs({
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
     endpoints = opt.endpoints.split(',');
     ownPrefix = `etcd-desktop-bench-${process.pid}-${Date.now()}/`;
   } else {
-    cluster = await startCluster({ extraArgs: ['--quota-backend-bytes', String(8 * 2 ** 30)], log: 'buffer' });
+    cluster = await startCluster({ extraArgs: ['--quota-backend-bytes', String(8 * 2 ** 30), '--metrics', 'extensive'], log: 'buffer' });
     endpoints = cluster.endpoints;
   }
   const etcdPid = cluster?.members[0]?.pid; // to read the server's CPU time (local etcd only)
@@ -436,6 +440,13 @@ async function main(): Promise<void> {
     rows.push({ figure: `  keys-only page (${PAGE} rows)`, value: median(keysOnly), unit: 'ms' });
     rows.push({ figure: `  previews of ${SCREEN} rows (~${((SCREEN * SIZE) / MB).toFixed(1)} MB read)`, value: median(previews), unit: 'ms' });
     rows.push({ figure: `  baseline: the page with values (~${((PAGE * SIZE) / MB).toFixed(0)} MB read)`, value: before, unit: 'ms' });
+  }
+
+  // -------- tree: a folder's children by delimiter
+  if (parts.has('tree')) {
+    const t = await treePart({ session: s, keys: N, prefix: `${ownPrefix}tree/`, rounds: ROUNDS, metricsUrl: cluster ? `${cluster.members[0].clientUrl}/metrics` : undefined });
+    Object.assign(results, t.results);
+    rows.push(...t.rows);
   }
 
   // -------- memory (own process)
