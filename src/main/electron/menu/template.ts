@@ -70,6 +70,7 @@ export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntr
         { label: 'Cluster Status', command: 'cluster-view' },
         { label: 'Recently Deleted Keys', command: 'deleted-view' },
         { label: 'Leases', command: 'leases-view' },
+        { label: 'Search Keys and Values…', command: 'search-view', accelerator: 'CmdOrCtrl+Shift+F' },
         separator,
         { role: 'resetZoom' },
         { role: 'zoomIn' },
