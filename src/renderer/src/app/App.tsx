@@ -5,6 +5,7 @@ import { Sidebar } from '../features/connections/Sidebar';
 import { ValuePanel } from '../features/editor/ValuePanel';
 import { DeletedView } from '../features/history/DeletedView';
 import { SearchView } from '../features/search/SearchView';
+import { CommandPalette } from '../features/search/CommandPalette';
 import { KeyGrid } from '../features/keys/KeyGrid';
 import { LeasesView } from '../features/leases/LeasesView';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
@@ -89,6 +90,7 @@ export function App() {
       </div>
       <StatusBar />
       <Toasts />
+      <CommandPalette />
       <ProfileForm />
       <NewKeyDialog />
       <ConfirmDialog />

@@ -17,6 +17,7 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   'deleted-view': { label: 'Recently deleted', shortcut: '' },
   'leases-view': { label: 'Leases', shortcut: '' },
   'search-view': { label: 'Search', shortcut: 'Mod+Shift+F' },
+  'command-palette': { label: 'Command palette', shortcut: 'Mod+K' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -70,6 +71,9 @@ export function runCommand(store: AppStore, command: Command): void {
     case 'search-view':
       s.toggleView('search');
       return;
+    case 'command-palette':
+      s.setPaletteOpen(true);
+      return;
     default: {
       const unknown: never = command;
       void unknown;
@@ -106,6 +110,8 @@ export function commandForKey(e: KeyboardEvent, activeElement: Element | null): 
         return 'new-key';
       case 'r':
         return 'reload';
+      case 'k':
+        return 'command-palette';
       case 'f':
         // Inside the value editor Mod+F searches the value (CodeMirror).
         return activeElement?.closest('.cm-editor') ? null : 'focus-filter';

@@ -32,6 +32,9 @@ export interface SearchState {
 
 export interface SearchSlice {
   search: SearchState | null;
+  /** The command palette (Ctrl/Cmd+K) is open. */
+  paletteOpen: boolean;
+  setPaletteOpen(open: boolean): void;
   /** Starts a search (cancelling one still running). */
   startSearch(params: SearchParams): Promise<void>;
   cancelSearch(): void;
@@ -57,6 +60,11 @@ export const createSearchSlice: SliceCreator<SearchSlice, SearchNeeds> = (set, g
 
   return {
     search: null,
+    paletteOpen: false,
+
+    setPaletteOpen(open) {
+      if (get().paletteOpen !== open) set({ paletteOpen: open });
+    },
 
     async startSearch(params) {
       const profileId = get().activeProfileId;
