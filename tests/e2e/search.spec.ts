@@ -15,13 +15,15 @@ test('search finds a key the grid has not loaded, streams, cancels, opens a resu
   const entries: Array<[string, string]> = [];
   for (let i = 0; i < N; i++) entries.push([`app/item-${String(i).padStart(5, '0')}`, `value-${i}`]);
   entries.push(['zz/far/needle-key', 'the needle value']);
+  // A key that makes /(a+)+$/ backtrack for minutes: a search that is surely still running.
+  entries.push([`cat/${'a'.repeat(40)}b`, 'v']);
   await seedKeys(etcd, entries);
   const app = await launch();
   await saveProfile(app, { name: 'first', endpoints: etcd.endpoints });
   await saveProfile(app, { name: 'second', endpoints: etcd.endpoints });
   await ui.page.reload();
   await ui.sidebar.connect('first');
-  await expect(ui.grid.count).toContainText(`${(N + 1).toLocaleString('en-US')}`);
+  await expect(ui.grid.count).toContainText(`${(N + 2).toLocaleString('en-US')}`);
   // The grid holds its first page: the far key is not on screen.
   await expect(ui.page.getByText('zz/far/needle-key')).toHaveCount(0);
 
@@ -31,7 +33,7 @@ test('search finds a key the grid has not loaded, streams, cancels, opens a resu
   await search.query.fill('needle');
   await search.start.click();
   await expect(search.result('zz/far/needle-key')).toBeVisible();
-  await expect(search.progress).toHaveText(`scanned ${(N + 1).toLocaleString('en-US')} of ${(N + 1).toLocaleString('en-US')} · 1 match`);
+  await expect(search.progress).toHaveText(`scanned ${(N + 2).toLocaleString('en-US')} of ${(N + 2).toLocaleString('en-US')} · 1 match`);
 
   // Regex over values: every key matches, so hits stream in batches up to the default cap.
   await search.regex.check();
@@ -41,11 +43,14 @@ test('search finds a key the grid has not loaded, streams, cancels, opens a resu
   await expect(search.progress).toContainText('· 1,000 matches · stopped at the result limit (capped)');
   await expect(search.results).toHaveCount(1000);
 
-  // Cancel: a search that is running stops and says so (or had already finished).
-  await search.query.fill('value');
+  // Cancel: a search still running (its regex backtracks) stops and says so, before its time budget fails it.
+  await search.inValues.uncheck();
+  await search.query.fill('(a+)+$');
   await search.start.click();
-  if (await search.cancel.isVisible()) await search.cancel.click();
+  await search.cancel.click();
+  await expect(search.progress).toContainText('· cancelled');
   await expect(search.cancel).toHaveCount(0);
+  await expect(ui.page.getByTestId('search-error')).toHaveCount(0);
 
   // A result opens in the value panel.
   await search.regex.uncheck();
