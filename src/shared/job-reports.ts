@@ -10,4 +10,17 @@ export interface PlainReport {
   readonly done: number;
 }
 
-export type JobReport = PlainReport;
+/** A search (`search:start`): how far it got and what it found. */
+export interface SearchReport {
+  readonly kind: 'search';
+  /** Keys looked at (all of them unless cancelled, failed or capped). */
+  readonly scanned: number;
+  /** Keys that matched (hits sent as event:search-hits). */
+  readonly matched: number;
+  /** Stopped at the result cap: more keys may match past the last one scanned. */
+  readonly capped: boolean;
+  /** The revision the whole search read at. */
+  readonly revision: number;
+}
+
+export type JobReport = PlainReport | SearchReport;

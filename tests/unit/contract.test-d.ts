@@ -43,6 +43,7 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'subscriptions:close'
     | 'app:reportError'
     | 'app:openLogFolder'
+    | 'search:start'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

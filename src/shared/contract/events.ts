@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { ConnectionStatus, JobInfo, LeaseKeepAliveEvent, SubscriptionInfo, WatchBatch } from '../types';
 import { event, returns } from './define';
+import type { SearchHits } from './search';
 
 /** What the native menu (or its accelerators) can ask the window to do. */
-export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view'] as const;
+export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view', 'search-view', 'command-palette'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 const CONNECTION_STATES = ['connecting', 'connected', 'unreachable', 'disconnected'] as const;
@@ -54,5 +55,10 @@ export const events = {
     payload: returns<LeaseKeepAliveEvent>(),
     check: z.looseObject({ ...owned, subscriptionId: z.string(), id: z.string(), ttl: z.number() }),
     doc: 'A keep-alive subscription renewed its lease (or found it gone).',
+  }),
+  'search-hits': event({
+    payload: returns<SearchHits>(),
+    check: z.looseObject({ ...owned, jobId: z.string(), hits: z.array(z.looseObject({ key: z.looseObject({ encoding: z.enum(['utf8', 'base64']), data: z.string() }), modRevision: z.number(), inValue: z.boolean() })) }),
+    doc: 'Keys a search job found, in key order, batched (one event per page searched).',
   }),
 };

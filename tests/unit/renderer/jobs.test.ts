@@ -62,4 +62,18 @@ describe('renderer jobs', () => {
     expect(fake.ep['jobs:cancel'].requests.map((r) => r.jobId)).toEqual(['j1', 'j2']);
     expect(jobs.runningCount()).toBe(0);
   });
+
+  it('routes event:search-hits to the search job that found them, also a batch that overtook the start answer', async () => {
+    const { fake, jobs } = setup();
+    const outputs: unknown[] = [];
+    const hit = (k: string) => ({ key: { encoding: 'utf8' as const, data: k }, modRevision: 2, inValue: false });
+    let answer!: (r: ReturnType<typeof okR<JobInfo>>) => void;
+    const started = jobs.start('p1', new Promise((r) => (answer = r)), { onUpdate: () => {}, onOutput: (o) => outputs.push(o) });
+    fake.emit('event:search-hits', { profileId: 'p1', jobId: 's1', hits: [hit('a')] });
+    fake.emit('event:search-hits', { profileId: 'p1', jobId: 'other', hits: [hit('x')] });
+    answer(okR(info('s1', 'running')));
+    await started;
+    fake.emit('event:search-hits', { profileId: 'p1', jobId: 's1', hits: [hit('b'), hit('c')] });
+    expect(outputs.map((o) => (o as { hits: { key: { data: string } }[] }).hits.map((h) => h.key.data))).toEqual([['a'], ['b', 'c']]);
+  });
 });

@@ -43,4 +43,5 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'subscriptions:close': { ...ref, subscriptionId: 's1' },
   'app:reportError': { message: 'boom', stack: 'Error: boom\n    at f (app://app/assets/index.js:1:2)', source: 'boundary' },
   'app:openLogFolder': undefined,
+  'search:start': { ...ref, prefix: { encoding: 'utf8', data: 'registry/' }, query: 'pods', mode: 'text', inValues: true, maxResults: 100 },
 };

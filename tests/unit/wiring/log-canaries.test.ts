@@ -175,6 +175,9 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('kv:children', { profileId: good, folder: utf8(''), delimiter: utf8('/'), limit: 50 });
     await ok('kv:previews', { profileId: good, keys: [utf8(CANARY.key), b64(CANARY.binaryKey), utf8(`${CANARY.key}-missing`)] });
     await failsWith('NOT_CONNECTED', 'kv:previews', { profileId: `${good}-nope`, keys: [utf8(CANARY.key)] });
+    await ok('search:start', { profileId: good, prefix: utf8(''), query: CANARY.key, mode: 'text', inValues: true });
+    await ok('search:start', { profileId: good, prefix: b64(CANARY.binaryKey), query: `${CANARY.value}|x`, mode: 'regex', inValues: true });
+    await failsWith('INVALID_ARGUMENT', 'search:start', { profileId: good, prefix: utf8(CANARY.prefix), query: `(${CANARY.value}`, mode: 'regex' });
     await failsWith('CONFLICT', 'kv:delete', { profileId: good, key: utf8(CANARY.key), expectedModRevision: 1 });
     await ok('kv:delete', { profileId: good, key: utf8(`${CANARY.prefix}a`) });
     await failsWith('NOT_CONNECTED', 'kv:get', { profileId: `${good}-nope`, key: utf8(CANARY.key) });

@@ -62,7 +62,9 @@ describe('menu', () => {
     click(items.find((i) => i.label === 'Cluster Status'));
     click(items.find((i) => i.label === 'Recently Deleted Keys'));
     click(items.find((i) => i.label === 'Leases'));
-    expect(send.mock.calls.map((c) => c[0])).toEqual(['new-key', 'save', 'reload', 'focus-filter', 'delete', 'cluster-view', 'deleted-view', 'leases-view']);
+    click(byAccel('CmdOrCtrl+Shift+F'));
+    click(byAccel('CmdOrCtrl+K'));
+    expect(send.mock.calls.map((c) => c[0])).toEqual(['new-key', 'save', 'reload', 'focus-filter', 'delete', 'cluster-view', 'deleted-view', 'leases-view', 'search-view', 'command-palette']);
     expect(items.some((i) => i.role === 'quit')).toBe(true);
     expect(items.some((i) => i.role === 'copy')).toBe(true);
     expect(items.some((i) => i.role === 'windowMenu')).toBe(true);

@@ -4,6 +4,8 @@ import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
 import { ValuePanel } from '../features/editor/ValuePanel';
 import { DeletedView } from '../features/history/DeletedView';
+import { SearchView } from '../features/search/SearchView';
+import { CommandPalette } from '../features/search/CommandPalette';
 import { KeyGrid } from '../features/keys/KeyGrid';
 import { LeasesView } from '../features/leases/LeasesView';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
@@ -72,7 +74,7 @@ export function App() {
           <DeletedView />
         ) : (
           <>
-            <KeyGrid width={fitted.grid} />
+            {view === 'search' ? <SearchView /> : <KeyGrid width={fitted.grid} />}
             <Splitter
               label="Value panel width"
               value={fitted.value}
@@ -88,6 +90,7 @@ export function App() {
       </div>
       <StatusBar />
       <Toasts />
+      <CommandPalette />
       <ProfileForm />
       <NewKeyDialog />
       <ConfirmDialog />

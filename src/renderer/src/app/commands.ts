@@ -16,6 +16,8 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   'cluster-view': { label: 'Cluster', shortcut: '' },
   'deleted-view': { label: 'Recently deleted', shortcut: '' },
   'leases-view': { label: 'Leases', shortcut: '' },
+  'search-view': { label: 'Search', shortcut: 'Mod+Shift+F' },
+  'command-palette': { label: 'Command palette', shortcut: 'Mod+K' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -66,6 +68,12 @@ export function runCommand(store: AppStore, command: Command): void {
     case 'leases-view':
       s.toggleView('leases');
       return;
+    case 'search-view':
+      s.toggleView('search');
+      return;
+    case 'command-palette':
+      s.setPaletteOpen(true);
+      return;
     default: {
       const unknown: never = command;
       void unknown;
@@ -93,6 +101,7 @@ export function commandForKey(e: KeyboardEvent, activeElement: Element | null): 
   const plainDelete = e.key === 'Delete' && !e.ctrlKey && !e.metaKey && !e.altKey;
   const macDelete = isMac && e.key === 'Backspace' && e.metaKey && !e.altKey;
   if (plainDelete || macDelete) return isTextInput(activeElement) ? null : 'delete';
+  if (mod && !e.altKey && e.shiftKey && e.key.toLowerCase() === 'f') return 'search-view';
   if (mod && !e.altKey && !e.shiftKey) {
     switch (e.key.toLowerCase()) {
       case 's':
@@ -101,6 +110,8 @@ export function commandForKey(e: KeyboardEvent, activeElement: Element | null): 
         return 'new-key';
       case 'r':
         return 'reload';
+      case 'k':
+        return 'command-palette';
       case 'f':
         // Inside the value editor Mod+F searches the value (CodeMirror).
         return activeElement?.closest('.cm-editor') ? null : 'focus-filter';

@@ -82,6 +82,8 @@ export function createJobs(client: EtcdClient, scope: ConnectionScope, now: () =
   };
 
   client.on('event:job', (info) => route(info.jobId, { kind: 'update', info }));
+  // A search's hits are its output: the tracker of that job receives the whole batch.
+  client.on('event:search-hits', (batch) => route(batch.jobId, { kind: 'output', output: batch }));
 
   const cancel = (jobId: string, profileId: string): void => {
     void client.jobs.cancel({ profileId, jobId });
