@@ -43,6 +43,10 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'subscriptions:close'
     | 'app:reportError'
     | 'app:openLogFolder'
+    | 'bulk:planDelete'
+    | 'bulk:delete'
+    | 'bulk:undo'
+    | 'bulk:copy'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

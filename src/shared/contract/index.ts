@@ -6,6 +6,7 @@
  */
 import type { Result } from '../result';
 import { app } from './app';
+import { bulk } from './bulk';
 import { cluster } from './cluster';
 import { connection } from './connection';
 import type { ChannelDef, Effect, EventDef, Input, Returns } from './define';
@@ -17,7 +18,7 @@ import { leases } from './leases';
 import { profiles } from './profiles';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, bulk };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -100,3 +101,5 @@ export type { LeaseListRequest, LeaseRef, LeaseDetailRequest, GrantRequest } fro
 export { LEASE_PAGE_MAX, LEASE_KEYS_MAX, LEASE_TTL_MAX } from './leases';
 export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';
+export type { BulkSource, DeletePlan, PlanDeleteRequest, BulkDeleteRequest, UndoRequest, CopyRequest } from './bulk';
+export { BULK_DELETE_MAX_KEYS, BULK_SELECTION_MAX_KEYS, BULK_COPY_MAX_KEYS, UNDO_CAP_BYTES, REPORT_KEYS_MAX } from './bulk';
