@@ -66,7 +66,7 @@ export interface BulkCopyReport {
   readonly kind: 'bulk-copy';
   readonly mode: 'copy' | 'move';
   readonly planned: number;
-  /** Written at the target (for a move: and the source deleted, unless listed in sourceKept). */
+  /** Copies: written at the target. Moves: written at the target but the source kept (see sourceKept, failed, unknown). */
   readonly copied: KeyList;
   /** Moves: written at the target and the source deleted. */
   readonly moved: KeyList;

@@ -243,8 +243,11 @@ export async function runCopy(src: EtcdSession, dst: EtcdSession, req: CopyReque
       });
     } catch (err) {
       if (err !== stop) throw err;
+    } finally {
+      // Keys the scan never handed over (cancelled, or the read failed): not attempted.
+      notAttemptedUnlisted = planned - seen;
+      ctx.report(report());
     }
-    notAttemptedUnlisted = planned - seen;
   } else {
     const keys = [...new Set(req.source.keys.map((k) => toBuffer(k).toString('latin1')))].map((k) => Buffer.from(k, 'latin1')).sort(Buffer.compare);
     planned = keys.length;
