@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
+import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
@@ -33,6 +34,7 @@ export type AppState = ScopeState &
   HistorySlice &
   LeasesSlice &
   TreeSlice &
+  BulkSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -72,6 +74,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),
+      ...createBulkSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });
