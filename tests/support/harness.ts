@@ -34,6 +34,8 @@ export interface Harness {
   readonly handlers: AppHandlers;
   readonly dir: string;
   readonly events: Array<{ event: EventName; payload: EventMap[EventName] }>;
+  /** Calls `listener` with every event from now on; returns the unsubscribe function. */
+  onEvent(listener: (event: EventName, payload: EventMap[EventName]) => void): () => void;
   statuses(profileId: string): ConnectionStatus[];
   /**
    * Resolves with the next status event of `profileId` (after this call) that `matches`, and
@@ -71,6 +73,10 @@ export async function createHarness(
     handlers,
     dir,
     events,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     statuses: (profileId) =>
       events
         .filter((e) => e.event === 'event:connection-status')

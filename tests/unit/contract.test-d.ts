@@ -44,6 +44,10 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'app:reportError'
     | 'app:openLogFolder'
     | 'search:start'
+    | 'bulk:planDelete'
+    | 'bulk:delete'
+    | 'bulk:undo'
+    | 'bulk:copy'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

@@ -24,6 +24,12 @@ export function gateWrites(handlers: Handlers, policy: WritePolicy): Handlers {
       const profileId = (req as { profileId: string }).profileId;
       const refused = await policy.check({ channel: name, profileId });
       if (refused) return fail(refused.code, refused.message, refused.details);
+      // A copy writes to its target profile (bulk:copy): that one must allow writes too.
+      const target = (req as { targetProfileId?: unknown }).targetProfileId;
+      if (typeof target === 'string' && target !== profileId) {
+        const refusedTarget = await policy.check({ channel: name, profileId: target });
+        if (refusedTarget) return fail(refusedTarget.code, refusedTarget.message, refusedTarget.details);
+      }
       return inner(req);
     };
   }

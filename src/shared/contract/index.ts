@@ -6,6 +6,7 @@
  */
 import type { Result } from '../result';
 import { app } from './app';
+import { bulk } from './bulk';
 import { cluster } from './cluster';
 import { connection } from './connection';
 import type { ChannelDef, Effect, EventDef, Input, Returns } from './define';
@@ -18,7 +19,7 @@ import { profiles } from './profiles';
 import { search } from './search';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -103,3 +104,5 @@ export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';
 export type { SearchRequest, SearchHit, SearchHits } from './search';
 export { SEARCH_RESULTS_DEFAULT, SEARCH_RESULTS_MAX, SEARCH_QUERY_MAX } from './search';
+export type { BulkSource, DeletePlan, PlanDeleteRequest, BulkDeleteRequest, UndoRequest, CopyRequest } from './bulk';
+export { BULK_DELETE_MAX_KEYS, BULK_SELECTION_MAX_KEYS, BULK_COPY_MAX_KEYS, UNDO_CAP_BYTES, REPORT_KEYS_MAX } from './bulk';

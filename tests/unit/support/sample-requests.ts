@@ -44,4 +44,8 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'app:reportError': { message: 'boom', stack: 'Error: boom\n    at f (app://app/assets/index.js:1:2)', source: 'boundary' },
   'app:openLogFolder': undefined,
   'search:start': { ...ref, prefix: { encoding: 'utf8', data: 'registry/' }, query: 'pods', mode: 'text', inValues: true, maxResults: 100 },
+  'bulk:planDelete': { ...ref, source: { kind: 'prefix', prefix: key } },
+  'bulk:delete': { ...ref, planId: 'plan1', confirmation: 'k' },
+  'bulk:undo': { ...ref, undoId: 'u1' },
+  'bulk:copy': { ...ref, source: { kind: 'keys', keys: [key] }, targetProfileId: 'p2', targetPrefix: { encoding: 'utf8', data: 'k2' }, mode: 'move', overwrite: false },
 };

@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from '../logging/logger';
 import { redact, sensitiveStrings } from '../logging/redact';
 import { allowAllWrites, gateWrites } from '../write-gate';
 import { appHandlers } from './app';
+import { bulkHandlers } from './bulk';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
 import type { HandlerDeps } from './deps';
@@ -99,6 +100,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
     search: searchHandlers(ctx),
+    bulk: bulkHandlers(ctx),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};

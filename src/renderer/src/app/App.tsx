@@ -1,4 +1,5 @@
 import { useEffect, useMemo, type CSSProperties } from 'react';
+import { BulkDeleteDialog } from '../features/bulk/BulkDeleteDialog';
 import { ClusterView } from '../features/cluster/ClusterView';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
@@ -94,6 +95,7 @@ export function App() {
       <ProfileForm />
       <NewKeyDialog />
       <ConfirmDialog />
+      <BulkDeleteDialog />
     </div>
   );
 }

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
+import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
@@ -35,6 +36,7 @@ export type AppState = ScopeState &
   LeasesSlice &
   TreeSlice &
   SearchSlice &
+  BulkSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -75,6 +77,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),
       ...createSearchSlice(set, get, deps),
+      ...createBulkSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -34,6 +34,7 @@ export interface ShellSlice extends Confirm {
 interface ShellNeeds {
   readonly profileForm: object | null;
   readonly newKey: object | null;
+  readonly bulkDelete: object | null;
   readonly leaseGrant: object | null;
 }
 
@@ -76,7 +77,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null;
   },
 
   onMenuCommand(listener) {

@@ -1,6 +1,7 @@
 import { Breadcrumbs } from './Breadcrumbs';
+import { BulkBar } from '../bulk/BulkBar';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../../shared/types';
 import { gridLayout, PANE_LIMITS, type GridColumn } from '../../app/layout';
@@ -71,6 +72,9 @@ export function KeyGrid({ width }: { width: number }) {
   const loadNextPage = useAppStore((s) => s.loadNextPage);
   const ensurePreviews = useAppStore((s) => s.ensurePreviews);
   const selectKey = useAppStore((s) => s.selectKey);
+  const bulkSelected = useAppStore((s) => s.bulkSelected);
+  const bulkClick = useAppStore((s) => s.bulkClick);
+  const bulkSelectAll = useAppStore((s) => s.bulkSelectAll);
   const keyColumn = useAppStore((s) => s.panes.keyColumn);
   const setPanes = useAppStore((s) => s.setPanes);
   // live grid: rows changed by live updates (highlighted briefly), and whether the rows are a past revision
@@ -115,8 +119,16 @@ export function KeyGrid({ width }: { width: number }) {
 
   const selectedIndex = useMemo(() => (selectedKey ? rows.findIndex((r) => sameKey(r.key, selectedKey)) : -1), [rows, selectedKey]);
 
+  // One function per listing, so the memoized rows do not re-render for it.
+  const onModifiedClick = useCallback((key: Bytes, mode: 'toggle' | 'range') => bulkClick(key, rows.map((r) => r.key), mode), [bulkClick, rows]);
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (rows.length === 0) return;
+    if (e.key.toLowerCase() === 'a' && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      e.preventDefault();
+      bulkSelectAll(rows.map((r) => r.key));
+      return;
+    }
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 20) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
       ArrowDown: 1,
@@ -145,6 +157,7 @@ export function KeyGrid({ width }: { width: number }) {
     >
       <GridControls />
       <Breadcrumbs />
+      <BulkBar />
       <LiveBar />
       <PastRevisionBanner />
       <StaleListing />
@@ -187,8 +200,9 @@ export function KeyGrid({ width }: { width: number }) {
                 entry={entry}
                 index={vr.index}
                 top={vr.start}
-                selected={vr.index === selectedIndex}
+                selected={vr.index === selectedIndex || bulkSelected.has(id)}
                 onSelect={selectKey}
+                onModifiedClick={onModifiedClick}
                 keyWidth={layout.key}
                 columns={columns}
                 measure={measure}
@@ -220,6 +234,7 @@ const KeyRow = memo(function KeyRow({
   top,
   selected,
   onSelect,
+  onModifiedClick,
   keyWidth,
   columns,
   measure,
@@ -231,6 +246,8 @@ const KeyRow = memo(function KeyRow({
   top: number;
   selected: boolean;
   onSelect: (key: Bytes) => Promise<void>;
+  /** Ctrl/Cmd-click toggles the row in the multi-selection, Shift-click selects a range. */
+  onModifiedClick?: (key: Bytes, mode: 'toggle' | 'range') => void;
   keyWidth: number;
   columns: readonly GridColumn[];
   measure: Measure;
@@ -250,7 +267,10 @@ const KeyRow = memo(function KeyRow({
       aria-rowindex={index + 1}
       data-testid="key-row"
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
-      onMouseDown={() => void onSelect(entry.key)}
+      onMouseDown={(e) => {
+        if (onModifiedClick && (e.ctrlKey || e.metaKey || e.shiftKey)) onModifiedClick(entry.key, e.shiftKey ? 'range' : 'toggle');
+        else void onSelect(entry.key);
+      }}
       data-changed={flashAt !== undefined ? 'true' : undefined}
       data-deleted={deleted ? 'true' : undefined}
       title={rowTitle}
