@@ -3,6 +3,7 @@
  * by `kind` (the same string as the job's `JobInfo.kind`). Each feature adds its own variant
  * here; the renderer branches on `kind`, never on text.
  */
+import type { ExportReport, ImportApplyReport, ImportPlanReport } from './transfer-reports';
 
 /** A job whose kind has no structured report (yet): a count and nothing else. */
 export interface PlainReport {
@@ -10,4 +11,4 @@ export interface PlainReport {
   readonly done: number;
 }
 
-export type JobReport = PlainReport;
+export type JobReport = PlainReport | ExportReport | ImportPlanReport | ImportApplyReport;

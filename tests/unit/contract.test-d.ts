@@ -43,6 +43,10 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'subscriptions:close'
     | 'app:reportError'
     | 'app:openLogFolder'
+    | 'transfer:export'
+    | 'transfer:plan'
+    | 'transfer:apply'
+    | 'transfer:chooseFile'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

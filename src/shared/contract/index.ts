@@ -15,9 +15,10 @@ import { history } from './history';
 import { kv } from './kv';
 import { leases } from './leases';
 import { profiles } from './profiles';
+import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, transfer };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -100,3 +101,5 @@ export type { LeaseListRequest, LeaseRef, LeaseDetailRequest, GrantRequest } fro
 export { LEASE_PAGE_MAX, LEASE_KEYS_MAX, LEASE_TTL_MAX } from './leases';
 export { RENDERER_ERROR_SOURCES, type ReportErrorRequest } from './app';
 export * as limits from './limits';
+export type { ExportRequest, PlanRequest, ApplyRequest, ChooseTransferFileRequest } from './transfer';
+export { EXPORT_KEYS_MAX } from './transfer';

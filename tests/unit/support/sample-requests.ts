@@ -43,4 +43,8 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'subscriptions:close': { ...ref, subscriptionId: 's1' },
   'app:reportError': { message: 'boom', stack: 'Error: boom\n    at f (app://app/assets/index.js:1:2)', source: 'boundary' },
   'app:openLogFolder': undefined,
+  'transfer:export': { ...ref, path: '/tmp/etcd-export.jsonl', prefix: { encoding: 'utf8', data: 'app/' } },
+  'transfer:plan': { ...ref, path: '/tmp/etcd-export.jsonl', onExisting: 'keep' },
+  'transfer:apply': { ...ref, planId: 'plan-1' },
+  'transfer:chooseFile': { purpose: 'export', current: 'etcd-export.jsonl' },
 };

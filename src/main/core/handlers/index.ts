@@ -21,6 +21,7 @@ import { historyHandlers } from './history';
 import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
 import { profileHandlers } from './profiles';
+import { transferHandlers } from './transfer';
 import type { DomainHandlers, HandlerContext } from './types';
 import { watchHandlers } from './watch';
 
@@ -97,6 +98,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     cluster: clusterHandlers(ctx),
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
+    transfer: transferHandlers(ctx, deps.chooseSaveFile),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};
