@@ -4,7 +4,7 @@ import type { ConnectionStatus, JobInfo, LeaseKeepAliveEvent, SubscriptionInfo, 
 import { event, returns } from './define';
 
 /** What the native menu (or its accelerators) can ask the window to do. */
-export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view'] as const;
+export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view', 'export', 'import'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 const CONNECTION_STATES = ['connecting', 'connected', 'unreachable', 'disconnected'] as const;

@@ -7,6 +7,8 @@ import { DeletedView } from '../features/history/DeletedView';
 import { KeyGrid } from '../features/keys/KeyGrid';
 import { LeasesView } from '../features/leases/LeasesView';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
+import { ExportDialog } from '../features/transfer/ExportDialog';
+import { ImportDialog } from '../features/transfer/ImportDialog';
 import { Toasts } from '../features/notifications/Toasts';
 import { Splitter } from '../ui/Splitter';
 import { commandForKey, createCommandDispatcher } from './commands';
@@ -90,6 +92,8 @@ export function App() {
       <Toasts />
       <ProfileForm />
       <NewKeyDialog />
+      <ExportDialog />
+      <ImportDialog />
       <ConfirmDialog />
     </div>
   );

@@ -16,6 +16,8 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   'cluster-view': { label: 'Cluster', shortcut: '' },
   'deleted-view': { label: 'Recently deleted', shortcut: '' },
   'leases-view': { label: 'Leases', shortcut: '' },
+  export: { label: 'Export keys', shortcut: '' },
+  import: { label: 'Import keys', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -27,7 +29,7 @@ export function shortcutText(shortcut: string): string {
 }
 
 /** Commands that write to etcd: none of them runs while a past revision is on screen (read-only). */
-const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete']);
+const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete', 'import']);
 
 /** Whether `command` can run now (the toolbar and the menu ask the same question). */
 export function commandAllowed(store: AppStore, command: Command): boolean {
@@ -65,6 +67,12 @@ export function runCommand(store: AppStore, command: Command): void {
       return;
     case 'leases-view':
       s.toggleView('leases');
+      return;
+    case 'export':
+      s.openExport();
+      return;
+    case 'import':
+      s.openImport();
       return;
     default: {
       const unknown: never = command;

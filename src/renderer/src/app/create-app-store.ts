@@ -15,6 +15,7 @@ import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-s
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createTreeSlice, type TreeSlice } from '../features/tree/tree-slice';
+import { createTransferSlice, type TransferSlice } from '../features/transfer/transfer-slice';
 import { createFeeds } from './feeds';
 import { createJobs } from './jobs';
 import { createConnectionScope, type ScopeState } from './scope';
@@ -33,6 +34,7 @@ export type AppState = ScopeState &
   HistorySlice &
   LeasesSlice &
   TreeSlice &
+  TransferSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -72,6 +74,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),
+      ...createTransferSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -35,6 +35,7 @@ interface ShellNeeds {
   readonly profileForm: object | null;
   readonly newKey: object | null;
   readonly leaseGrant: object | null;
+  readonly transfer: object | null;
 }
 
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
@@ -76,7 +77,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.transfer !== null;
   },
 
   onMenuCommand(listener) {
