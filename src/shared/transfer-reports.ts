@@ -1,7 +1,7 @@
 /**
  * What the export and import jobs report (variants of `JobReport`, told apart by `kind`). Lists
- * of keys are bounded (TRANSFER_LIST_MAX each): counts are exact, lists are the first keys in file
- * order.
+ * of keys are bounded (TRANSFER_LIST_MAX each): counts are exact, lists hold up to that many keys
+ * (the dry run's: the first ones in file order).
  */
 import type { Bytes } from './bytes';
 

@@ -16,6 +16,7 @@ import type { EventMap, EventName } from '../../src/shared/contract';
 import type { ExportReport, ImportApplyReport, ImportPlanReport } from '../../src/shared/transfer-reports';
 import type { JobInfo } from '../../src/shared/types';
 import { startCluster, type EtcdCluster } from '../support/etcd';
+import { faultProxy } from '../support/fault-proxy';
 import { errorOf, testCipher, unwrap } from '../support/harness';
 
 let a: EtcdCluster;
@@ -305,6 +306,42 @@ describe('dry run and apply', () => {
     expect(await dump(plainB, 'm/')).toEqual(await dump(plainA, 'm/'));
   }, 120_000);
 
+  it('a transaction whose answer is lost is reported unknown, never written or failed; a new dry run then sees where each key stands', async () => {
+    const N = 3000;
+    await seed(a, Array.from({ length: N }, (_, i) => ({ key: b8(`u/k${String(i).padStart(5, '0')}`), value: b8(`v${i}`) })));
+    const path = join(dir, 'u.jsonl');
+    expect((await exportTo(profileA, path, 'u/')).job.state).toBe('done');
+    const proxy = await faultProxy(b.endpoints[0]);
+    try {
+      const viaProxy = unwrap(await h['profiles:save']({ name: 'B via proxy', endpoints: [proxy.endpoint], deadlineMs: 5000 })).id;
+      unwrap(await h['connection:connect']({ profileId: viaProxy }));
+      const p = await plan(path, 'keep', viaProxy);
+      expect(p.report.counts.create).toBe(N);
+      // The next answer after the next request is cut: a txn reached etcd, its answer did not come back.
+      const cut = proxy.dropNextResponse();
+      const ap = await apply(p.report.planId!, viaProxy);
+      await cut;
+      const c = ap.report.counts;
+      console.log(`[transfer] answer cut: ${ap.job.state} ${ap.job.error?.code}; created ${c.created}, unknown ${c.unknown}, failed ${c.failed}, not attempted ${c.notAttempted}`);
+      expect(ap.job.state).toBe('failed');
+      expect(ap.job.error?.code).toBe('OUTCOME_UNKNOWN');
+      expect(c.unknown).toBeGreaterThan(0);
+      expect(ap.report.lists.unknown.length).toBe(Math.min(100, c.unknown));
+      expect(c.created + c.unknown + c.failed + c.notAttempted).toBe(N);
+      // What etcd holds: every created key, and some or none of the unknown ones.
+      const held = (await dump(plainB, 'u/')).length;
+      expect(held).toBeGreaterThanOrEqual(c.created);
+      expect(held).toBeLessThanOrEqual(c.created + c.unknown);
+      const again = await plan(path);
+      expect(again.report.counts).toEqual({ create: N - held, overwrite: 0, unchanged: held, conflict: 0 });
+      const ap2 = await apply(again.report.planId!);
+      expect(ap2.report.counts).toMatchObject({ created: N - held, unchanged: held, unknown: 0, failed: 0 });
+      expect(await dump(plainB, 'u/')).toEqual(await dump(plainA, 'u/'));
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
   it('transactions stay under the request size: 40 values of 200 kB go in several txns', async () => {
     const file: BulkEntry[] = Array.from({ length: 40 }, (_, i) => ({ key: b8(`w/${i}`), value: Buffer.alloc(200_000, i) }));
     await seed(a, file);
@@ -344,6 +381,15 @@ describe('dry run and apply', () => {
     await writeFile(dup, '{"format":"etcd-desktop-export","version":1}\n{"key":{"utf8":"bad/1"},"value":{"utf8":"1"}}\n{"key":{"base64":"YmFkLzE="},"value":{"utf8":"2"}}\n');
     const d = await plan(dup);
     expect(d.job.error?.message).toMatch(/Line 3 .*same key as line 2/);
+    // Out of key order: the dry run reads the file again remembering every key.
+    const line = (k: string): string => `{"key":{"utf8":"${k}"},"value":{"utf8":"v"}}\n`;
+    const unsorted = join(dir, 'unsorted.jsonl');
+    await writeFile(unsorted, `{"format":"etcd-desktop-export","version":1}\n${line('uns/b')}${line('uns/a')}${line('uns/b')}`);
+    expect((await plan(unsorted)).job.error?.message).toMatch(/Line 4 .*same key as line 2/);
+    await writeFile(unsorted, `{"format":"etcd-desktop-export","version":1}\n${line('uns/c')}${line('uns/a')}${line('uns/b')}`);
+    const u = await plan(unsorted);
+    expect(u.report.counts.create).toBe(3);
+    expect(u.report.lists.create.map((i) => i.line)).toEqual([2, 3, 4]);
 
     expect(errorOf(await h['transfer:apply']({ profileId: profileB, planId: 'no-such-plan' })).code).toBe('NOT_FOUND');
     expect(errorOf(await h['transfer:plan']({ profileId: profileB, path: join(dir, 'missing.jsonl'), onExisting: 'keep' })).code).toBe('NOT_FOUND');

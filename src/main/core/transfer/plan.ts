@@ -19,6 +19,7 @@ import { failure } from '../etcd/errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
 import { inBatches } from './batches';
+import { DuplicateCheck, NotSorted } from './duplicates';
 import { MalformedLine } from './format';
 import { Action, PlanColumns, type ImportPlan, type PlanStore } from './plans';
 import { openSource, type ImportEntry } from './source';
@@ -50,14 +51,22 @@ const item = (e: ImportEntry, cur?: Current): TransferItem => ({
 });
 
 export async function runPlan(session: EtcdSession, opts: PlanOptions, ctx: JobContext, store: PlanStore): Promise<void> {
+  try {
+    await planPass(session, opts, ctx, store, false);
+  } catch (err) {
+    if (!(err instanceof NotSorted)) throw err;
+    // Keys out of order: read the file again, remembering every key to find repeats.
+    await planPass(session, opts, ctx, store, true);
+  }
+}
+
+async function planPass(session: EtcdSession, opts: PlanOptions, ctx: JobContext, store: PlanStore, remember: boolean): Promise<void> {
   const source = await openSource(opts.path, ctx.signal);
   const limit = session.config.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const cols = new PlanColumns();
   const counts = { create: 0, overwrite: 0, unchanged: 0, conflict: 0 };
   const lists = { create: [] as TransferItem[], overwrite: [] as TransferItem[], unchanged: [] as TransferItem[], conflict: [] as TransferItem[] };
-  // A key named twice would be written twice; etcd refuses a txn that names a key twice.
-  // Memory: about the keys' bytes (a plan of a file with keys that repeat is refused anyway).
-  const seen = new Map<string, number>();
+  const duplicates = new DuplicateCheck(remember);
   let tooLarge = 0;
   let revision = 0;
   let malformed: { line: number; reason: string } | undefined;
@@ -135,12 +144,7 @@ export async function runPlan(session: EtcdSession, opts: PlanOptions, ctx: JobC
     const entries = inBatches(source.entries(), (e) => e.key.length + e.value.length, READ_BATCH, READ_BATCH_BYTES);
     for await (const batch of entries) {
       if (ctx.signal.aborted) break;
-      for (const e of batch) {
-        const name = e.key.toString('latin1');
-        const before = seen.get(name);
-        if (before !== undefined) throw new MalformedLine(e.line, `names the same key as line ${before}`);
-        seen.set(name, e.line);
-      }
+      for (const e of batch) duplicates.check(e.key, e.line);
       if (revision === 0) {
         // The first read fixes the revision every other read is pinned to.
         const first = await readState(session, batch.map((e) => e.key), 0);
@@ -158,6 +162,7 @@ export async function runPlan(session: EtcdSession, opts: PlanOptions, ctx: JobC
     while (pending.length > 0) await settleOldest();
   } catch (err) {
     await Promise.allSettled(pending.map((p) => p.read));
+    if (err instanceof NotSorted) throw err;
     if (err instanceof MalformedLine) {
       malformed = { line: err.line, reason: err.reason };
       report();
