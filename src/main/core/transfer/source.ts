@@ -90,8 +90,8 @@ export async function openSource(path: string, signal?: AbortSignal): Promise<Im
       for await (const e of readEtcdctlJson(all, (h) => {
         info = {
           format: 'etcdctl-json',
-          ...(h.cluster_id ? { cluster: BigInt(h.cluster_id).toString(16) } : {}),
-          ...(h.revision ? { revision: Number(h.revision) } : {}),
+          ...(h.cluster_id && /^[0-9]+$/.test(h.cluster_id) ? { cluster: BigInt(h.cluster_id).toString(16) } : {}),
+          ...(h.revision && /^[0-9]+$/.test(h.revision) ? { revision: Number(h.revision) } : {}),
         };
       })) {
         if (e.valueAbsent) absent++;
