@@ -77,7 +77,7 @@ export function ImportDialog() {
             </button>
           </span>
         </label>
-        <fieldset disabled={running}>
+        <fieldset className="transfer-choice" disabled={running}>
           <legend>Keys that exist with a different value</legend>
           <label>
             <input type="radio" checked={d.onExisting === 'keep'} onChange={() => update({ onExisting: 'keep' })} /> keep the existing value (listed as conflicts)
