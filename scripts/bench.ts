@@ -30,6 +30,9 @@
  *               replaced by the end-to-end bridge: connect → first rows painted, DOM rows, frame
  *               times of a fling (10 rows a frame) at the top and at the bottom after walking
  *               every page (scripts/grid-bench.ts). Builds the renderer if out/ is missing.
+ *   transfer    export N keys to a file vs `etcdctl get -w json`; import (dry run, then CAS apply)
+ *               of N new keys vs plain putMany, as keys/s (scripts/bench/transfer.ts). Not in the
+ *               default parts: `--parts transfer`.
  *
  * Prints one table and writes bench/results/latest.json (override with --out).
  */
@@ -47,6 +50,7 @@ import type { Page } from '../src/shared/types';
 import { findEtcdBinary, startCluster, type EtcdCluster } from './etcd-launcher';
 import { measureGrid } from './grid-bench';
 import { treePart } from './bench/tree-part';
+import { benchTransfer } from './bench/transfer';
 import {
   killChildren,
   machineInfo,
@@ -62,7 +66,7 @@ import {
   type Row,
 } from './bench/util';
 
-const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid', 'tree'] as const;
+const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid', 'tree', 'transfer'] as const;
 type Part = (typeof ALL_PARTS)[number];
 
 const { values: opt } = parseArgs({
@@ -556,6 +560,12 @@ async function main(): Promise<void> {
       value: g.grid_walk_duration_ms,
       unit: 'ms',
     });
+  }
+
+  if (parts.has('transfer')) {
+    const t = await benchTransfer({ session: s, endpoints, etcdctl, keys: N, valueSize: VALUE_SIZE, rounds: ROUNDS, prefix: ownPrefix });
+    Object.assign(results, t.results);
+    rows.push(...t.rows);
   }
 
   console.log('');

@@ -39,6 +39,8 @@ const NO_VALID_CALLS: Readonly<Record<string, string>> = {
   'connection:disconnect': 'would close the connected fuzz profile',
   'profiles:chooseFile': "opens the system's file dialog in the app",
   'app:openLogFolder': "opens the system's file manager in the app",
+  'transfer:export': 'writes a file wherever a generated path points',
+  'transfer:chooseFile': "opens the system's file dialog in the app",
 };
 
 /**

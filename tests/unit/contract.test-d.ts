@@ -48,6 +48,10 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'bulk:delete'
     | 'bulk:undo'
     | 'bulk:copy'
+    | 'transfer:export'
+    | 'transfer:plan'
+    | 'transfer:apply'
+    | 'transfer:chooseFile'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

@@ -84,6 +84,11 @@ export function main(): void {
         const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
       },
+      chooseSaveFile: async ({ title, defaultPath, filters }) => {
+        const options = { title, filters: filters.map((f) => ({ ...f })), ...(defaultPath ? { defaultPath } : {}) };
+        const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
     });
     const unregister = registerIpc({
       ipcMain,

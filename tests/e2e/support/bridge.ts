@@ -104,6 +104,8 @@ export interface AppUnderTest {
   readonly calls: string[];
   /** Every answer handed back to the page, in order (channel names). */
   readonly answered: string[];
+  /** Push an event to the page as main does (a native menu command, for example). */
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,7 @@ export async function openApp(
     profilesDir,
     calls,
     answered,
+    emit,
     async close() {
       pushStreams.get(channel)?.res?.end();
       pushStreams.delete(channel);

@@ -48,4 +48,8 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'bulk:delete': { ...ref, planId: 'plan1', confirmation: 'k' },
   'bulk:undo': { ...ref, undoId: 'u1' },
   'bulk:copy': { ...ref, source: { kind: 'keys', keys: [key] }, targetProfileId: 'p2', targetPrefix: { encoding: 'utf8', data: 'k2' }, mode: 'move', overwrite: false },
+  'transfer:export': { ...ref, path: '/tmp/etcd-export.jsonl', prefix: { encoding: 'utf8', data: 'app/' } },
+  'transfer:plan': { ...ref, path: '/tmp/etcd-export.jsonl', onExisting: 'keep' },
+  'transfer:apply': { ...ref, planId: 'plan-1' },
+  'transfer:chooseFile': { purpose: 'export', current: 'etcd-export.jsonl' },
 };

@@ -2,7 +2,7 @@ import type { EventMap, EventName } from '../../../shared/contract';
 import type { SecretCipher } from '../profiles/secrets';
 import type { Logger } from '../logging/logger';
 import type { WritePolicy } from '../write-gate';
-import type { ChooseFile } from './types';
+import type { ChooseFile, ChooseSaveFile } from './types';
 
 /** Everything the handler table needs from the outside world; no electron in here. */
 export interface HandlerDeps {
@@ -21,6 +21,8 @@ export interface HandlerDeps {
   readonly openPath?: (path: string) => Promise<string>;
   /** The system's open-file dialog (profiles:chooseFile). */
   readonly chooseFile?: ChooseFile;
+  /** The system's save-file dialog (transfer:chooseFile for an export). */
+  readonly chooseSaveFile?: ChooseSaveFile;
   /**
    * Background liveness probes of connected profiles (a Status call to each endpoint): on, every
    * 1000 ms while the window is visible and every 10 000 ms while hidden, unless overridden here;

@@ -23,6 +23,7 @@ import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
 import { profileHandlers } from './profiles';
 import { searchHandlers } from './search';
+import { transferHandlers } from './transfer';
 import type { DomainHandlers, HandlerContext } from './types';
 import { watchHandlers } from './watch';
 
@@ -101,6 +102,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     subscriptions: subscriptionHandlers(ctx),
     search: searchHandlers(ctx),
     bulk: bulkHandlers(ctx),
+    transfer: transferHandlers(ctx, deps.chooseSaveFile),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};

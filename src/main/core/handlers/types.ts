@@ -25,3 +25,6 @@ export interface HandlerContext {
 
 /** Shows an open-file dialog; resolves with the chosen path, or null when cancelled. */
 export type ChooseFile = (options: { readonly title: string; readonly defaultPath?: string; readonly filters: readonly { name: string; extensions: string[] }[] }) => Promise<string | null>;
+
+/** Shows a save-file dialog; resolves with the chosen path, or null when cancelled. */
+export type ChooseSaveFile = (options: { readonly title: string; readonly defaultPath?: string; readonly filters: readonly { name: string; extensions: string[] }[] }) => Promise<string | null>;

@@ -45,6 +45,9 @@ export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntr
         separator,
         { label: 'Reload', command: 'reload', accelerator: 'CmdOrCtrl+R' },
         separator,
+        { label: 'Export Keys…', command: 'export' },
+        { label: 'Import Keys…', command: 'import' },
+        separator,
         // On macOS quitting lives in the app menu; File closes the window.
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

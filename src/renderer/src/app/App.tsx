@@ -10,6 +10,8 @@ import { CommandPalette } from '../features/search/CommandPalette';
 import { KeyGrid } from '../features/keys/KeyGrid';
 import { LeasesView } from '../features/leases/LeasesView';
 import { NewKeyDialog } from '../features/keys/NewKeyDialog';
+import { ExportDialog } from '../features/transfer/ExportDialog';
+import { ImportDialog } from '../features/transfer/ImportDialog';
 import { Toasts } from '../features/notifications/Toasts';
 import { Splitter } from '../ui/Splitter';
 import { commandForKey, createCommandDispatcher } from './commands';
@@ -94,6 +96,8 @@ export function App() {
       <CommandPalette />
       <ProfileForm />
       <NewKeyDialog />
+      <ExportDialog />
+      <ImportDialog />
       <ConfirmDialog />
       <BulkDeleteDialog />
     </div>

@@ -18,6 +18,8 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   'leases-view': { label: 'Leases', shortcut: '' },
   'search-view': { label: 'Search', shortcut: 'Mod+Shift+F' },
   'command-palette': { label: 'Command palette', shortcut: 'Mod+K' },
+  export: { label: 'Export keys', shortcut: '' },
+  import: { label: 'Import keys', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -29,7 +31,7 @@ export function shortcutText(shortcut: string): string {
 }
 
 /** Commands that write to etcd: none of them runs while a past revision is on screen (read-only). */
-const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete']);
+const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete', 'import']);
 
 /** Whether `command` can run now (the toolbar and the menu ask the same question). */
 export function commandAllowed(store: AppStore, command: Command): boolean {
@@ -73,6 +75,12 @@ export function runCommand(store: AppStore, command: Command): void {
       return;
     case 'command-palette':
       s.setPaletteOpen(true);
+      return;
+    case 'export':
+      s.openExport();
+      return;
+    case 'import':
+      s.openImport();
       return;
     default: {
       const unknown: never = command;

@@ -17,6 +17,7 @@ import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-sl
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createTreeSlice, type TreeSlice } from '../features/tree/tree-slice';
 import { createSearchSlice, type SearchSlice } from '../features/search/search-slice';
+import { createTransferSlice, type TransferSlice } from '../features/transfer/transfer-slice';
 import { createFeeds } from './feeds';
 import { createJobs } from './jobs';
 import { createConnectionScope, type ScopeState } from './scope';
@@ -37,6 +38,7 @@ export type AppState = ScopeState &
   TreeSlice &
   SearchSlice &
   BulkSlice &
+  TransferSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -78,6 +80,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createTreeSlice(set, get, deps),
       ...createSearchSlice(set, get, deps),
       ...createBulkSlice(set, get, deps),
+      ...createTransferSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -36,6 +36,7 @@ interface ShellNeeds {
   readonly newKey: object | null;
   readonly bulkDelete: object | null;
   readonly leaseGrant: object | null;
+  readonly transfer: object | null;
 }
 
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
@@ -77,7 +78,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.transfer !== null;
   },
 
   onMenuCommand(listener) {
