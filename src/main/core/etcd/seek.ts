@@ -76,13 +76,13 @@ interface Bound {
  * A point whose rank is in [target - slack, target], found by count-only probes over bounded
  * windows inside [lo, hi). `hi.at` null is the end of the keyspace.
  *
- * Three kinds of probe. Numeric: a point between lo and hi as numbers over the bytes after their
+ * Two kinds of probe. Numeric: a point between lo and hi as numbers over the bytes after their
  * common prefix, by interpolation while that halves the interval, else halfway. Above: counting
  * [m, hi) with keys only and limit 1 also returns the first key >= m, which has m's rank and
  * becomes the new bound (a real key, so the next common prefix is as long as the keys allow).
- * Tree: after a probe found nothing above it (the interval's keys cluster near lo, say under a
- * long shared folder), the ends of lo's enclosing folders (prefixEnd of lo's first j bytes) are
- * probed, j by binary search, so a shared stretch of bytes costs log(length) probes, not 8 per byte.
+ * A probe of lo's enclosing folders (prefixEnd of lo's first j bytes) was tried and dropped: it
+ * saved round trips under deep folders but counted 7x more keys (bench: slower on both shapes).
+ * Known cost: keys that share long stretches of bytes take up to 8 probes per shared byte.
  */
 async function locate(
   read: RangeReader,
@@ -95,48 +95,17 @@ async function locate(
   let lo = lo0;
   let hi = hi0;
   let interpolate = true;
-  /** All keys in [lo, hi) start with lo's first `shared` bytes. */
-  let shared = 0;
-  let tree: { lowJ: number; highJ: number } | undefined;
-  /** Split at the byte after the shared folder first (keys as short numbers). */
-  let coarse = false;
   const above = async (m: Buffer): Promise<Bound & { found: boolean }> => {
     const p = await read({ key: m, end: hi.at, limit: 1, revision, keysOnly: true });
     return p.length > 0 ? { at: Buffer.from(p.key(0)), rank: hi.rank - p.count, found: true } : { at: m, rank: hi.rank, found: false };
   };
   for (let probes = 0; target - lo.rank > slack && probes < MAX_PROBES; probes++) {
     const width = hi.rank - lo.rank;
-    if (tree) {
-      if (tree.lowJ >= tree.highJ) {
-        // Every key of the interval is in lo's lowJ-byte folder and some are outside the next
-        // one: the next probes split at the byte after that folder.
-        shared = Math.max(shared, tree.lowJ);
-        coarse = true;
-        tree = undefined;
-        continue;
-      }
-      const j = Math.ceil((tree.lowJ + tree.highJ) / 2);
-      const m = prefixEnd(lo.at.subarray(0, j));
-      if ((m.length === 1 && m[0] === 0) || (hi.at !== null && Buffer.compare(m, hi.at) >= 0)) {
-        tree.lowJ = j; // lo's j-byte folder reaches past hi: every key of the interval is in it
-        continue;
-      }
-      const next = await above(m);
-      if (next.rank <= target) {
-        tree.highJ = j - 1; // keys beyond lo's j-byte folder, still below the target
-      } else {
-        // Keys in [lo, next) are below m, so inside lo's j-byte folder.
-        hi = next;
-        tree.lowJ = j;
-      }
-      continue;
-    }
     const common = hi.at === null ? 0 : commonPrefixLength(lo.at, hi.at);
-    const base = lo.at.subarray(0, Math.max(common, Math.min(shared, lo.at.length)));
+    const base = lo.at.subarray(0, common);
     const hiUnder = hi.at !== null && hi.at.length >= base.length && hi.at.subarray(0, base.length).equals(base);
     let m: Buffer | undefined;
-    const first = coarse ? 2 : Math.min(64, Math.max(4, Math.max(lo.at.length, hi.at?.length ?? 0) - base.length + 1));
-    coarse = false;
+    const first = Math.min(64, Math.max(4, Math.max(lo.at.length, hi.at?.length ?? 0) - base.length + 1));
     for (let digits = first; ; digits = Math.min(64, digits + 8)) {
       const scale = new KeyScale(base, digits);
       const a = scale.num(lo.at);
@@ -156,7 +125,6 @@ async function locate(
     let next: Bound;
     if ((target - lo.rank) / width > 0.5) {
       next = await above(m);
-      if (!(next as Bound & { found: boolean }).found) tree = { lowJ: Math.max(common, shared), highJ: lo.at.length };
     } else {
       const p = await read({ key: lo.at, end: m, revision, countOnly: true });
       next = { at: m, rank: lo.rank + p.count };
