@@ -26,6 +26,10 @@
  *   tree        expanding a folder of 50 sub-folders (Kubernetes-shaped, --keys keys below them) with
  *               kv:children's bounded windows vs reads open to the folder's end at the same cursors:
  *               round trips, wall time and etcd-side Range time (own etcd runs --metrics extensive).
+ *   seek        jump to the end of the whole keyspace: kv:seek (src/main/core/etcd/seek.ts, count-only
+ *               probes over bounded windows, last 100 keys) vs the naive unbounded descending Range
+ *               with `limit 100`, which etcd 3.4 answers by reading and sorting the whole range; wall
+ *               time, round trips and etcd's own CPU time for each.
  *   grid        the real renderer in Chromium (/usr/bin/chromium or CHROMIUM_PATH) with the preload
  *               replaced by the end-to-end bridge: connect → first rows painted, DOM rows, frame
  *               times of a fling (10 rows a frame) at the top and at the bottom after walking
@@ -44,6 +48,7 @@ import { prefixEnd } from '../src/main/core/etcd/bytes';
 import { putMany, type BulkEntry } from '../src/main/core/etcd/bulk';
 import { KvService } from '../src/main/core/etcd/kv';
 import { readRangeRaw, scan, type ScanOptions } from '../src/main/core/etcd/scan';
+import { seek } from '../src/main/core/etcd/seek';
 import { EtcdSession } from '../src/main/core/etcd/session';
 import { text } from '../src/shared/bytes';
 import type { Page } from '../src/shared/types';
@@ -66,7 +71,7 @@ import {
   type Row,
 } from './bench/util';
 
-const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid', 'tree', 'transfer'] as const;
+const ALL_PARTS = ['list', 'values', 'first-page', 'previews', 'bulk', 'memory', 'grid', 'tree', 'transfer', 'seek'] as const;
 type Part = (typeof ALL_PARTS)[number];
 
 const { values: opt } = parseArgs({
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
   );
 
   // -------- seed = bulk put
-  const needData = ['list', 'values', 'first-page', 'bulk', 'memory'].some((p) => parts.has(p as Part));
+  const needData = ['list', 'values', 'first-page', 'bulk', 'memory', 'seek'].some((p) => parts.has(p as Part));
   if (needData) {
     const CHUNK = 100_000; // never hold all N entries at once (keeps the memory part honest too)
     let putMs = 0;
@@ -520,6 +525,46 @@ async function main(): Promise<void> {
       target: '≥ 30k keys/s and ≥ 10×',
       met: bulkKps >= 30_000 && ratio >= 10,
     });
+  }
+
+  if (parts.has('seek')) {
+    const LIMIT = 100;
+    const seekMs: number[] = [];
+    const seekSrv: number[] = [];
+    const descMs: number[] = [];
+    const descSrv: number[] = [];
+    let trips = 0;
+    let same = true;
+    for (let r = 0; r < ROUNDS; r++) {
+      let srv = procCpuMs(etcdPid);
+      let t = now();
+      const page = await seek(s, { prefix: text(''), to: { end: true }, limit: LIMIT });
+      seekMs.push(now() - t);
+      if (srv !== undefined) seekSrv.push(procCpuMs(etcdPid)! - srv);
+      trips = page.roundTrips;
+      srv = procCpuMs(etcdPid);
+      t = now();
+      const desc = await s.run('read', () =>
+        s.rpc.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), limit: LIMIT, sort_order: 'Descend', sort_target: 'Key' }),
+      );
+      descMs.push(now() - t);
+      if (srv !== undefined) descSrv.push(procCpuMs(etcdPid)! - srv);
+      const lastSeek = page.items.at(-1)?.key;
+      same &&= desc.kvs.length > 0 && lastSeek !== undefined && Buffer.from(lastSeek.data, lastSeek.encoding === 'base64' ? 'base64' : 'utf8').equals(desc.kvs[0].key);
+    }
+    Object.assign(results, {
+      seek_end_ms: round1(median(seekMs)),
+      seek_end_round_trips: trips,
+      seek_end_etcd_cpu_ms: seekSrv.length ? round1(median(seekSrv)) : null,
+      descending_limit_ms: round1(median(descMs)),
+      descending_limit_etcd_cpu_ms: descSrv.length ? round1(median(descSrv)) : null,
+      seek_end_same_last_key: same,
+    });
+    console.log(`seek: end of ${N} keys in ${trips} round trips; same last key as the descending read: ${same}`);
+    rows.push({ figure: `jump to end (kv:seek, last ${LIMIT}, ${trips} round trips)`, value: median(seekMs), unit: 'ms', baseline: median(descMs), ratio: median(seekMs) / median(descMs) });
+    if (seekSrv.length && descSrv.length) {
+      rows.push({ figure: '  etcd CPU: seek vs unbounded descending limit', value: median(seekSrv), unit: 'ms', baseline: median(descSrv), ratio: median(seekSrv) / median(descSrv) });
+    }
   }
 
   if (parts.has('grid')) {

@@ -136,6 +136,23 @@ export interface Page {
   readonly count?: number;
 }
 
+/** A page of a keys-only listing reached by a jump (`kv:seek`): the end, an index, a typed key. */
+export interface SeekPage {
+  /** Keys only, in key order, like a keys-only `kv:list` page's rows. */
+  readonly items: readonly KeyEntry[];
+  /** The index of the first item among all keys under the prefix (0-based). */
+  readonly index: number;
+  /** Keys under the prefix at `revision`. */
+  readonly total: number;
+  /** The revision read at (pass it back to stay on the same snapshot). */
+  readonly revision: number;
+  /** More keys follow the page: continue with `nextCursor` (kv:list) or the next index. */
+  readonly more: boolean;
+  readonly nextCursor: Bytes | null;
+  /** Range requests this jump made (logarithmic in the keys under the prefix). */
+  readonly roundTrips: number;
+}
+
 export interface CountResult {
   readonly count: number;
   /** The revision the count was taken at. */

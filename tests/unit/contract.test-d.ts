@@ -20,6 +20,7 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'kv:get'
     | 'kv:previews'
     | 'kv:children'
+    | 'kv:seek'
     | 'kv:put'
     | 'kv:delete'
     | 'kv:count'
@@ -72,7 +73,7 @@ test('the preload api, the handler table and the renderer client derive from the
   expectTypeOf<EtcdApi['kv']['list']>().toEqualTypeOf<Invoke<'kv:list'>>();
   expectTypeOf<EtcdApi['profiles']['save']>().toEqualTypeOf<Invoke<'profiles:save'>>();
   expectTypeOf<keyof EtcdApi['connection']>().toEqualTypeOf<'connect' | 'disconnect' | 'status'>();
-  expectTypeOf<keyof EtcdApi['kv']>().toEqualTypeOf<'list' | 'get' | 'put' | 'delete' | 'count' | 'previews' | 'children'>();
+  expectTypeOf<keyof EtcdApi['kv']>().toEqualTypeOf<'list' | 'get' | 'put' | 'delete' | 'count' | 'previews' | 'children' | 'seek'>();
   expectTypeOf<AppHandlers>().toExtend<Handlers>();
   expectTypeOf<Handlers['cluster:status']>().toEqualTypeOf<Invoke<'cluster:status'>>();
   expectTypeOf<Parameters<DomainHandlers<'kv'>['count']>[0]>().toEqualTypeOf<CountRequest>();

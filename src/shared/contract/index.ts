@@ -95,7 +95,7 @@ export type { ChannelDef, Effect, EventDef } from './define';
 export { MENU_COMMANDS, type MenuCommand } from './events';
 export type { ProfileRef } from './schemas';
 export type { ChooseFileRequest, ProfileInput, TlsFilePurpose } from './profiles';
-export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest, PreviewsRequest, ChildrenRequest, LeaseChoice } from './kv';
+export type { ListRequest, GetRequest, PutRequest, DeleteRequest, CountRequest, PreviewsRequest, ChildrenRequest, LeaseChoice, SeekRequest } from './kv';
 export type { WatchPrefixRequest, WatchKeyRequest } from './watch';
 export type { VersionsRequest, AtRevisionRequest, DeletedRequest, RestoreRequest } from './history';
 export { HISTORY_PAGE_MAX, DELETED_PAGE_MAX } from './history';

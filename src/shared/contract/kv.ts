@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CountResult, DeleteResult, FolderChildren, KeyValue, Page, PreviewsResult, PutResult } from '../types';
+import type { CountResult, DeleteResult, FolderChildren, KeyValue, Page, PreviewsResult, PutResult, SeekPage } from '../types';
 import { channel, returns, type Input } from './define';
 import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX, PREVIEW_KEYS_MAX, PREVIEW_READ_BYTES_MAX } from './limits';
 import { key, leaseId, profileId, revision, value } from './schemas';
@@ -96,6 +96,24 @@ export const childrenRequest = z
   .strict();
 export type ChildrenRequest = Input<typeof childrenRequest>;
 
+export const seekRequest = z
+  .object({
+    profileId,
+    /** Empty text means the whole keyspace. */
+    prefix: key,
+    /** Read at this revision (the listing's), 0/absent = latest. */
+    revision: revision.optional(),
+    /** The last page, the page at a 0-based index, or the page at the first key >= a key. */
+    to: z.union([
+      z.object({ end: z.literal(true) }).strict(),
+      z.object({ offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+      z.object({ key }).strict(),
+    ]),
+    limit: z.number().int().min(1).max(PAGE_LIMIT_MAX),
+  })
+  .strict();
+export type SeekRequest = Input<typeof seekRequest>;
+
 export const kv = {
   list: channel({
     effect: 'read',
@@ -132,6 +150,12 @@ export const kv = {
     request: childrenRequest,
     response: returns<FolderChildren>(),
     doc: "A folder's direct children by delimiter (sub-folders and keys), in round trips proportional to the children.",
+  }),
+  seek: channel({
+    effect: 'read',
+    request: seekRequest,
+    response: returns<SeekPage>(),
+    doc: 'A keys-only page at the end, at an index or at the first key >= a key, found with bounded count-only windows (never a descending read).',
   }),
   previews: channel({
     effect: 'read',

@@ -22,6 +22,7 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'kv:delete': { ...ref, key },
   'kv:count': { ...ref, prefix: { encoding: 'base64', data: 'AP8=' }, revision: 3 },
   'kv:children': { ...ref, folder: { encoding: 'utf8', data: 'registry/' }, delimiter: { encoding: 'utf8', data: '/' }, limit: 100, revision: 3 },
+  'kv:seek': { ...ref, prefix: { encoding: 'utf8', data: 'registry/' }, to: { end: true }, limit: 100, revision: 3 },
   'kv:previews': { ...ref, keys: [{ encoding: 'utf8', data: 'a' }, { encoding: 'base64', data: 'AP8=' }], revision: 3, previewBytes: 64, maxBytes: 1024 },
   'watch:prefix': { ...ref, prefix: { encoding: 'utf8', data: 'app/' }, startRevision: 6, previewBytes: 64 },
   'watch:key': { ...ref, key, startRevision: 6 },

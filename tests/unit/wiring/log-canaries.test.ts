@@ -173,6 +173,8 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('kv:list', { profileId: good, prefix: utf8(''), limit: 10, cursor: utf8(CANARY.key) });
     await ok('kv:count', { profileId: good, prefix: utf8(CANARY.prefix) });
     await ok('kv:children', { profileId: good, folder: utf8(''), delimiter: utf8('/'), limit: 50 });
+    await ok('kv:seek', { profileId: good, prefix: utf8(CANARY.prefix), to: { key: utf8(CANARY.key) }, limit: 10 });
+    await failsWith('NOT_CONNECTED', 'kv:seek', { profileId: `${good}-nope`, prefix: utf8(CANARY.prefix), to: { end: true }, limit: 10 });
     await ok('kv:previews', { profileId: good, keys: [utf8(CANARY.key), b64(CANARY.binaryKey), utf8(`${CANARY.key}-missing`)] });
     await failsWith('NOT_CONNECTED', 'kv:previews', { profileId: `${good}-nope`, keys: [utf8(CANARY.key)] });
     await ok('search:start', { profileId: good, prefix: utf8(''), query: CANARY.key, mode: 'text', inValues: true });

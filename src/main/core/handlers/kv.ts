@@ -1,3 +1,4 @@
+import { seek } from '../etcd/seek';
 import type { DomainHandlers, HandlerContext } from './types';
 
 export const kvHandlers = ({ connections }: HandlerContext): DomainHandlers<'kv'> => ({
@@ -8,4 +9,5 @@ export const kvHandlers = ({ connections }: HandlerContext): DomainHandlers<'kv'
   count: (req) => connections.get(req.profileId).kv.count(req),
   previews: (req) => connections.get(req.profileId).kv.previews(req),
   children: (req) => connections.get(req.profileId).kv.children(req),
+  seek: (req) => seek(connections.get(req.profileId).session, req),
 });
