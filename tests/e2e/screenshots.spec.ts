@@ -16,6 +16,8 @@ import { FolderTreePanel } from './pages/folder-tree';
 import { etcdDel, etcdPut, saveProfile, seedKeys } from './support/etcd-helpers';
 import { DeletedPanel, HistoryTab } from './pages/history';
 import { LeasesView } from './pages/leases';
+import { SearchPanel } from './pages/search';
+import { BulkDeletePage } from './pages/bulk-delete';
 import { expectNoOverlap } from './support/layout-checks';
 
 const DOCS = resolve(__dirname, '../../docs/screenshots');
@@ -226,4 +228,39 @@ test('screenshots: a live keyspace — history diff, recently deleted, leases (l
   await expect(leases.rows).toHaveCount(2);
   await expect(leases.row(lockLease.padStart(16, '0'))).toContainText('1');
   await shoot(ui.page, 'leases');
+});
+
+test('screenshots: many keys — search across the keyspace, bulk delete with its typed confirmation (light and dark)', async ({ launch, startEtcd, ui }) => {
+  test.setTimeout(120_000);
+  const etcd = await startEtcd();
+  await seedRealisticData(etcd);
+  const app = await launch();
+  await saveProfile(app, { name: 'production (eu-west)', endpoints: etcd.endpoints, deadlineMs: 3000, color: '#e5484d' });
+  await ui.page.reload();
+  await ui.sidebar.connect('production (eu-west)');
+  await expect(ui.grid.count).toHaveText('21 keys');
+
+  // 1. A regular expression over keys and values, results listed with their keys.
+  const search = new SearchPanel(ui.page);
+  await search.openView();
+  await expect(search.view).toBeVisible();
+  await search.regex.check();
+  await search.inValues.check();
+  await search.query.fill('10\\.96\\.\\d+\\.\\d+');
+  await search.start.click();
+  await expect(search.progress).toContainText('scanned 21 of 21');
+  await expect(search.results.first()).toBeVisible();
+  await shoot(ui.page, 'search');
+  await search.view.getByRole('button', { name: 'Close' }).click();
+  await expect(search.view).toHaveCount(0);
+
+  // 2. Bulk delete of a selection: the exact count, the profile named, the typed confirmation.
+  const bulk = new BulkDeletePage(ui.page);
+  await ui.grid.row('/config/app/log-level').click({ modifiers: ['Control'] });
+  await ui.grid.row('/config/app/settings.yaml').click({ modifiers: ['Control'] });
+  await expect(bulk.selectedCount).toHaveText('2 selected');
+  await bulk.deleteSelection.click();
+  await expect(bulk.count).toContainText('This deletes exactly 2 keys');
+  await bulk.typed.fill('2');
+  await shoot(ui.page, 'bulk-delete');
 });
