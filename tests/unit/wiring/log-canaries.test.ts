@@ -9,7 +9,7 @@
  * log shows what happened (codes, refusals, connection changes).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -230,6 +230,19 @@ describe('the log file never holds a key, a value or a secret', () => {
     });
     await ok('app:reportError', { source: 'rejection', message: `${CANARY.password} ${CANARY.binaryValue}` });
     await ok('app:openLogFolder', undefined);
+
+    // export and import: file paths and keys named by canaries
+    await ok('transfer:export', { profileId: good, prefix: utf8(CANARY.prefix), path: join(dir, `export-${CANARY.key}.jsonl`) });
+    const etcdctlJson = join(dir, `import-${CANARY.key}.json`);
+    const b = (t: string) => Buffer.from(t).toString('base64');
+    writeFileSync(
+      etcdctlJson,
+      JSON.stringify({ header: { cluster_id: 1, member_id: 2, revision: 3, raft_term: 4 }, kvs: [{ key: b(`${CANARY.prefix}imported`), create_revision: 1, mod_revision: 1, version: 1, value: b(CANARY.value) }], count: 1 }),
+    );
+    await ok('transfer:plan', { profileId: good, path: etcdctlJson, onExisting: 'keep' });
+    await failsWith('NOT_FOUND', 'transfer:plan', { profileId: good, path: join(dir, `missing-${CANARY.key}.json`), onExisting: 'keep' });
+    await failsWith('NOT_FOUND', 'transfer:apply', { profileId: good, planId: CANARY.handle });
+    await ok('transfer:chooseFile', { purpose: 'import', current: `/home/${CANARY.key}/export.jsonl` });
 
     // every channel: an invalid request carrying canaries, and a call from a foreign page
     for (const { name } of channels()) {
