@@ -22,7 +22,7 @@ export class Layout {
 
   constructor(private readonly page: Page) {
     this.sidebar = page.getByRole('navigation', { name: 'Connection profiles' });
-    this.toolbar = page.getByRole('toolbar', { name: 'Actions' });
+    this.toolbar = page.getByRole('toolbar', { name: 'Actions', exact: true });
     this.keyPane = page.getByRole('region', { name: 'Keys' });
     this.valuePane = page.getByRole('region', { name: 'Value' });
     this.statusBar = page.getByTestId('status-bar');
