@@ -9,6 +9,7 @@
 import type { AppError } from '../../../shared/result';
 import type { LeaseKeepAliveEvent, SubscriptionInfo, WatchBatch } from '../../../shared/types';
 import type { EtcdClient } from '../api/etcd-client';
+import { createEarlyEvents } from './early-events';
 import type { ConnectionScope } from './scope';
 
 /** Events of ids nobody has claimed yet are kept this long, at most this many per id. */
@@ -46,7 +47,7 @@ interface Entry {
 
 export function createFeeds(client: EtcdClient, scope: ConnectionScope, now: () => number = Date.now): Feeds {
   const open = new Map<string, Entry>();
-  const orphans = new Map<string, { at: number; events: unknown[] }>();
+  const orphans = createEarlyEvents<unknown>({ maxAgeMs: ORPHAN_MS, maxPerId: ORPHAN_MAX, now });
 
   const deliver = (subscriptionId: string, event: unknown) => {
     const entry = open.get(subscriptionId);
@@ -54,11 +55,7 @@ export function createFeeds(client: EtcdClient, scope: ConnectionScope, now: () 
       if (!entry.closed) (entry.handlers.onEvent as (e: unknown) => void)(event);
       return;
     }
-    const t = now();
-    for (const [id, o] of orphans) if (t - o.at > ORPHAN_MS) orphans.delete(id);
-    const o = orphans.get(subscriptionId) ?? { at: t, events: [] };
-    if (o.events.length < ORPHAN_MAX) o.events.push(event);
-    orphans.set(subscriptionId, o);
+    orphans.hold(subscriptionId, event);
   };
 
   client.on('event:watch', (batch) => deliver(batch.subscriptionId, batch));
@@ -105,9 +102,7 @@ export function createFeeds(client: EtcdClient, scope: ConnectionScope, now: () 
     }
     const entry: Entry = { profileId, handlers: handlers as FeedHandlers<never>, closed: false };
     open.set(subscriptionId, entry);
-    const early = orphans.get(subscriptionId);
-    orphans.delete(subscriptionId);
-    for (const e of early?.events ?? []) if (!entry.closed) (handlers.onEvent as (x: unknown) => void)(e);
+    for (const e of orphans.take(subscriptionId)) if (!entry.closed) (handlers.onEvent as (x: unknown) => void)(e);
     return feed;
   }
 

@@ -11,6 +11,7 @@
 import type { AppError, Result } from '../../../shared/result';
 import type { JobInfo } from '../../../shared/types';
 import type { EtcdClient } from '../api/etcd-client';
+import { createEarlyEvents } from './early-events';
 import type { ConnectionScope } from './scope';
 
 const ORPHAN_MS = 5000;
@@ -51,16 +52,9 @@ type Held = { kind: 'update'; info: JobInfo } | { kind: 'output'; output: unknow
 
 export function createJobs(client: EtcdClient, scope: ConnectionScope, now: () => number = Date.now): Jobs {
   const tracked = new Map<string, Entry>();
-  const orphans = new Map<string, { at: number; events: Held[] }>();
-
-  const hold = (jobId: string, held: Held): void => {
-    const t = now();
-    for (const [id, o] of orphans) if (t - o.at > ORPHAN_MS) orphans.delete(id);
-    const o = orphans.get(jobId) ?? { at: t, events: [] };
-    // The latest update matters most: keep it even when the list is full.
-    if (o.events.length < ORPHAN_MAX || held.kind === 'update') o.events.push(held);
-    orphans.set(jobId, o);
-  };
+  const orphans = createEarlyEvents<Held>({ maxAgeMs: ORPHAN_MS, maxPerId: ORPHAN_MAX, now });
+  // The latest update matters most: kept even when the list is full.
+  const hold = (jobId: string, held: Held): void => orphans.hold(jobId, held, held.kind === 'update');
 
   const apply = (entry: Entry, jobId: string, held: Held): void => {
     if (entry.ended) return;
@@ -112,11 +106,10 @@ export function createJobs(client: EtcdClient, scope: ConnectionScope, now: () =
       }
       const entry: Entry = { profileId, handlers: handlers as JobHandlers<unknown>, ended: false };
       tracked.set(jobId, entry);
-      const early = orphans.get(jobId);
-      orphans.delete(jobId);
+      const early = orphans.take(jobId);
       // The answer itself is the first update unless a pushed one already said more.
-      if (!early?.events.some((e) => e.kind === 'update')) apply(entry, jobId, { kind: 'update', info: r.value });
-      for (const e of early?.events ?? []) apply(entry, jobId, e);
+      if (!early.some((e) => e.kind === 'update')) apply(entry, jobId, { kind: 'update', info: r.value });
+      for (const e of early) apply(entry, jobId, e);
       return { jobId, profileId, cancel: () => cancel(jobId, profileId) };
     },
     deliver: (jobId, output) => route(jobId, { kind: 'output', output }),
