@@ -89,4 +89,23 @@ describe('bulk slice', () => {
     await get().undoBulkDelete();
     expect(get().bulkDelete?.undo?.phase).toBe('running');
   });
+
+  it('a short delete whose end overtakes the start answer: the report shows, and Close closes the dialog', async () => {
+    const { fake, get } = setup();
+    fake.ep['bulk:planDelete'].handle(() => okR(plan));
+    await get().openBulkDelete('prefix');
+    get().setBulkDeleteTyped('3');
+    const report: BulkDeleteReport = {
+      kind: 'bulk-delete', planned: 3, deleted: list(3), changed: list(0), gone: list(0), failed: list(0), unknown: list(0), notAttempted: list(0), transactions: 1, undoId: 'u1',
+    };
+    fake.ep['bulk:delete'].handle(() => {
+      // main pushes the final update before the start answer reaches the renderer
+      fake.emit('event:job', job('done', report));
+      return okR(job('running'));
+    });
+    await get().confirmBulkDelete();
+    expect(get().bulkDelete).toMatchObject({ phase: 'done', report });
+    get().closeBulkDelete();
+    expect(get().bulkDelete).toBeNull();
+  });
 });

@@ -39,7 +39,8 @@ describe('renderer jobs', () => {
     fake.emit('event:job', info('other', 'running', 7));
     answer(okR(info('j1', 'running', 0)));
     const job = await started;
-    expect(isTrackedJob(job)).toBe(true);
+    if (!isTrackedJob(job)) throw new Error('not started');
+    expect(job.isRunning()).toBe(true);
     jobs.deliver('j1', 'hit-b');
     fake.emit('event:job', info('j1', 'done', 9));
     fake.emit('event:job', info('j1', 'running', 10));
@@ -48,6 +49,18 @@ describe('renderer jobs', () => {
     expect(updates).toEqual(['running:5', 'done:9']);
     expect(outputs).toEqual(['hit-a', 'hit-b']);
     expect(jobs.runningCount()).toBe(0);
+    expect(job.isRunning()).toBe(false);
+  });
+
+  it('a job whose final update overtook the start answer is not running when start resolves', async () => {
+    const { fake, jobs } = setup();
+    let answer!: (r: ReturnType<typeof okR<JobInfo>>) => void;
+    const started = jobs.start('p1', new Promise((r) => (answer = r)), { onUpdate: () => {} });
+    fake.emit('event:job', info('j9', 'done', 2));
+    answer(okR(info('j9', 'running', 0)));
+    const job = await started;
+    if (!isTrackedJob(job)) throw new Error('not started');
+    expect(job.isRunning()).toBe(false);
   });
 
   it('cancels running jobs when the app leaves the scope, and a job that starts after the scope changed', async () => {

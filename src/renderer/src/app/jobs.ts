@@ -29,6 +29,11 @@ export interface TrackedJob {
   readonly profileId: string;
   /** Ask main to stop it; its final update says cancelled. Idempotent. */
   cancel(): void;
+  /**
+   * False once its final update was handled, which can be before `start` resolves (a short job's
+   * end overtakes the start answer): a feature keeps the handle as "running" only while this is true.
+   */
+  isRunning(): boolean;
 }
 
 export interface Jobs {
@@ -110,7 +115,7 @@ export function createJobs(client: EtcdClient, scope: ConnectionScope, now: () =
       // The answer itself is the first update unless a pushed one already said more.
       if (!early.some((e) => e.kind === 'update')) apply(entry, jobId, { kind: 'update', info: r.value });
       for (const e of early) apply(entry, jobId, e);
-      return { jobId, profileId, cancel: () => cancel(jobId, profileId) };
+      return { jobId, profileId, cancel: () => cancel(jobId, profileId), isRunning: () => !entry.ended };
     },
     deliver: (jobId, output) => route(jobId, { kind: 'output', output }),
     runningCount: () => tracked.size,

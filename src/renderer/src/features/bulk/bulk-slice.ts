@@ -157,7 +157,7 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
           get().reload();
         },
       });
-      if (isTrackedJob(started)) running = started;
+      if (isTrackedJob(started)) running = started.isRunning() ? started : null;
       // A refused confirmation (or any other refusal) leaves the dialog open with the reason.
       else patch({ phase: 'confirm', error: started });
     },

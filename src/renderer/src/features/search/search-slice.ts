@@ -102,7 +102,7 @@ export const createSearchSlice: SliceCreator<SearchSlice, SearchNeeds> = (set, g
         if (isTrackedJob(started)) started.cancel();
         return;
       }
-      if (isTrackedJob(started)) current = started;
+      if (isTrackedJob(started)) current = started.isRunning() ? started : null;
       else update(gen, () => ({ status: 'failed', error: started }));
     },
 

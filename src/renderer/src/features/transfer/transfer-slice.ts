@@ -78,7 +78,7 @@ export const createTransferSlice: SliceCreator<TransferSlice, TransferNeeds> = (
         patchDialog(mode, { [field]: info } as Partial<TransferDialog>);
       },
     });
-    if (isTrackedJob(t)) running = t;
+    if (isTrackedJob(t)) running = t.isRunning() ? t : null;
     else patchDialog(mode, { error: t });
   };
 
