@@ -13,6 +13,10 @@ export class KeyGrid {
   readonly error: Locator;
   /** A failed reload over a listing that stays on screen, marked stale (above the rows, the one place it is shown). */
   readonly stale: Locator;
+  /** Rows not loaded yet (their page is on its way). */
+  readonly placeholders: Locator;
+  /** "rows x–y of N" in the footer, while not every key is loaded. */
+  readonly position: Locator;
 
   constructor(private readonly page: Page) {
     this.grid = page.getByTestId('key-grid');
@@ -24,6 +28,15 @@ export class KeyGrid {
     this.empty = page.locator('.grid-empty');
     this.error = page.getByTestId('listing-error');
     this.stale = page.getByTestId('listing-stale');
+    this.placeholders = page.getByTestId('key-row-placeholder');
+    this.position = page.getByTestId('grid-position');
+  }
+
+  /** Where dragging the scrollbar's thumb ends: a fraction of the scroll range (0 the top, 1 the bottom). */
+  async scrollTo(fraction: number): Promise<void> {
+    await this.grid.evaluate((el, f) => {
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+    }, fraction);
   }
 
   /** The key cell of `key`: named by the whole key, whatever part of it fits the column. */
@@ -56,7 +69,7 @@ export class KeyGrid {
     await this.prefix.press('Enter');
   }
 
-  /** Keyboard End in the grid: selects the last loaded row and scrolls to it (more pages follow). */
+  /** Keyboard End in the grid: reads the last page directly, scrolls to it and selects the last key. */
   async pressEnd(): Promise<void> {
     await this.grid.focus();
     await this.grid.press('End');

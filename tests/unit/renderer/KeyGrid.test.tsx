@@ -25,8 +25,12 @@ beforeAll(() => {
 afterAll(() => restore.forEach((f) => f()));
 afterEach(cleanup);
 
+/** The fake api of the last storeWith (tests that answer calls by hand). */
+const storeFake: { fake: Awaited<ReturnType<typeof setupStore>>['fake'] | null } = { fake: null };
+
 async function storeWith(n: number, opts: { more?: boolean } = {}): Promise<AppStore> {
   const { store, fake } = await setupStore();
+  storeFake.fake = fake;
   void store.getState().switchProfile('a');
   await flush();
   const items = Array.from({ length: n }, (_, i) => entry(`key/${String(i).padStart(6, '0')}`));
@@ -152,6 +156,53 @@ describe('shouldLoadMore', () => {
     });
     expect(fake.ep['kv:list'].pending).toHaveLength(1);
     expect(fake.ep['kv:list'].pending[0].req).toMatchObject({ cursor: text('k0499\0'), revision: 9 });
+  });
+});
+
+describe('KeyGrid over a keyspace larger than what is loaded', () => {
+  it('the scrollbar spans every key; End reads the last page directly and selects the last key; unloaded rows are placeholders read where they are', async () => {
+    const store = await storeWith(500, { more: true });
+    const { fake } = storeFake;
+    fake!.ep['kv:count'].next().resolve(okR({ count: 5000, revision: 100 }));
+    await flush();
+    expect(store.getState().total).toBe(5000);
+    render(
+      <StoreProvider store={store}>
+        <KeyGrid width={900} />
+      </StoreProvider>,
+    );
+    await act(flush);
+    const grid = screen.getByTestId('key-grid');
+    expect(grid.getAttribute('aria-rowcount')).toBe('5000');
+    expect((grid.firstElementChild as HTMLElement).style.height).toBe(`${5000 * 28}px`);
+    expect(screen.getByTestId('grid-position').textContent).toMatch(/^rows 1–\d+ of 5,000$/);
+
+    await act(async () => {
+      fireEvent.keyDown(grid, { key: 'End' });
+      await flush();
+    });
+    const seek = fake!.ep['kv:seek'].pending.find((c) => 'end' in c.req.to);
+    expect(seek?.req).toMatchObject({ to: { end: true }, revision: 100 });
+    const tail = Array.from({ length: 500 }, (_, i) => entry(`key/${String(4500 + i).padStart(6, '0')}`));
+    await act(async () => {
+      seek!.resolve(okR({ items: tail, index: 4500, total: 5000, revision: 100, more: false, nextCursor: null, roundTrips: 9 }));
+      await flush();
+    });
+    const last = screen.getAllByTestId('key-row').at(-1)!;
+    expect(last.textContent).toContain('key/004999');
+    expect(last.getAttribute('aria-rowindex')).toBe('5000');
+    expect(store.getState().selectedKey?.data).toBe('key/004999');
+    // the pages between were never read
+    expect(fake!.ep['kv:list'].requests.filter((r) => r.cursor)).toHaveLength(0);
+
+    // the middle: placeholders, and one kv:seek at about that index
+    await act(async () => {
+      grid.scrollTop = 28 * 2500;
+      fireEvent.scroll(grid);
+      await flush();
+    });
+    expect(screen.getAllByTestId('key-row-placeholder').length).toBeGreaterThan(10);
+    expect(fake!.ep['kv:seek'].pending.at(-1)?.req.to).toEqual({ offset: 2500 - 10 - 50 });
   });
 });
 

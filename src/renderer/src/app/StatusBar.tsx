@@ -10,7 +10,7 @@ export function StatusBar() {
   // While the grid follows its watch, what is on screen is current up to the watch's revision.
   const revision = useAppStore((s) => (s.readOnlyView ? s.listRevision : Math.max(s.listRevision, s.liveRevision)));
   const live = useAppStore((s) => !s.readOnlyView && s.liveRevision > s.listRevision);
-  const loaded = useAppStore((s) => s.items.length);
+  const loaded = useAppStore((s) => s.items.length + (s.jump?.items.length ?? 0));
   const total = useAppStore((s) => s.total);
   const stale = useAppStore((s) => s.listStale);
   const message = useAppStore((s) => s.statusMessage);

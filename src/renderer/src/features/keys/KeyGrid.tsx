@@ -1,7 +1,6 @@
 import { Breadcrumbs } from './Breadcrumbs';
 import { BulkBar } from '../bulk/BulkBar';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { displayBytes, type Bytes } from '../../../../shared/bytes';
 import type { ConnectionState, KeyEntry } from '../../../../shared/types';
 import { gridLayout, PANE_LIMITS, type GridColumn } from '../../app/layout';
@@ -13,20 +12,37 @@ import { sameKey } from '../../ui/key-order';
 import { LeaseCell } from '../leases/LeaseCell';
 import { shortenMiddle, textMeasure, type Measure } from '../../ui/shorten-middle';
 import { Splitter } from '../../ui/Splitter';
+import { indexOfKey, rowAt } from './jump-run';
 import { PAGE_SIZE } from './keys-slice';
 import { keyId } from './live-listing';
+import { rowWindow, scrollTopFor } from './row-window';
 import { LiveBar } from './LiveToggle';
 import { PastRevisionBanner } from './PastRevisionBanner';
-import { filterEntries } from './rows';
+import { filterEntries, lowerBound } from './rows';
 
 export const ROW_HEIGHT = 28;
 export const OVERSCAN = 10;
 /** Fetch the next page when the last rendered row is this close to the loaded end. */
 export const LOAD_AHEAD_ROWS = 200;
 
-/** Whether the grid should ask for the next page. Pure, so it is tested on its own. */
-export function shouldLoadMore(p: { lastRenderedIndex: number; loadedCount: number; more: boolean; loading: boolean; filtering: boolean; failed: boolean }): boolean {
+/** Typed characters within this long of each other make one "go to key" (as in file managers), ms. */
+export const TYPE_AHEAD_MS = 1000;
+
+/**
+ * Whether the grid should ask for the head's next page: the rows on screen are near its loaded
+ * end (not somewhere the user jumped to, far past it). Pure, so it is tested on its own.
+ */
+export function shouldLoadMore(p: {
+  lastRenderedIndex: number;
+  firstRenderedIndex?: number;
+  loadedCount: number;
+  more: boolean;
+  loading: boolean;
+  filtering: boolean;
+  failed: boolean;
+}): boolean {
   if (!p.more || p.loading || p.filtering || p.failed) return false;
+  if ((p.firstRenderedIndex ?? 0) > p.loadedCount) return false;
   return p.lastRenderedIndex >= p.loadedCount - LOAD_AHEAD_ROWS;
 }
 
@@ -71,6 +87,10 @@ export function KeyGrid({ width }: { width: number }) {
   const selectedKey = useAppStore((s) => s.selectedKey);
   const loadNextPage = useAppStore((s) => s.loadNextPage);
   const ensurePreviews = useAppStore((s) => s.ensurePreviews);
+  const ensureRows = useAppStore((s) => s.ensureRows);
+  const jumpTo = useAppStore((s) => s.jumpTo);
+  const jump = useAppStore((s) => s.jump);
+  const jumpLoading = useAppStore((s) => s.jumpLoading);
   const selectKey = useAppStore((s) => s.selectKey);
   const bulkSelected = useAppStore((s) => s.bulkSelected);
   const bulkClick = useAppStore((s) => s.bulkClick);
@@ -90,43 +110,142 @@ export function KeyGrid({ width }: { width: number }) {
   const measure = useMemo(() => textMeasure(keyFont()), []);
 
   const deferredFilter = useDeferredValue(filter);
-  const rows = useMemo(() => filterEntries(items, deferredFilter), [items, deferredFilter]);
   const filtering = deferredFilter.trim() !== '';
+  // The quick filter searches the loaded rows (head and jump run); without it the grid spans
+  // every key under the prefix, loaded or not (placeholders), so its scrollbar is the keyspace's.
+  const rows = useMemo(() => (filtering ? filterEntries(jump ? items.concat(jump.items) : items, deferredFilter) : items), [items, jump, deferredFilter, filtering]);
+  const jumpEnd = jump ? jump.start + jump.items.length : 0;
+  const count = filtering ? rows.length : Math.max(total === null ? 0 : total + deletedRows.size, items.length, jumpEnd);
+  const entryAt = useCallback((i: number) => (filtering ? rows[i] : rowAt(items, jump, i)), [filtering, rows, items, jump]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer is deliberately re-read every render (no React Compiler memoization here).
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-  });
-  const virtualRows = virtualizer.getVirtualItems();
-  const lastRenderedIndex = virtualRows.length ? virtualRows[virtualRows.length - 1].index : -1;
-  const firstRenderedIndex = virtualRows.length ? virtualRows[0].index : 0;
+  const [scroll, setScroll] = useState({ top: 0, viewport: 0 });
+  const readScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (el) setScroll((cur) => (cur.top === el.scrollTop && cur.viewport === el.clientHeight ? cur : { top: el.scrollTop, viewport: el.clientHeight }));
+  }, []);
+  useLayoutEffect(() => {
+    readScroll();
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(readScroll);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [readScroll]);
+  const viewport = scroll.viewport || ROW_HEIGHT * 20;
+  const win = rowWindow({ count, rowHeight: ROW_HEIGHT, scrollTop: scroll.top, viewport, overscan: OVERSCAN });
+  const { first: firstRenderedIndex, last: lastRenderedIndex } = win;
+
+  /** Scroll so row `i` is on screen ('auto': only as far as needed). */
+  const scrollToRow = useCallback(
+    (i: number, align: 'start' | 'end' | 'auto') => {
+      const el = scrollRef.current;
+      if (!el) return;
+      el.scrollTop = scrollTopFor(i, align, { count, rowHeight: ROW_HEIGHT, viewport: el.clientHeight || viewport, current: el.scrollTop });
+      readScroll();
+    },
+    [count, viewport, readScroll],
+  );
 
   // Sizes and previews for the rows on screen (the listing is keys-only).
   useEffect(() => {
-    if (lastRenderedIndex >= 0) ensurePreviews(rows.slice(firstRenderedIndex, lastRenderedIndex + 1));
-  }, [firstRenderedIndex, lastRenderedIndex, rows, ensurePreviews]);
+    if (lastRenderedIndex < 0) return;
+    const onScreen: KeyEntry[] = [];
+    for (let i = firstRenderedIndex; i <= lastRenderedIndex; i++) {
+      const e = entryAt(i);
+      if (e) onScreen.push(e);
+    }
+    if (onScreen.length > 0) ensurePreviews(onScreen);
+  }, [firstRenderedIndex, lastRenderedIndex, entryAt, ensurePreviews]);
+
+  // Rows on screen that are not loaded: read them where they are.
+  useEffect(() => {
+    if (!filtering && lastRenderedIndex >= 0) ensureRows(firstRenderedIndex, lastRenderedIndex);
+  }, [firstRenderedIndex, lastRenderedIndex, filtering, ensureRows, items, jump, total, jumpLoading]);
 
   useEffect(() => {
-    if (shouldLoadMore({ lastRenderedIndex, loadedCount: rows.length, more, loading, filtering, failed: listError !== null })) {
+    if (shouldLoadMore({ lastRenderedIndex, firstRenderedIndex, loadedCount: items.length, more, loading, filtering, failed: listError !== null })) {
       void loadNextPage();
     }
-  }, [lastRenderedIndex, rows.length, more, loading, filtering, listError, loadNextPage]);
+  }, [lastRenderedIndex, firstRenderedIndex, items.length, more, loading, filtering, listError, loadNextPage]);
 
-  const selectedIndex = useMemo(() => (selectedKey ? rows.findIndex((r) => sameKey(r.key, selectedKey)) : -1), [rows, selectedKey]);
+  const selectedIndex = useMemo(() => {
+    if (!selectedKey) return -1;
+    if (!filtering) return indexOfKey(items, jump, selectedKey);
+    const i = lowerBound(rows, selectedKey);
+    return i < rows.length && sameKey(rows[i].key, selectedKey) ? i : -1;
+  }, [filtering, rows, items, jump, selectedKey]);
 
-  // One function per listing, so the memoized rows do not re-render for it.
-  const onModifiedClick = useCallback((key: Bytes, mode: 'toggle' | 'range') => bulkClick(key, rows.map((r) => r.key), mode), [bulkClick, rows]);
+  // A row to go to (keyboard, type-ahead, End): scrolled to once the grid has that many rows (a
+  // jump's answer may grow the count after the call that asked), selected once it is loaded.
+  const goTo = useRef<{ readonly index: number; readonly align: 'start' | 'end' | 'auto'; scrolled: boolean } | null>(null);
+  const [goToSeq, setGoToSeq] = useState(0);
+  useLayoutEffect(() => {
+    const g = goTo.current;
+    if (!g || g.index >= count) return;
+    if (!g.scrolled) {
+      g.scrolled = true;
+      scrollToRow(g.index, g.align);
+    }
+    const e = entryAt(g.index);
+    if (e) {
+      goTo.current = null;
+      void selectKey(e.key);
+    }
+  }, [goToSeq, count, entryAt, scrollToRow, selectKey]);
+
+  const goToRow = useCallback((i: number, align: 'start' | 'end' | 'auto' = 'auto') => {
+    goTo.current = { index: Math.max(0, i), align, scrolled: false };
+    setGoToSeq((n) => n + 1);
+  }, []);
+
+  // Type-ahead: typed characters go to the first key >= prefix + what was typed, read directly.
+  const typed = useRef({ text: '', at: 0 });
+  const [typedShown, setTypedShown] = useState('');
+  const typeAhead = (ch: string) => {
+    const now = Date.now();
+    const t = typed.current;
+    t.text = now - t.at > TYPE_AHEAD_MS ? ch : t.text + ch;
+    t.at = now;
+    const wantedText = t.text;
+    setTypedShown(wantedText);
+    void jumpTo({ key: wantedText }).then((i) => {
+      if (i !== null && typed.current.text === wantedText) goToRow(i, 'start');
+    });
+  };
+
+  // One function per listing, so the memoized rows do not re-render for it; the keys are listed only on a click.
+  const onModifiedClick = useCallback(
+    (key: Bytes, mode: 'toggle' | 'range') => bulkClick(key, filtering ? rows.map((r) => r.key) : loadedKeys(items, jump), mode),
+    [bulkClick, rows, items, jump, filtering],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (rows.length === 0) return;
+    if (count === 0) return;
     if (e.key.toLowerCase() === 'a' && (e.ctrlKey || e.metaKey) && !e.altKey) {
       e.preventDefault();
-      bulkSelectAll(rows.map((r) => r.key));
+      bulkSelectAll(filtering ? rows.map((r) => r.key) : loadedKeys(items, jump));
+      return;
+    }
+    if (e.key === 'Escape' && typed.current.text !== '') {
+      typed.current.text = '';
+      setTypedShown('');
+      return;
+    }
+    if (!filtering && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key !== ' ' || typed.current.text !== '')) {
+      e.preventDefault();
+      typeAhead(e.key);
+      return;
+    }
+    if (e.key === 'End') {
+      e.preventDefault();
+      if (!filtering && (entryAt(count - 1) === undefined || (total === null && more))) {
+        // The last rows, read directly (kv:seek from the end), then the last key selected.
+        scrollToRow(count - 1, 'end');
+        void jumpTo('end').then((i) => {
+          if (i !== null) goToRow(i, 'end');
+        });
+      } else goToRow(count - 1, 'end');
       return;
     }
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 20) / ROW_HEIGHT) - 1);
@@ -136,16 +255,18 @@ export function KeyGrid({ width }: { width: number }) {
       PageDown: page,
       PageUp: -page,
       Home: -Infinity,
-      End: Infinity,
     };
     const delta = moves[e.key];
     if (delta === undefined) return;
     e.preventDefault();
-    const from = selectedIndex < 0 ? -1 : selectedIndex;
-    const to = Math.max(0, Math.min(rows.length - 1, from + delta));
-    virtualizer.scrollToIndex(to, { align: 'auto' });
-    void selectKey(rows[to].key);
+    const from = selectedIndex < 0 ? (delta > 0 ? -1 : win.firstVisible) : selectedIndex;
+    goToRow(Math.max(0, Math.min(count - 1, from + delta)));
   };
+
+  const position =
+    !filtering && count > 0 && (more || jump !== null || win.scaled)
+      ? `rows ${formatCount(win.firstVisible + 1)}–${formatCount(win.lastVisible + 1)} of ${formatCount(count)}${win.scaled ? ' (scrollbar scaled)' : ''}`
+      : null;
 
   return (
     <section
@@ -186,21 +307,24 @@ export function KeyGrid({ width }: { width: number }) {
         role="grid"
         aria-label={stale ? 'Keys (stale: the last listing, its reload failed)' : 'Keys'}
         aria-describedby={stale ? STALE_NOTICE_ID : undefined}
-        aria-rowcount={total ?? rows.length}
+        aria-rowcount={count}
+        aria-busy={jumpLoading || undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onScroll={readScroll}
       >
-        <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualRows.map((vr) => {
-            const entry = rows[vr.index];
+        <div className="grid-inner" style={{ height: win.height }}>
+          {renderedIndices(firstRenderedIndex, lastRenderedIndex).map((index) => {
+            const entry = entryAt(index);
+            if (!entry) return <PlaceholderRow key={`p${index}`} index={index} top={win.top(index)} />;
             const id = keyId(entry.key);
             return (
               <KeyRow
-                key={vr.key}
+                key={id}
                 entry={entry}
-                index={vr.index}
-                top={vr.start}
-                selected={vr.index === selectedIndex || bulkSelected.has(id)}
+                index={index}
+                top={win.top(index)}
+                selected={index === selectedIndex || bulkSelected.has(id)}
                 onSelect={selectKey}
                 onModifiedClick={onModifiedClick}
                 keyWidth={layout.key}
@@ -218,15 +342,54 @@ export function KeyGrid({ width }: { width: number }) {
           failed={listError !== null}
           loading={loading}
           loadedCount={items.length}
-          shownCount={rows.length}
+          shownCount={count}
           filtering={filtering}
         />
       </div>
+      {typedShown !== '' ? (
+        <div className="type-ahead" role="status" data-testid="type-ahead">
+          Go to <span className="mono">{prefixShown(typedShown)}</span>
+        </div>
+      ) : null}
       <ListingError />
-      <GridFooter shown={rows.length} filtering={filtering} />
+      <GridFooter shown={rows.length} filtering={filtering} position={position} />
     </section>
   );
 }
+
+/** Display indices first..last (inclusive). */
+function renderedIndices(first: number, last: number): number[] {
+  const out: number[] = [];
+  for (let i = first; i <= last; i++) out.push(i);
+  return out;
+}
+
+/** The keys of the loaded rows (head, then the jump run), for a range selection or Ctrl+A. */
+function loadedKeys(items: readonly KeyEntry[], jump: { readonly items: readonly KeyEntry[] } | null): Bytes[] {
+  const out = items.map((r) => r.key);
+  if (jump) for (const r of jump.items) out.push(r.key);
+  return out;
+}
+
+const prefixShown = (typed: string): string => (typed.length > 60 ? `…${typed.slice(-60)}` : typed);
+
+/** A row not loaded yet: its page is being read where it is (never the pages before it). */
+const PlaceholderRow = memo(function PlaceholderRow({ index, top }: { index: number; top: number }) {
+  return (
+    <div
+      className={`grid-row placeholder${index % 2 ? ' odd' : ''}`}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-busy="true"
+      data-testid="key-row-placeholder"
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+    >
+      <span role="gridcell" className="cell-key muted">
+        …
+      </span>
+    </div>
+  );
+});
 
 const KeyRow = memo(function KeyRow({
   entry,
@@ -480,10 +643,10 @@ function GridEmptyState({
   return <div className="grid-empty">{text}</div>;
 }
 
-function GridFooter({ shown, filtering }: { shown: number; filtering: boolean }) {
+function GridFooter({ shown, filtering, position }: { shown: number; filtering: boolean; position: string | null }) {
   const total = useAppStore((s) => s.total);
   const counting = useAppStore((s) => s.counting);
-  const loaded = useAppStore((s) => s.items.length);
+  const loaded = useAppStore((s) => s.items.length + (s.jump?.items.length ?? 0));
   const more = useAppStore((s) => s.more);
   const loading = useAppStore((s) => s.listLoading);
   const listError = useAppStore((s) => s.listError);
@@ -505,6 +668,11 @@ function GridFooter({ shown, filtering }: { shown: number; filtering: boolean })
       <span data-testid="key-count">{count}</span>
       <span className="muted">loaded {formatCount(loaded)}</span>
       {filtering ? <span className="muted">{formatCount(shown)} match</span> : null}
+      {position ? (
+        <span className="muted" data-testid="grid-position">
+          {position}
+        </span>
+      ) : null}
       {loading ? <span className="muted">loading…</span> : null}
       <span className="spacer" />
       {more && filtering && !listError ? (

@@ -17,16 +17,19 @@ import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
 import { PREVIEW_KEYS_MAX } from '../../../../shared/contract/limits';
 import type { AppError } from '../../../../shared/result';
-import type { KeyEntry, KeyPreview, KeyValue, WatchBatch, WatchChange } from '../../../../shared/types';
+import type { KeyEntry, KeyPreview, KeyValue, SeekPage, WatchBatch, WatchChange } from '../../../../shared/types';
 import { isFeed, type Feed } from '../../app/feeds';
 import type { ScopeGuard } from '../../app/scope';
 import type { SliceCreator } from '../../app/slice';
 import { compareKeys } from '../../ui/key-order';
 import { createFrameBudget, createFrameCoalescer } from './frame-coalescer';
-import { appendPage, applyChanges, emptyBeyond, keyId, liveTotal, withoutRows, type ListingModel } from './live-listing';
+import { addDeltas, appendToRun, applyToJump, indexOfKey, joinRuns, pageRun, prependToRun, rowAt, shiftBefore, type JumpRun } from './jump-run';
+import { appendPage, applyChanges, emptyBeyond, keyId, liveTotal, withoutRows, type KeyDelta, type ListingModel } from './live-listing';
 import { entryFromKeyValue, lowerBound, PREVIEW_BYTES, startsWithPrefix } from './rows';
 
 export const PAGE_SIZE = 500;
+/** Rows read before the first one wanted when jumping into the middle (room to scroll up a little). */
+const OVERSCAN_ROWS = 50;
 
 /**
  * At most this many live changes are merged per frame; the rest wait for the next one (a burst
@@ -72,8 +75,15 @@ export interface KeysSlice {
   listRevision: number;
   nextCursor: Bytes | null;
   more: boolean;
-  /** How many keys the prefix holds at `listRevision`. */
+  /** How many keys the prefix holds (counted at `listRevision`, plus the live changes since). */
   total: number | null;
+  /**
+   * Rows loaded where the user jumped (End, a dragged thumb, a typed key), past the head's
+   * (`items`) end with unloaded rows between: the grid spans the whole keyspace (jump-run.ts).
+   */
+  jump: JumpRun | null;
+  /** A page for the rows on screen is being read (a jump, or the page before or after the jump run). */
+  jumpLoading: boolean;
   /** The exact total is being counted (kv:count) after the first page. */
   counting: boolean;
   listLoading: boolean;
@@ -128,6 +138,16 @@ export interface KeysSlice {
   ensurePreviews(rows: readonly KeyEntry[]): void;
   /** Try the failed part again: the next page when some are loaded, else (or after a failed reload) the whole listing. */
   retryListing(): Promise<void>;
+  /**
+   * The grid shows display rows first..last: read what of them is not loaded, directly where
+   * they are (kv:seek with bounded windows, or the next page of a run), never the pages between.
+   */
+  ensureRows(first: number, last: number): void;
+  /**
+   * Load the rows at the end (`'end'`), or at the first key >= prefix + `key`; resolves with its
+   * display index (null when nothing was read: no connection, an error, or no such key).
+   */
+  jumpTo(to: 'end' | { readonly key: string }): Promise<number | null>;
 
   /** Reflect a write in the loaded rows (insert if it falls inside the loaded range). */
   upsertRow(kv: KeyValue): void;
@@ -150,6 +170,8 @@ const initialKeys = () => ({
   nextCursor: null,
   more: false,
   total: null,
+  jump: null as JumpRun | null,
+  jumpLoading: false,
   counting: false,
   listLoading: false,
   listError: null,
@@ -193,6 +215,12 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
   let compactedOpens = 0;
   /** Rows whose previews were asked for (keyId@modRevision) in the listing on screen. */
   let previewsAsked = new Set<string>();
+  /** Keys created (+1) or deleted (−1) since the listing's revision, per key: where a jump run sits. */
+  let net = new Map<string, KeyDelta>();
+  /** The rows the grid last asked for, read again once the read in flight ends. */
+  let wantedRows: { first: number; last: number } | null = null;
+  /** Bumped by each listing: a jump read for an older one is dropped. */
+  let jumpEpoch = 0;
 
   const model = (): ListingModel => {
     const s = get();
@@ -249,6 +277,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     inBurst = changes.length >= BURST_CHANGES;
     const measured = budget.start(changes.length);
     const r = applyChanges(model(), changes, { markDeletes: true });
+    addDeltas(net, r.deltas);
+    const jump = s.jump && r.applied > 0 ? applyToJump(s.jump, changes.filter((c) => c.modRevision > s.listRevision), r.deltas) : s.jump;
     // Delivered up to the batches' revision once nothing of them waits for a later frame.
     const liveRevision = carry.length === 0 ? Math.max(s.liveRevision, seenRevision) : s.liveRevision;
     // Nothing new (all already on screen): no store update at all.
@@ -271,6 +301,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     }
     set({
       items: r.model.items,
+      jump,
       liveDelta: r.model.delta,
       liveBeyond: r.model.beyond,
       total: s.total === null ? null : Math.max(0, s.total + r.model.delta - s.liveDelta),
@@ -374,6 +405,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     // The new listing replaces the rows the old watch was following, and their previews.
     stopWatch();
     previewsAsked = new Set();
+    net = new Map();
+    jumpEpoch++;
     const live = get().live && revision === 0;
     set({
       items: page.items,
@@ -381,6 +414,8 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       nextCursor: page.nextCursor,
       more: page.more && page.nextCursor !== null,
       total: page.more ? null : page.items.length,
+      jump: null,
+      jumpLoading: false,
       listLoading: false,
       listError: null,
       listStale: false,
@@ -406,6 +441,159 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       const c = await guard.wait(client.kv.count({ profileId: guard.profileId, prefix: text(prefix), revision: page.revision }));
       if (c) set({ counting: false, ...(c.ok ? { total: liveTotal(c.value.count, get().liveDelta) } : {}) });
     }
+  };
+
+  /** The app's own write changed the count in the head: remembered per key, and the jump run moves. */
+  const ownCount = (s: KeysSlice, key: Bytes, d: number): Partial<KeysSlice> => {
+    const delta = [{ key, d }];
+    addDeltas(net, delta);
+    return s.jump ? { jump: applyToJump(s.jump, [], delta) } : {};
+  };
+
+  /** The changes still waiting for a page: those past the head's loaded range. */
+  const beyondOf = (head: { items: readonly KeyEntry[]; more: boolean }, beyond: ReadonlyMap<string, WatchChange>): ReadonlyMap<string, WatchChange> => {
+    if (beyond.size === 0) return beyond;
+    const last = head.items[head.items.length - 1];
+    if (!head.more) return emptyBeyond;
+    const rest = new Map<string, WatchChange>();
+    for (const [id, c] of beyond) if (!last || compareKeys(c.key, last.key) > 0) rest.set(id, c);
+    return rest;
+  };
+
+  /** A display index as an index at the listing's revision (for kv:seek): approximate past live changes. */
+  const listIndexOf = (display: number): number => {
+    let shift = 0;
+    for (const { d } of net.values()) shift += d;
+    const s = get();
+    // Changes inside the head are all below `display`; those past it are not placed: half of them.
+    return Math.max(0, display - (display < s.items.length ? 0 : Math.round(shift / 2)));
+  };
+
+  /** Place a page read by kv:seek at the listing's revision (join the head, or be the jump run): its first and last display index. */
+  const placeSeekPage = (page: SeekPage): { first: number; last: number } | null => {
+    const s = get();
+    const first = page.items[0];
+    if (!first) return null;
+    const start = page.index + shiftBefore(net, first.key);
+    const run = pageRun({ start, listIndex: page.index }, page.items, page.more && page.nextCursor !== null, page.nextCursor, s.liveBeyond);
+    const joined = joinRuns({ items: s.items, more: s.more, nextCursor: s.nextCursor }, run);
+    if (joined) {
+      set({ items: joined.items, more: joined.more, nextCursor: joined.nextCursor, jump: null, liveBeyond: beyondOf(joined, s.liveBeyond) });
+      const i = indexOfKey(joined.items, null, first.key);
+      const at = i >= 0 ? i : Math.min(start, joined.items.length - 1);
+      return { first: at, last: Math.min(joined.items.length - 1, at + page.items.length - 1) };
+    }
+    set({ jump: run });
+    return { first: start, last: start + run.items.length - 1 };
+  };
+
+  /** The read for rows on screen in flight, if any (one at a time). */
+  let inFlight: Promise<unknown> | null = null;
+  /** Bumped by each user jump: a jump waiting for the read in flight gives way to a newer one. */
+  let jumpSeq = 0;
+
+  /**
+   * One read for rows on screen at a time; the latest wanted rows are looked at again after it.
+   * `wait`: a user's jump waits for the read in flight (the newest jump only); rows the grid asks
+   * for are not read twice.
+   */
+  const readForRows = async (read: (guard: ScopeGuard) => Promise<boolean>, wait = false): Promise<boolean> => {
+    if (wait) {
+      const seq = ++jumpSeq;
+      while (inFlight) {
+        await inFlight.catch(() => undefined);
+        if (seq !== jumpSeq) return false;
+      }
+    }
+    const guard = listing.join();
+    if (!guard || inFlight) return false;
+    const epoch = jumpEpoch;
+    set({ jumpLoading: true });
+    let ok = false;
+    const running = read(guard);
+    inFlight = running;
+    try {
+      ok = await running;
+    } finally {
+      inFlight = null;
+      if (epoch === jumpEpoch && guard.current()) set({ jumpLoading: false });
+    }
+    if (ok && epoch === jumpEpoch && wantedRows) get().ensureRows(wantedRows.first, wantedRows.last);
+    return ok;
+  };
+
+  /** A failed read for rows on screen: the listing's error place says it (Retry reads them again). */
+  const jumpFailed = (error: AppError): void => {
+    if (error.code === 'COMPACTED') {
+      // The listing's revision is gone: list again (said once, like a resync).
+      set({ liveNotice: resyncNotice('compacted') });
+      void get().reloadKeys();
+      return;
+    }
+    set({ listError: error });
+  };
+
+  const seekTo = async (to: { end: true } | { offset: number } | { key: Bytes }, userJump = false): Promise<{ first: number; last: number } | null> => {
+    let placed: { first: number; last: number } | null = null;
+    await readForRows(async (guard) => {
+      const s = get();
+      const epoch = jumpEpoch;
+      const r = await guard.wait(
+        client.kv.seek({ profileId: guard.profileId, prefix: text(s.prefix), revision: s.listRevision, to, limit: PAGE_SIZE }),
+      );
+      if (!r || epoch !== jumpEpoch) return false;
+      if (!r.ok) {
+        jumpFailed(r.error);
+        return false;
+      }
+      if (get().total === null) set({ total: liveTotal(r.value.total, get().liveDelta) });
+      placed = placeSeekPage(r.value);
+      return true;
+    }, userJump);
+    return placed;
+  };
+
+  /** The jump run's next page (from its cursor) or the page before it (kv:seek at its start). */
+  const growJump = async (direction: 'next' | 'prev'): Promise<void> => {
+    await readForRows(async (guard) => {
+      const s = get();
+      const jump = s.jump;
+      if (!jump) return false;
+      const epoch = jumpEpoch;
+      if (direction === 'next') {
+        if (!jump.more || !jump.nextCursor) return false;
+        const r = await guard.wait(
+          client.kv.list({ profileId: guard.profileId, prefix: text(s.prefix), cursor: jump.nextCursor, limit: PAGE_SIZE, revision: s.listRevision, keysOnly: true }),
+        );
+        if (!r || epoch !== jumpEpoch) return false;
+        if (!r.ok) {
+          jumpFailed(r.error);
+          return false;
+        }
+        const cur = get().jump;
+        if (!cur || cur.nextCursor !== jump.nextCursor) return false;
+        set({ jump: appendToRun(cur, r.value.items, r.value.more && r.value.nextCursor !== null, r.value.nextCursor, get().liveBeyond) });
+        return true;
+      }
+      const rows = Math.min(PAGE_SIZE, jump.start - s.items.length, jump.listIndex);
+      if (rows <= 0) return false;
+      const r = await guard.wait(
+        client.kv.seek({ profileId: guard.profileId, prefix: text(s.prefix), revision: s.listRevision, to: { offset: jump.listIndex - rows }, limit: rows + 1 }),
+      );
+      if (!r || epoch !== jumpEpoch) return false;
+      if (!r.ok) {
+        jumpFailed(r.error);
+        return false;
+      }
+      const cur = get();
+      if (!cur.jump || cur.jump.start !== jump.start) return false;
+      const grown = prependToRun(cur.jump, r.value.items, cur.liveBeyond);
+      if (grown === cur.jump) return false;
+      const joined = joinRuns({ items: cur.items, more: cur.more, nextCursor: cur.nextCursor }, grown);
+      if (joined) set({ items: joined.items, more: joined.more, nextCursor: joined.nextCursor, jump: null, liveBeyond: beyondOf(joined, cur.liveBeyond) });
+      else set({ jump: grown });
+      return true;
+    });
   };
 
   return {
@@ -457,11 +645,14 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
       const more = page.more && page.nextCursor !== null;
       // Live changes past the loaded pages are merged into the page that brings their range.
       const m = appendPage(model(), page.items, more);
+      // The head reached the jump run: one run from here on.
+      const joined = joinRuns({ items: m.items, more, nextCursor: page.nextCursor }, get().jump);
       set({
-        items: m.items,
-        liveBeyond: m.beyond,
-        nextCursor: page.nextCursor,
-        more,
+        items: joined?.items ?? m.items,
+        liveBeyond: joined ? beyondOf(joined, m.beyond) : m.beyond,
+        nextCursor: joined ? joined.nextCursor : page.nextCursor,
+        more: joined ? joined.more : more,
+        ...(joined ? { jump: null } : {}),
         listLoading: false,
         ...(page.count !== undefined ? { total: liveTotal(page.count, get().liveDelta) } : {}),
       });
@@ -500,7 +691,18 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
         for (const p of r.value.items) got.set(keyId(p.key), p);
         const cur = get();
         let items: KeyEntry[] | null = null;
+        let jumpItems: KeyEntry[] | null = null;
         let unread = false;
+        /** Puts the preview on the row of `rows` that is this key at that revision; the copy made, if any. */
+        const fill = (rows: readonly KeyEntry[], copy: KeyEntry[] | null, w: KeyEntry, p: Exclude<KeyPreview, { missing: true }>): KeyEntry[] | null | false => {
+          const i = lowerBound(rows, w.key);
+          const row = rows[i];
+          if (!row || keyId(row.key) !== keyId(w.key)) return false;
+          if (row.modRevision !== p.modRevision || row.size !== undefined) return copy;
+          const out = copy ?? [...rows];
+          out[i] = { ...row, size: p.size, preview: p.preview, truncated: p.truncated };
+          return out;
+        };
         for (const w of wanted) {
           const p = got.get(keyId(w.key));
           if (!p) {
@@ -510,25 +712,88 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
             continue;
           }
           if ('missing' in p) continue;
-          const i = lowerBound(cur.items, w.key);
-          const row = cur.items[i];
-          if (!row || keyId(row.key) !== keyId(w.key) || row.modRevision !== p.modRevision || row.size !== undefined) continue;
-          items ??= [...cur.items];
-          items[i] = { ...row, size: p.size, preview: p.preview, truncated: p.truncated };
+          const inHead = fill(cur.items, items, w, p);
+          if (inHead !== false) items = inHead;
+          else if (cur.jump) {
+            const inJump = fill(cur.jump.items, jumpItems, w, p);
+            if (inJump !== false) jumpItems = inJump;
+          }
         }
-        if (items) set({ items });
+        const jumpNow = get().jump;
+        if (items || (jumpItems && jumpNow === cur.jump)) {
+          set({ ...(items ? { items } : {}), ...(jumpItems && jumpNow && jumpNow === cur.jump ? { jump: { ...jumpNow, items: jumpItems } } : {}) });
+        }
         if (unread) get().ensurePreviews(wanted);
       })();
     },
 
     async retryListing() {
       const s = get();
-      if (!s.listStale && s.items.length > 0 && s.more) {
+      if (!s.listStale && s.items.length > 0 && (s.more || s.jump)) {
         set({ listError: null });
-        await get().loadNextPage();
+        // The rows on screen first (a jump's), then the head's next page if that is what is missing.
+        if (wantedRows) get().ensureRows(wantedRows.first, wantedRows.last);
+        if (!get().jumpLoading && s.more) await get().loadNextPage();
       } else {
         await get().reloadKeys();
       }
+    },
+
+    ensureRows(first, last) {
+      wantedRows = { first, last };
+      const s = get();
+      if (s.listRevision === 0 || s.listError || s.jumpLoading || s.filter.trim() !== '') return;
+      let i = first;
+      while (i <= last && rowAt(s.items, s.jump, i) !== undefined) i++;
+      if (i > last) return;
+      const headEnd = s.items.length;
+      const total = s.total;
+      // Right after the head: its next page (the grid's own load-ahead asks for it too).
+      if (s.more && i >= headEnd && i < headEnd + PAGE_SIZE) {
+        if (!s.listLoading) void get().loadNextPage();
+        return;
+      }
+      const jump = s.jump;
+      if (jump) {
+        const end = jump.start + jump.items.length;
+        if (jump.more && i >= end && i < end + PAGE_SIZE) {
+          void growJump('next');
+          return;
+        }
+        if (i < jump.start && last >= jump.start - 1 && i >= jump.start - PAGE_SIZE) {
+          void growJump('prev');
+          return;
+        }
+      }
+      // Far from anything loaded: read there directly. The last rows: the end, exactly.
+      if (total !== null && last >= total - 1) void seekTo({ end: true });
+      else void seekTo({ offset: listIndexOf(Math.max(headEnd, i - OVERSCAN_ROWS)) });
+    },
+
+    async jumpTo(to) {
+      let s = get();
+      if (s.listRevision === 0 || s.filter.trim() !== '') return null;
+      if (to === 'end') {
+        // The grid may be reading the end already (it scrolled there): wait for it, then look.
+        if (inFlight) await inFlight.catch(() => undefined);
+        s = get();
+        if (!s.more && !s.jump) return s.items.length > 0 ? s.items.length - 1 : null;
+        // Already loaded to the end (the jump run reaches it).
+        if (s.jump && !s.jump.more && s.jump.items.length > 0) return s.jump.start + s.jump.items.length - 1;
+        return (await seekTo({ end: true }, true))?.last ?? null;
+      }
+      const key = text(s.prefix + to.key);
+      // Inside the loaded head: no read at all.
+      const last = s.items[s.items.length - 1];
+      if (last && (!s.more || compareKeys(key, last.key) <= 0)) {
+        const i = lowerBound(s.items, key);
+        return i < s.items.length ? i : s.items.length - 1;
+      }
+      const seq = jumpSeq + 1;
+      const at = await seekTo({ key }, true);
+      // Past the last key: the end is where it would be (unless a newer jump came meanwhile).
+      if (at === null && seq === jumpSeq && !get().listError && get().listRevision === s.listRevision) return (await seekTo({ end: true }, true))?.last ?? null;
+      return at?.first ?? null;
     },
 
     upsertRow(kv) {
@@ -548,7 +813,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
             next[i] = entry;
             const deletedRows = new Map(s.deletedRows);
             deletedRows.delete(id);
-            return { items: next, deletedRows, total: s.total === null ? null : s.total + 1, liveDelta: s.liveDelta + 1 };
+            return { items: next, deletedRows, total: s.total === null ? null : s.total + 1, liveDelta: s.liveDelta + 1, ...ownCount(s, kv.key, 1) };
           }
           // The row already shows a newer revision (a live update overtook this answer).
           if (kv.modRevision > 0 && old.modRevision > kv.modRevision) return {};
@@ -561,11 +826,19 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
           next[i] = merged;
           return { items: next };
         }
-        // Beyond the loaded end while more pages exist: the next page will bring it (or not, being pinned).
-        if (i === items.length && s.more) return {};
+        // Beyond the loaded end while more pages exist: the next page will bring it (or not, being
+        // pinned); a row of the jump run shows the new value (a new key there comes with the watch).
+        if (i === items.length && s.more) {
+          const j = s.jump ? lowerBound(s.jump.items, kv.key) : -1;
+          const old = j >= 0 ? s.jump?.items[j] : undefined;
+          if (!s.jump || !old || compareKeys(old.key, kv.key) !== 0 || old.modRevision > kv.modRevision) return {};
+          const rows = s.jump.items.slice();
+          rows[j] = { ...entry, createRevision: entry.createRevision || old.createRevision, version: entry.version || old.version + 1 };
+          return { jump: { ...s.jump, items: rows } };
+        }
         const next = items.slice();
         next.splice(i, 0, entry);
-        return { items: next, total: s.total === null ? null : s.total + 1, liveDelta: s.liveDelta + 1 };
+        return { items: next, total: s.total === null ? null : s.total + 1, liveDelta: s.liveDelta + 1, ...ownCount(s, kv.key, 1) };
       });
     },
 
@@ -583,7 +856,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
           deletedRows.delete(id);
           return { items: next, deletedRows };
         }
-        return { items: next, total: s.total === null ? null : Math.max(0, s.total - 1), liveDelta: s.liveDelta - 1 };
+        return { items: next, total: s.total === null ? null : Math.max(0, s.total - 1), liveDelta: s.liveDelta - 1, ...ownCount(s, key, -1) };
       });
     },
 

@@ -47,6 +47,14 @@ export interface ApplyResult {
   readonly revived: readonly string[];
   /** Changes that were not already on screen. */
   readonly applied: number;
+  /** How the count changed per key (+1 created, −1 deleted; keys whose count did not change are absent). */
+  readonly deltas: readonly KeyDelta[];
+}
+
+/** A key's contribution to the count's change since the listing's revision. */
+export interface KeyDelta {
+  readonly key: Bytes;
+  readonly d: number;
 }
 
 /**
@@ -99,11 +107,12 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
     const prev = latest.get(id);
     if (!prev || prev.modRevision <= c.modRevision) latest.set(id, c);
   }
-  if (latest.size === 0) return { model, changed: [], marked: [], revived: [], applied: 0 };
+  if (latest.size === 0) return { model, changed: [], marked: [], revived: [], applied: 0, deltas: [] };
 
   let delta = model.delta;
   let beyond: Map<string, WatchChange> | null = null;
   let counted = 0;
+  const deltas: KeyDelta[] = [];
   const inRange: WatchChange[] = [];
   for (const [id, c] of latest) {
     if (inLoadedRange(model, c.key)) {
@@ -114,7 +123,9 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
     if (known && known.modRevision >= c.modRevision) continue;
     const existed = known ? known.type === 'put' : existedAtListing(c, model.listRevision);
     const exists = c.type === 'put';
-    delta += (exists ? 1 : 0) - (existed ? 1 : 0);
+    const d = (exists ? 1 : 0) - (existed ? 1 : 0);
+    delta += d;
+    if (d !== 0) deltas.push({ key: c.key, d });
     beyond ??= new Map(model.beyond);
     beyond.set(id, c);
     counted++;
@@ -122,13 +133,14 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
   const merged = mergeSorted(model.items, inRange, model.gone, opts.markDeletes ?? false);
   delta += merged.delta;
   const applied = merged.changed.length + merged.removed + counted;
-  if (applied === 0) return { model, changed: [], marked: [], revived: [], applied: 0 };
+  if (applied === 0) return { model, changed: [], marked: [], revived: [], applied: 0, deltas: [] };
   return {
     model: { ...model, items: merged.items, delta, beyond: beyond ?? model.beyond },
     changed: merged.changed,
     marked: merged.marked,
     revived: merged.revived,
     applied,
+    deltas: merged.deltas.length > 0 ? deltas.concat(merged.deltas) : deltas,
   };
 }
 
@@ -136,7 +148,8 @@ export function applyChanges(model: ListingModel, changes: readonly WatchChange[
 function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[], gone?: { has(id: string): boolean }, markDeletes = false) {
   const marked: string[] = [];
   const revived: string[] = [];
-  if (unsorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0, marked, revived };
+  const deltas: KeyDelta[] = [];
+  if (unsorted.length === 0) return { items, changed: [] as string[], removed: 0, delta: 0, marked, revived, deltas };
   const sorted = unsorted.map((c) => ({ c, o: orderKey(c.key) })).sort((a, b) => (a.o < b.o ? -1 : a.o > b.o ? 1 : 0));
   const out: KeyEntry[] = [];
   const changed: string[] = [];
@@ -168,13 +181,17 @@ function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[
     if (c.type === 'put') {
       out.push(entryOf(c, same));
       changed.push(id);
-      if (!same || wasGone) delta++;
+      if (!same || wasGone) {
+        delta++;
+        deltas.push({ key: c.key, d: 1 });
+      }
       if (wasGone) revived.push(id);
     } else if (same && wasGone) {
       out.push(same);
     } else if (same) {
       removed++;
       delta--;
+      deltas.push({ key: c.key, d: -1 });
       if (markDeletes) {
         out.push(same);
         marked.push(id);
@@ -182,8 +199,8 @@ function mergeSorted(items: readonly KeyEntry[], unsorted: readonly WatchChange[
     }
   }
   for (; i < items.length; i++) out.push(items[i]);
-  if (changed.length === 0 && removed === 0) return { items, changed, removed, delta, marked, revived };
-  return { items: out, changed, removed, delta, marked, revived };
+  if (changed.length === 0 && removed === 0) return { items, changed, removed, delta, marked, revived, deltas };
+  return { items: out, changed, removed, delta, marked, revived, deltas };
 }
 
 /**
@@ -201,6 +218,11 @@ export function appendPage(model: ListingModel, page: readonly KeyEntry[], more:
   }
   const merged = mergeSorted(withPage.items, due);
   return { ...withPage, items: merged.items, beyond: rest };
+}
+
+/** Rows with changes merged in (one per key, any order); rows already newer than a change keep theirs. */
+export function mergeChanges(items: readonly KeyEntry[], changes: readonly WatchChange[]): readonly KeyEntry[] {
+  return mergeSorted(items, changes).items;
 }
 
 /** The rows without those whose ids are in `ids` (marked deleted rows whose moment passed). */
