@@ -316,11 +316,13 @@ export function KeyGrid({ width }: { width: number }) {
         <div className="grid-inner" style={{ height: win.height }}>
           {renderedIndices(firstRenderedIndex, lastRenderedIndex).map((index) => {
             const entry = entryAt(index);
-            if (!entry) return <PlaceholderRow key={`p${index}`} index={index} top={win.top(index)} />;
+            // Keyed by position, as the rows on screen are: a burst of live inserts updates the
+            // rendered rows in place instead of moving DOM nodes.
+            if (!entry) return <PlaceholderRow key={index} index={index} top={win.top(index)} />;
             const id = keyId(entry.key);
             return (
               <KeyRow
-                key={id}
+                key={index}
                 entry={entry}
                 index={index}
                 top={win.top(index)}
