@@ -103,6 +103,8 @@ function members(...endpoints: string[]) {
   const opened = new Map<string, FakeStream[]>(endpoints.map((e) => [e, []]));
   const openWaiters = new Set<() => void>();
   const refuse = new Set<string>();
+  /** How many times each member was asked to forget its login (renewLogin). */
+  const renewed = new Map<string, number>(endpoints.map((e) => [e, 0]));
   const targets = (): StreamTarget[] =>
     endpoints.map((endpoint) => ({
       endpoint,
@@ -116,6 +118,9 @@ function members(...endpoints: string[]) {
         },
         leaseKeepAlive: async () => {
           throw new Error('not used');
+        },
+        renewLogin: () => {
+          renewed.set(endpoint, renewed.get(endpoint)! + 1);
         },
       } as unknown as StreamTarget['rpc'],
     }));
@@ -136,7 +141,7 @@ function members(...endpoints: string[]) {
       }, WAIT_MS);
       if (!check()) openWaiters.add(check);
     });
-  return { targets, opened, stream, refuse };
+  return { targets, opened, stream, refuse, renewed };
 }
 
 function feedOn(targets: () => StreamTarget[], startRevision = 11, spec: { whole?: boolean; key?: string; prefix?: boolean; timings?: Partial<WatchTimings> } = {}) {
@@ -345,6 +350,68 @@ describe('WatchFeed', () => {
     await later.f.until(() => later.f.failures.length === 1, 'the failure');
     expect(later.f.failures[0].code).toBe('PERMISSION_DENIED');
     expect(later.s.cancelled).toBe(true);
+  });
+
+  // etcd 3.4.22+ answers a watch created with a token it does not know (an etcd restart forgets
+  // every simple token) with this cancel reason; etcd3 renews its token for unary calls only.
+  const STALE_TOKEN = 'rpc error: code = Unauthenticated desc = etcdserver: invalid auth token';
+
+  it('a member restarted (its login token forgotten): the resume logs in again on that member and goes on, nothing lost', async () => {
+    const { m, f, s } = await started(['a']);
+    s.events('7', 15, [['Put', 'p/a', 15, 'v']]);
+    await f.until(() => f.changes().length === 1, 'the put');
+    s.emit('error', Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), { name: 'GRPCUnavailableError' }));
+    await f.until(() => f.updates.some((u) => u.state === 'reconnecting'), 'reconnecting');
+    const refused = await m.stream('a', 1);
+    await refused.until((x) => x.creates.length === 1, 'the create after the restart');
+    expect(m.renewed.get('a')).toBe(0);
+    refused.emit('data', res({ watch_id: '0', created: true, canceled: true, cancel_reason: STALE_TOKEN, header: header(16) }));
+    // A fresh login (renewLogin), a new stream on the same member, from the last revision + 1.
+    const again = await m.stream('a', 2);
+    expect(m.renewed.get('a')).toBe(1);
+    expect(refused.cancelled).toBe(true);
+    await again.until((x) => x.creates.length === 1, 'the create with a fresh login');
+    expect(again.creates[0].start_revision).toBe(16);
+    again.created('9', 17);
+    await f.until(() => f.updates.some((u) => u.state === 'live'), 'live');
+    again.events('9', 17, [['Put', 'p/b', 17, 'w']]);
+    await f.until(() => f.changes().includes('put p/b@17'), 'the put after the restart');
+    expect(f.failures).toEqual([]);
+    expect(f.changes()).toEqual(['put p/a@15', 'put p/b@17']);
+    f.feed.close();
+  });
+
+  it('a live watch created again (after a cancel) with an expired token: logged in again and resumed, not failed', async () => {
+    const { m, f, s } = await started(['a']);
+    s.cancelledBy('7', { cancel_reason: STALE_TOKEN });
+    const again = await m.stream('a', 1);
+    expect(m.renewed.get('a')).toBe(1);
+    await again.until((x) => x.creates.length === 1, 'the create with a fresh login');
+    expect(again.creates[0].start_revision).toBe(11);
+    again.created('8', 12);
+    await f.until(() => f.updates.some((u) => u.state === 'live'), 'live');
+    expect(f.failures).toEqual([]);
+    f.feed.close();
+  });
+
+  it('a fresh login refused as well: AUTH_FAILED (no endless retry)', async () => {
+    const m = members('a');
+    const f = feedOn(m.targets);
+    const starting = f.feed.start();
+    const first = await m.stream('a');
+    await first.until((x) => x.creates.length === 1, 'the create');
+    first.emit('data', res({ watch_id: '0', created: true, canceled: true, cancel_reason: STALE_TOKEN, header: header(5) }));
+    const second = await m.stream('a', 1);
+    await second.until((x) => x.creates.length === 1, 'the create with a fresh login');
+    second.emit('data', res({ watch_id: '0', created: true, canceled: true, cancel_reason: STALE_TOKEN, header: header(5) }));
+    const err = await starting.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppFailure);
+    expect((err as AppFailure).error.code).toBe('AUTH_FAILED');
+    expect(m.renewed.get('a')).toBe(1);
+    expect(m.opened.get('a')).toHaveLength(2);
   });
 
   it('no member reachable: the open fails with UNAVAILABLE in plain words; during a resume it keeps trying until closed', async () => {

@@ -166,8 +166,35 @@ export class EtcdRpc {
    * from the others) ends the stream with "no leader" instead of serving a watch that no longer
    * sees the cluster's writes, so the watch moves to a member that does.
    */
-  watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
-    return this.#client.watchClient.watch({ interceptors: [requireLeaderInterceptor()] });
+  async watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
+    const interceptors = [requireLeaderInterceptor()];
+    // With auth the stream carries our own login (renewable, see `renewLogin`), not etcd3's:
+    // etcd checks a watch's token when the watch is created, and etcd3 renews its own token only
+    // for unary calls, so after an etcd restart (which forgets every simple token) a stream opened
+    // with etcd3's token would be refused "invalid auth token" for ever.
+    if (this.#options.auth) interceptors.push(this.#tokenInterceptor(await this.#metadata()));
+    return this.#client.watchClient.watch({ interceptors });
+  }
+
+  /**
+   * Forgets the login streams and `rangeRaw` use, so the next one logs in again: for a stream
+   * refused with "invalid auth token" (the member was restarted, or the token expired).
+   */
+  renewLogin(): void {
+    this.#token = undefined;
+  }
+
+  /** Sends the token of `login` instead of the one etcd3 put in the call's metadata. */
+  #tokenInterceptor(login: Metadata): Interceptor {
+    const token = login.get('token')[0];
+    return (options, nextCall) =>
+      new this.#grpc.InterceptingCall(nextCall(options), {
+        start(metadata, listener, next) {
+          const md = metadata.clone();
+          if (token !== undefined) md.set('token', token);
+          next(md, listener);
+        },
+      });
   }
 
   /**

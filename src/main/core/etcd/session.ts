@@ -55,7 +55,7 @@ export interface CallOutcome {
 /** One member a stream can be opened on. */
 export interface StreamTarget {
   readonly endpoint: string;
-  readonly rpc: Pick<EtcdRpc, 'watch' | 'leaseKeepAlive'>;
+  readonly rpc: Pick<EtcdRpc, 'watch' | 'leaseKeepAlive' | 'renewLogin'>;
 }
 
 /** The RPCs services call (inside `run`); each one is routed to a member by the session. */

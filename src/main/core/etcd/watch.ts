@@ -79,6 +79,7 @@ type Duplex = IDuplexStream<IWatchRequest, IWatchResponse>;
 /** One stream on one member. */
 interface Attached {
   readonly endpoint: string;
+  readonly target: StreamTarget;
   readonly call: Duplex;
   /** The id of this stream's current watch (absent while one is being created). */
   watchId?: string;
@@ -97,6 +98,13 @@ const addr = (endpoint: string): string => endpoint.replace(/^https?:\/\//, '');
 class StreamLost extends Error {
   constructor(readonly problem: string) {
     super(problem);
+  }
+}
+
+/** etcd refused the stream's login token ("invalid auth token"): it forgot it (a restart) or it expired. */
+class StaleLogin extends StreamLost {
+  constructor() {
+    super('refused its login token');
   }
 }
 
@@ -171,14 +179,34 @@ export class WatchFeed {
     return this.fromNow ? 0 : this.delivered + 1;
   }
 
-  /** Opens a stream on `target` and creates the watch; resolves once etcd confirms it. */
+  /**
+   * Opens a stream on `target` and creates the watch; resolves once etcd confirms it. A member
+   * that refuses the login token (restarted: etcd keeps simple tokens in memory only) gets one
+   * more try with a fresh login; refused again, the login is what fails (AUTH_FAILED).
+   */
   private async attach(target: StreamTarget, startRevision: number): Promise<void> {
+    try {
+      await this.attachOnce(target, startRevision);
+    } catch (err) {
+      if (!(err instanceof StaleLogin) || this.closed) throw err;
+      this.o.log.info('watch login token refused; logging in again', { endpoint: target.endpoint });
+      target.rpc.renewLogin();
+      try {
+        await this.attachOnce(target, this.nextStart());
+      } catch (again) {
+        if (again instanceof StaleLogin) throw new AppFailure(authFailed(target.endpoint), { cause: again });
+        throw again;
+      }
+    }
+  }
+
+  private async attachOnce(target: StreamTarget, startRevision: number): Promise<void> {
     const call = await this.openStream(target);
     if (this.closed) {
       shut(call);
       throw failure('NOT_CONNECTED', 'The watch was closed.');
     }
-    const s: Attached = { endpoint: target.endpoint, call, lastHeard: performance.now(), dead: false };
+    const s: Attached = { endpoint: target.endpoint, target, call, lastHeard: performance.now(), dead: false };
     this.streams.add(s);
     call.on('data', (res) => this.onData(s, res));
     call.on('error', (err) => this.lost(s, err));
@@ -326,6 +354,14 @@ export class WatchFeed {
       };
       this.fromNow = true;
       this.create(s, 0);
+      return;
+    }
+    if (STALE_LOGIN.test(reason)) {
+      // Not the user's fault: log in again and go on (attach renews the login). A watch being
+      // created fails its attach; a live one is resumed from `delivered + 1`.
+      this.o.log.warn('watch login token refused by etcd', { endpoint: s.endpoint, detail: reason.slice(0, 200) });
+      if (!s.pending) s.target.rpc.renewLogin();
+      this.drop(s, new StaleLogin(), false);
       return;
     }
     const error = cancelError(reason, s.endpoint);
@@ -483,10 +519,19 @@ function cancelError(reason: string, endpoint: string): AppError | undefined {
   if (/permission denied/i.test(reason)) {
     return { code: 'PERMISSION_DENIED', message: "Permission denied: this user's roles do not allow reading what this watch covers.", details: { endpoint } };
   }
-  if (/auth token|unauthenticated/i.test(reason)) {
-    return { code: 'AUTH_FAILED', message: 'The cluster rejected the login of the watch: reconnect, and check the profile\'s user name and password.', details: { endpoint } };
-  }
+  if (/unauthenticated/i.test(reason)) return authFailed(endpoint);
   return undefined;
+}
+
+/**
+ * etcd 3.4.22+ cancels a watch whose token it does not know with "rpc error: code =
+ * Unauthenticated desc = etcdserver: invalid auth token" (older: "permission denied"; etcd's own
+ * client logs in again on this reason too).
+ */
+const STALE_LOGIN = /invalid auth token/i;
+
+function authFailed(endpoint: string): AppError {
+  return { code: 'AUTH_FAILED', message: "The cluster rejected the login of the watch: reconnect, and check the profile's user name and password.", details: { endpoint } };
 }
 
 function write(call: Duplex, req: IWatchRequest): void {
