@@ -4,6 +4,8 @@
  * connection closes the dialog and cancels its job.
  */
 import { describe, expect, it } from 'vitest';
+import { text } from '../../../src/shared/bytes';
+import { EXPORT_KEYS_MAX } from '../../../src/shared/contract/transfer';
 import type { ImportPlanReport } from '../../../src/shared/transfer-reports';
 import type { JobInfo } from '../../../src/shared/types';
 import { flush, memoryEtcd, okR, useMemoryEtcd } from './fake-api';
@@ -86,5 +88,30 @@ describe('transfer dialogs', () => {
     await store.getState().switchProfile('b');
     expect(store.getState().transfer).toBeNull();
     expect(fake.ep['jobs:cancel'].requests).toContainEqual({ profileId: 'a', jobId: 'e1' });
+  });
+
+  it('export of the selection: the selected keys are sent, not the prefix; a selection over the cap cannot be chosen', async () => {
+    const { store, fake } = await connected();
+    const s = () => store.getState();
+    s().bulkClick(text('cfg/a'), [], 'toggle');
+    s().bulkClick(text('cfg/c'), [], 'toggle');
+    s().openExport('selection');
+    expect(s().transfer).toMatchObject({ mode: 'export', source: 'selection' });
+    s().updateTransfer({ path: '/tmp/sel.jsonl' });
+    fake.ep['transfer:export'].handle(() => okR(job('e2', 'export', 'running')));
+    await s().startExport();
+    expect(fake.ep['transfer:export'].requests).toEqual([{ profileId: 'a', path: '/tmp/sel.jsonl', keys: [text('cfg/a'), text('cfg/c')] }]);
+    s().closeTransfer();
+
+    // From the File menu the prefix is chosen, the selection offered.
+    s().openExport();
+    expect(s().transfer).toMatchObject({ source: 'prefix', keys: [text('cfg/a'), text('cfg/c')] });
+
+    s().closeTransfer();
+    s().bulkSelectAll(Array.from({ length: EXPORT_KEYS_MAX + 1 }, (_, i) => text(`k${i}`)));
+    s().openExport('selection');
+    expect(s().transfer).toMatchObject({ source: 'prefix' });
+    s().updateTransfer({ source: 'selection' });
+    expect(s().transfer).toMatchObject({ source: 'prefix' });
   });
 });

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, type CSSProperties } from 'react';
 import { BulkDeleteDialog } from '../features/bulk/BulkDeleteDialog';
+import { CopyDialog } from '../features/bulk/CopyDialog';
+import { KeyMenu } from '../features/bulk/KeyMenu';
 import { ClusterView } from '../features/cluster/ClusterView';
 import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
@@ -100,6 +102,8 @@ export function App() {
       <ImportDialog />
       <ConfirmDialog />
       <BulkDeleteDialog />
+      <CopyDialog />
+      <KeyMenu />
     </div>
   );
 }

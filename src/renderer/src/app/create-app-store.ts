@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
+import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
@@ -38,6 +39,7 @@ export type AppState = ScopeState &
   TreeSlice &
   SearchSlice &
   BulkSlice &
+  CopySlice &
   TransferSlice &
   Workflows;
 
@@ -80,6 +82,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createTreeSlice(set, get, deps),
       ...createSearchSlice(set, get, deps),
       ...createBulkSlice(set, get, deps),
+      ...createCopySlice(set, get, deps),
       ...createTransferSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };

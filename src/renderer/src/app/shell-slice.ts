@@ -35,6 +35,7 @@ interface ShellNeeds {
   readonly profileForm: object | null;
   readonly newKey: object | null;
   readonly bulkDelete: object | null;
+  readonly copyDialog: object | null;
   readonly leaseGrant: object | null;
   readonly transfer: object | null;
 }
@@ -78,7 +79,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.transfer !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.copyDialog !== null || s.transfer !== null;
   },
 
   onMenuCommand(listener) {

@@ -37,6 +37,8 @@ export type Operation =
   | 'create'
   | 'delete'
   | 'undo'
+  | 'copy'
+  | 'move'
   | 'test'
   | 'profile-save'
   | 'profile-remove'
@@ -74,6 +76,8 @@ const OP_VERB: Record<Operation, string> = {
   create: 'create the key',
   delete: 'delete the key',
   undo: 'undo the delete',
+  copy: 'copy the keys',
+  move: 'move the keys',
   test: 'test the connection',
   'profile-save': 'save the profile',
   'profile-remove': 'delete the profile',

@@ -5,7 +5,7 @@ import { Dialog } from '../../ui/Dialog';
 import { formatCount } from '../../ui/format';
 
 /** A report line: how many, and the first few keys. */
-function Outcome({ label, list, testId }: { label: string; list: KeyList | undefined; testId: string }) {
+export function Outcome({ label, list, testId }: { label: string; list: KeyList | undefined; testId: string }) {
   if (!list || list.count === 0) return null;
   return (
     <li data-testid={testId}>

@@ -424,6 +424,7 @@ const KeyRow = memo(function KeyRow({
   const { full, shown, binary } = keyCellText(entry.key, keyWidth, measure);
   const label = binary ? `${full} (binary key, not UTF-8, shown as hex)` : full;
   const rowTitle = deleted ? `${label} was deleted` : undefined;
+  const openKeyMenu = useAppStore((s) => s.openKeyMenu);
   return (
     <div
       className={`grid-row${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}${deleted ? ' live-deleted' : ''}`}
@@ -435,6 +436,10 @@ const KeyRow = memo(function KeyRow({
       onMouseDown={(e) => {
         if (onModifiedClick && (e.ctrlKey || e.metaKey || e.shiftKey)) onModifiedClick(entry.key, e.shiftKey ? 'range' : 'toggle');
         else void onSelect(entry.key);
+      }}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        openKeyMenu(entry.key, e.clientX, e.clientY);
       }}
       data-changed={flashAt !== undefined ? 'true' : undefined}
       data-deleted={deleted ? 'true' : undefined}

@@ -1,7 +1,8 @@
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
 import { formatCount, formatSize } from '../../ui/format';
-import { exportReportOf } from './transfer-slice';
+import { EXPORT_KEYS_MAX } from '../../../../shared/contract/transfer';
+import { exportReportOf, selectionExportable } from './transfer-slice';
 import { TransferProgress } from './TransferProgress';
 
 /** Export the keys under a prefix to a JSON Lines file (docs/file-format.md). */
@@ -42,10 +43,36 @@ export function ExportDialog() {
           void start();
         }}
       >
-        <label>
-          Prefix (empty: every key)
-          <input value={d.prefix} onChange={(e) => update({ prefix: e.target.value })} disabled={running} data-testid="export-prefix" />
-        </label>
+        {d.keys.length > 0 ? (
+          <fieldset className="form-stack" disabled={running}>
+            <legend>Keys to export</legend>
+            <label className="check">
+              <input type="radio" name="export-source" checked={d.source === 'prefix'} onChange={() => update({ source: 'prefix' })} />
+              Every key under a prefix
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="export-source"
+                checked={d.source === 'selection'}
+                onChange={() => update({ source: 'selection' })}
+                disabled={!selectionExportable(d.keys.length)}
+              />
+              The {formatCount(d.keys.length)} selected keys
+            </label>
+            {!selectionExportable(d.keys.length) ? (
+              <p className="muted">
+                A selection can be exported up to {formatCount(EXPORT_KEYS_MAX)} keys; {formatCount(d.keys.length)} are selected. Export their prefix instead.
+              </p>
+            ) : null}
+          </fieldset>
+        ) : null}
+        {d.source === 'prefix' ? (
+          <label>
+            Prefix (empty: every key)
+            <input value={d.prefix} onChange={(e) => update({ prefix: e.target.value })} disabled={running} data-testid="export-prefix" />
+          </label>
+        ) : null}
         <label>
           File
           <span className="row">

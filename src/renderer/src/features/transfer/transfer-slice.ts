@@ -7,13 +7,18 @@
 import type { AppError, Result } from '../../../../shared/result';
 import type { ExportReport, ImportApplyReport, ImportPlanReport, OnExisting } from '../../../../shared/transfer-reports';
 import type { JobInfo } from '../../../../shared/types';
-import { text } from '../../../../shared/bytes';
+import { text, type Bytes } from '../../../../shared/bytes';
+import { EXPORT_KEYS_MAX } from '../../../../shared/contract/transfer';
 import { isTrackedJob, type TrackedJob } from '../../app/jobs';
 import type { Notify, SliceCreator } from '../../app/slice';
 
 export interface ExportDialog {
   readonly mode: 'export';
+  /** Every key under the prefix, or the keys selected (in the grid or the tree) when the dialog opened. */
+  readonly source: 'prefix' | 'selection';
   readonly prefix: string;
+  /** The selection when the dialog opened (may be empty, or more than EXPORT_KEYS_MAX: then it cannot be chosen). */
+  readonly keys: readonly Bytes[];
   readonly path: string;
   readonly job: JobInfo | null;
   readonly error: AppError | null;
@@ -34,10 +39,11 @@ export type TransferDialog = ExportDialog | ImportDialog;
 
 export interface TransferSlice {
   transfer: TransferDialog | null;
-  openExport(): void;
+  /** `selection`: the selected keys are chosen (when there are any and not too many); the prefix is offered too. */
+  openExport(what?: 'prefix' | 'selection'): void;
   openImport(): void;
   closeTransfer(): void;
-  updateTransfer(patch: { path?: string; prefix?: string; onExisting?: OnExisting }): void;
+  updateTransfer(patch: { path?: string; prefix?: string; source?: 'prefix' | 'selection'; onExisting?: OnExisting }): void;
   /** The system's save (export) or open (import) dialog fills the path. */
   browseTransferFile(): Promise<void>;
   startExport(): Promise<void>;
@@ -48,7 +54,11 @@ export interface TransferSlice {
 
 interface TransferNeeds extends Notify {
   readonly prefix: string;
+  readonly bulkSelected: ReadonlyMap<string, Bytes>;
 }
+
+/** Whether a selection of `n` keys can be exported as such. */
+export const selectionExportable = (n: number): boolean => n > 0 && n <= EXPORT_KEYS_MAX;
 
 export const exportReportOf = (job: JobInfo | null): ExportReport | undefined => (job?.report?.kind === 'export' ? job.report : undefined);
 export const planReportOf = (job: JobInfo | null): ImportPlanReport | undefined => (job?.report?.kind === 'import-plan' ? job.report : undefined);
@@ -85,12 +95,14 @@ export const createTransferSlice: SliceCreator<TransferSlice, TransferNeeds> = (
   return {
     transfer: null,
 
-    openExport() {
+    openExport(what = 'prefix') {
       if (!scope.profileId) {
         get().setStatus('info', 'Connect to a profile first, then export keys.');
         return;
       }
-      set({ transfer: { mode: 'export', prefix: get().prefix, path: '', job: null, error: null } });
+      const keys = [...get().bulkSelected.values()];
+      const source = what === 'selection' && selectionExportable(keys.length) ? 'selection' : 'prefix';
+      set({ transfer: { mode: 'export', source, prefix: get().prefix, keys, path: '', job: null, error: null } });
     },
 
     openImport() {
@@ -110,7 +122,10 @@ export const createTransferSlice: SliceCreator<TransferSlice, TransferNeeds> = (
     updateTransfer(patch) {
       const d = get().transfer;
       if (!d) return;
-      if (d.mode === 'export') set({ transfer: { ...d, ...(patch.path !== undefined ? { path: patch.path } : {}), ...(patch.prefix !== undefined ? { prefix: patch.prefix } : {}) } });
+      if (d.mode === 'export') {
+        const source = patch.source === 'selection' && !selectionExportable(d.keys.length) ? d.source : (patch.source ?? d.source);
+        set({ transfer: { ...d, ...(patch.path !== undefined ? { path: patch.path } : {}), ...(patch.prefix !== undefined ? { prefix: patch.prefix } : {}), source } });
+      }
       // A different file or choice makes the dry run on screen stale.
       else set({ transfer: { ...d, ...(patch.path !== undefined ? { path: patch.path } : {}), ...(patch.onExisting ? { onExisting: patch.onExisting } : {}), plan: null, apply: null, error: null } });
     },
@@ -131,7 +146,8 @@ export const createTransferSlice: SliceCreator<TransferSlice, TransferNeeds> = (
       const profileId = scope.profileId;
       if (d?.mode !== 'export' || !profileId || !d.path) return;
       patchDialog('export', { error: null, job: null });
-      await track('export', 'job', client.transfer.export({ profileId, path: d.path, prefix: text(d.prefix) }));
+      const what = d.source === 'selection' && selectionExportable(d.keys.length) ? { keys: [...d.keys] } : { prefix: text(d.prefix) };
+      await track('export', 'job', client.transfer.export({ profileId, path: d.path, ...what }));
     },
 
     async startDryRun() {

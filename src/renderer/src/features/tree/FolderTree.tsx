@@ -50,7 +50,7 @@ export function FolderTree() {
         ) : null}
       </div>
       {open ? (
-        <ul className="tree" role="tree" aria-label="Folder tree">
+        <ul className="tree" role="tree" aria-label="Folder tree" aria-multiselectable="true">
           <Children prefix={ROOT} level={1} />
         </ul>
       ) : null}
@@ -179,17 +179,28 @@ function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; leve
   );
 }
 
+/** A key: a click opens it in the value panel; Ctrl/Cmd-click toggles it in the selection the grid and the bulk bar use. */
 function KeyItem({ entry, name, level }: { entry: KeyEntry; name: string; level: number }) {
   const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(entry.key));
+  const inSelection = useAppStore((s) => s.bulkSelected.has(keyId(entry.key)));
   const selectKey = useAppStore((s) => s.selectKey);
+  const bulkClick = useAppStore((s) => s.bulkClick);
   const row = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) row.current?.scrollIntoView?.({ block: 'nearest' });
   }, [selected]);
   return (
-    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected} aria-label={name} data-testid="tree-key">
-      <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: level * 12 + 16 }}>
-        <button type="button" className="tree-label tree-key" title={keyLabel(entry.key, 500)} onClick={() => void selectKey(entry.key)}>
+    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected || inSelection} aria-label={name} data-testid="tree-key">
+      <div className={`tree-row${selected ? ' selected' : ''}${inSelection ? ' multi-selected' : ''}`} style={{ paddingLeft: level * 12 + 16 }}>
+        <button
+          type="button"
+          className="tree-label tree-key"
+          title={keyLabel(entry.key, 500)}
+          onClick={(e) => {
+            if (e.ctrlKey || e.metaKey) bulkClick(entry.key, [], 'toggle');
+            else void selectKey(entry.key);
+          }}
+        >
           {name}
         </button>
       </div>
