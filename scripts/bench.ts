@@ -210,7 +210,7 @@ async function main(): Promise<void> {
   );
 
   // -------- seed = bulk put
-  const needData = ['list', 'values', 'first-page', 'bulk', 'memory', 'seek'].some((p) => parts.has(p as Part));
+  const needData = ['list', 'values', 'first-page', 'bulk', 'memory', 'seek', 'grid'].some((p) => parts.has(p as Part));
   if (needData) {
     const CHUNK = 100_000; // never hold all N entries at once (keeps the memory part honest too)
     let putMs = 0;
@@ -579,7 +579,12 @@ async function main(): Promise<void> {
       met: g.grid_connect_to_first_row_painted_ms <= 150,
     });
     rows.push({
-      figure: `DOM rows (max while scrolling all ${g.grid_rows_loaded_at_end} keys${g.grid_reached_end ? '' : ', END NOT REACHED'})`,
+      figure: `End → the last row painted, ${N} keys (rows loaded then: ${g.grid_rows_loaded_after_end})`,
+      value: g.grid_end_key_ms,
+      unit: 'ms',
+    });
+    rows.push({
+      figure: `DOM rows (max while scrolling all ${N} keys${g.grid_reached_end ? '' : ', END NOT REACHED'}; ${g.grid_rows_loaded_at_end} loaded at the end)`,
       value: g.grid_dom_rows_max,
       unit: 'rows',
       target: '≤ 150',
@@ -593,7 +598,7 @@ async function main(): Promise<void> {
       met: g.grid_fling_top_frame_ms_p95 <= 16.8,
     });
     rows.push({
-      figure: `scroll frame p95, same fling at the bottom with ${g.grid_rows_loaded_at_end} keys loaded`,
+      figure: `scroll frame p95, same fling at the bottom of ${N} keys`,
       value: g.grid_fling_bottom_frame_ms_p95,
       unit: 'ms',
       target: '≤ 16.7 ms',
@@ -601,7 +606,7 @@ async function main(): Promise<void> {
     });
     rows.push({ figure: '  scroll frame p50 (top / bottom)', value: g.grid_fling_top_frame_ms_p50, unit: 'ms', baseline: g.grid_fling_bottom_frame_ms_p50 });
     rows.push({
-      figure: `  walk top to bottom loading every page (${g.grid_walk_frames} frames, p95 ${g.grid_walk_frame_ms_p95} ms)`,
+      figure: `  walk top to bottom, each screen read where it is (${g.grid_walk_frames} frames, p95 ${g.grid_walk_frame_ms_p95} ms)`,
       value: g.grid_walk_duration_ms,
       unit: 'ms',
     });
