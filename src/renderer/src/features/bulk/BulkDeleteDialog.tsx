@@ -1,3 +1,4 @@
+import { JobDialogFooter } from '../../ui/JobDialogFooter';
 import { displayBytes } from '../../../../shared/bytes';
 import type { KeyList } from '../../../../shared/job-reports';
 import { useAppStore } from '../../app/store-context';
@@ -50,31 +51,25 @@ export function BulkDeleteDialog() {
       width={600}
       busy={busy}
       footer={
-        busy ? (
-          <button type="button" onClick={cancelJob} data-testid="bulk-delete-cancel-job" disabled={d.phase !== 'running'}>
-            Cancel
-          </button>
-        ) : ended || d.phase === 'failed' ? (
-          <>
-            {report?.undoId && d.undo?.phase !== 'done' ? (
+        <JobDialogFooter
+          stage={busy ? 'busy' : ended || d.phase === 'failed' ? 'ended' : 'editing'}
+          canCancelJob={d.phase === 'running'}
+          onCancelJob={cancelJob}
+          cancelJobTestId="bulk-delete-cancel-job"
+          onClose={close}
+          ended={
+            report?.undoId && d.undo?.phase !== 'done' ? (
               <button type="button" onClick={() => void undo()} disabled={d.undo?.phase === 'running'} data-testid="bulk-undo">
                 {d.undo?.phase === 'running' ? 'Undoing…' : 'Undo'}
               </button>
-            ) : null}
-            <button type="button" className="primary" onClick={close} data-autofocus>
-              Close
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
+            ) : null
+          }
+          submit={
             <button type="submit" form="bulk-delete-form" className="danger" disabled={!matches} data-testid="bulk-delete-submit">
               Delete {plan ? formatCount(plan.count) : ''} keys
             </button>
-          </>
-        )
+          }
+        />
       }
     >
       <div className="pad-y">

@@ -1,3 +1,4 @@
+import { JobDialogFooter } from '../../ui/JobDialogFooter';
 import { displayBytes } from '../../../../shared/bytes';
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
@@ -71,31 +72,24 @@ export function CopyDialog() {
       width={600}
       busy={busy}
       footer={
-        busy ? (
-          <button type="button" onClick={cancelJob} disabled={d.phase !== 'running'}>
-            Cancel
-          </button>
-        ) : ended ? (
-          <>
-            {d.phase !== 'done' ? (
+        <JobDialogFooter
+          stage={busy ? 'busy' : ended ? 'ended' : 'editing'}
+          canCancelJob={d.phase === 'running'}
+          onCancelJob={cancelJob}
+          onClose={close}
+          ended={
+            d.phase !== 'done' ? (
               <button type="button" onClick={editAgain}>
                 Edit and try again
               </button>
-            ) : null}
-            <button type="button" className="primary" onClick={close} data-autofocus>
-              Close
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
+            ) : null
+          }
+          submit={
             <button type="submit" form="copy-form" className="primary" disabled={!canStart}>
               {verb}
             </button>
-          </>
-        )
+          }
+        />
       }
     >
       <div className="pad-y">
