@@ -5,6 +5,7 @@
 import { expect, test } from './support/fixtures';
 import { seedKeys } from './support/etcd-helpers';
 import { openConnected } from './support/flows';
+import { BulkCopyActions, CopyDialogPage } from './pages/copy-dialog';
 import { FolderTreePanel } from './pages/folder-tree';
 
 test('the folder tree: expand folders, open one in the grid, follow the breadcrumbs back, open a key', async ({ launch, startEtcd, ui }) => {
@@ -76,4 +77,51 @@ test('a key opened from the grid is revealed in the tree; a folder counts its ke
   await tree.open('pods/').hover();
   await tree.item('pods/').getByRole('button', { name: 'Count keys in pods/' }).click();
   await expect(tree.item('pods/').getByTestId('tree-count').first()).toHaveText('3');
+});
+
+test('Ctrl/Cmd-click on keys in the tree toggles them in the multi-selection the bulk bar acts on', async ({ launch, startEtcd, ui }) => {
+  const etcd = await startEtcd();
+  await seedKeys(etcd, [
+    ['tr/a', 'a'],
+    ['tr/b', 'b'],
+    ['tr/c', 'c'],
+  ]);
+  await openConnected(launch, ui, etcd);
+  const tree = new FolderTreePanel(ui.page);
+  const bulk = new BulkCopyActions(ui.page);
+  const copy = new CopyDialogPage(ui.page);
+  await tree.toggle.click();
+  await tree.twisty('tr/').click();
+  await expect(tree.item('a')).toBeVisible();
+  await expect(bulk.bar).not.toContainText('selected');
+
+  await tree.open('a').click({ modifiers: ['Control'] });
+  await expect(bulk.bar).toContainText('1 selected');
+  await tree.open('c').click({ modifiers: ['Meta'] });
+  await expect(bulk.bar).toContainText('2 selected');
+  await expect(tree.item('a')).toHaveAttribute('aria-selected', 'true');
+  await expect(tree.item('b')).toHaveAttribute('aria-selected', 'false');
+  await expect(tree.item('c')).toHaveAttribute('aria-selected', 'true');
+  // The grid shows the same selection.
+  await expect(ui.grid.row('tr/a')).toHaveAttribute('aria-selected', 'true');
+  await expect(ui.grid.row('tr/c')).toHaveAttribute('aria-selected', 'true');
+  // A modified click opens nothing in the value panel.
+  await expect(ui.value.keyText).toHaveCount(0);
+
+  // Again on a selected key: it leaves the selection.
+  await tree.open('a').click({ modifiers: ['Control'] });
+  await expect(bulk.bar).toContainText('1 selected');
+  await expect(tree.item('a')).toHaveAttribute('aria-selected', 'false');
+  await expect(ui.grid.row('tr/a')).toHaveAttribute('aria-selected', 'false');
+
+  // A plain click opens the key and keeps the selection.
+  await tree.open('b').click();
+  await expect(ui.value.keyText).toHaveText('tr/b');
+  await expect(bulk.bar).toContainText('1 selected');
+
+  // The bulk actions take the tree's selection.
+  await tree.open('a').click({ modifiers: ['Control'] });
+  await expect(bulk.bar).toContainText('2 selected');
+  await bulk.copySelection.click();
+  await expect(copy.root).toContainText('Source: 2 selected keys');
 });

@@ -122,3 +122,14 @@ export async function seedMany(etcd: EtcdCluster, count: number, keyOf: (i: numb
     client.close();
   }
 }
+
+/** Put raw bytes (not text) with a plain etcd3 client, not the app's code. */
+export async function etcdPutBytes(etcd: EtcdCluster, key: string, value: Buffer): Promise<void> {
+  const { Etcd3 } = await import('etcd3');
+  const client = new Etcd3({ hosts: [...etcd.endpoints] });
+  try {
+    await client.put(key).value(value);
+  } finally {
+    client.close();
+  }
+}
