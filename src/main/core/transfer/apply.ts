@@ -13,6 +13,7 @@
  *  - So a run interrupted anywhere can be run again (a new dry run, or the same plan): keys
  *    already written show as unchanged and are not written again.
  */
+import { pace } from '../tasks/pace';
 import { stat } from 'node:fs/promises';
 import type { AppError } from '../../../shared/result';
 import type { ImportApplyReport, SkipReason, TransferItem } from '../../../shared/transfer-reports';
@@ -57,7 +58,7 @@ export async function runApply(session: EtcdSession, plan: ImportPlan, ctx: JobC
   let settled = 0;
   let revision = 0;
   let transactions = 0;
-  let lastProgress = 0;
+  const due = pace();
   const state: { error?: AppError } = {};
 
   const item = (e: ImportEntry): TransferItem => ({ key: fromBuffer(e.key), line: e.line, size: e.value.length });
@@ -78,9 +79,7 @@ export async function runApply(session: EtcdSession, plan: ImportPlan, ctx: JobC
     ctx.report(r);
   };
   const progress = (force = false): void => {
-    const t = performance.now();
-    if (!force && t - lastProgress < 100) return;
-    lastProgress = t;
+    if (!due(force)) return;
     report();
     ctx.progress({ done: settled, total: plan.entries, phase: 'importing' });
   };

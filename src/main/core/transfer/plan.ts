@@ -11,6 +11,7 @@
  * Nothing is written. The result is kept as a plan (plans.ts) that `apply` executes with
  * compare-and-swap against what this dry run saw.
  */
+import { pace } from '../tasks/pace';
 import { crc32 } from 'node:zlib';
 import type { ImportPlanReport, OnExisting, TransferItem } from '../../../shared/transfer-reports';
 import { TRANSFER_LIST_MAX } from '../../../shared/transfer-reports';
@@ -72,7 +73,7 @@ async function planPass(session: EtcdSession, opts: PlanOptions, ctx: JobContext
   let malformed: { line: number; reason: string } | undefined;
   // Set once the plan is stored (an object: closures above read it).
   const stored: { planId?: string } = {};
-  let lastProgress = 0;
+  const due = pace();
 
   const warnings = (): string[] => {
     const w: string[] = [];
@@ -109,9 +110,7 @@ async function planPass(session: EtcdSession, opts: PlanOptions, ctx: JobContext
     ctx.report(r);
   };
   const progress = (force = false): void => {
-    const t = performance.now();
-    if (!force && t - lastProgress < 100) return;
-    lastProgress = t;
+    if (!due(force)) return;
     report();
     ctx.progress({ done: source.bytesRead(), total: source.size, phase: `dry run: ${cols.length} keys read` });
   };
