@@ -16,7 +16,7 @@ import { AppFailure } from '../etcd/errors';
 import { scan } from '../etcd/scan';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
-import { batchesOf } from './batches';
+import { batchesOf } from '../etcd/txn-batches';
 import type { BulkState, DeletedKey, PlannedKey, StoredPlan } from './bulk-state';
 import { built, keyLists } from './key-list';
 

@@ -22,7 +22,7 @@ import { AppFailure, failure } from '../etcd/errors';
 import { scan } from '../etcd/scan';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
-import { batchesOf, fitsAlone } from './batches';
+import { batchesOf, fitsAlone } from '../etcd/txn-batches';
 import { built, keyLists } from './key-list';
 import { countPrefix, readNamed } from './reads';
 

@@ -11,7 +11,7 @@ import type { BulkUndoReport } from '../../../shared/job-reports';
 import { AppFailure } from '../etcd/errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
-import { batchesOf } from './batches';
+import { batchesOf } from '../etcd/txn-batches';
 import type { BulkState, DeletedKey, UndoRecord } from './bulk-state';
 import { built, keyLists } from './key-list';
 

@@ -9,6 +9,7 @@
  * batches, waits for those in flight, and throws a BulkPutFailure that says which batches were
  * certainly applied, which one failed first, and which may or may not have been applied.
  */
+import { TxnBatcher } from './txn-batches';
 import type { IRequestOp } from 'etcd3';
 import type { AppError } from '../../../shared/result';
 import { AppFailure, failure } from './errors';
@@ -88,18 +89,12 @@ const PER_OP_BYTES = 16;
  */
 function planBatches(entries: readonly BulkEntry[], batch: number, limitBytes: number): BatchRange[] {
   const out: BatchRange[] = [];
-  let from = 0;
-  let bytes = REQUEST_OVERHEAD_BYTES;
-  for (let i = 0; i < entries.length; i++) {
-    const size = entries[i].key.length + entries[i].value.length + PER_OP_BYTES;
-    if (i > from && (i - from >= batch || bytes + size > limitBytes)) {
-      out.push({ index: out.length, from, to: i });
-      from = i;
-      bytes = REQUEST_OVERHEAD_BYTES;
-    }
-    bytes += size;
-  }
-  if (from < entries.length) out.push({ index: out.length, from, to: entries.length });
+  const batcher = new TxnBatcher<number>(batch, limitBytes, REQUEST_OVERHEAD_BYTES, PER_OP_BYTES);
+  const push = (indexes: number[] | undefined): void => {
+    if (indexes) out.push({ index: out.length, from: indexes[0], to: indexes[indexes.length - 1] + 1 });
+  };
+  for (let i = 0; i < entries.length; i++) push(batcher.add(i, entries[i].key.length + entries[i].value.length));
+  push(batcher.flush());
   return out;
 }
 

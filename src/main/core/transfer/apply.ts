@@ -23,7 +23,8 @@ import { AppFailure, failure } from '../etcd/errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
 import { MalformedLine } from './format';
-import { entrySum, PER_WRITE_BYTES, TXN_OVERHEAD_BYTES } from './plan';
+import { entrySum } from './plan';
+import { fitsAlone, TXN_OVERHEAD_BYTES, TxnBatcher } from '../etcd/txn-batches';
 import { Action, type ImportPlan } from './plans';
 import { openSource, type ImportEntry } from './source';
 import { readState } from './state';
@@ -178,8 +179,7 @@ export async function runApply(session: EtcdSession, plan: ImportPlan, ctx: JobC
   };
 
   const source = await openSource(plan.path, ctx.signal);
-  let batch: Write[] = [];
-  let bytes = TXN_OVERHEAD_BYTES;
+  const batcher = new TxnBatcher<Write>(WRITE_BATCH, limit);
   let seen = 0;
   const stopped = (): boolean => ctx.signal.aborted || state.error !== undefined;
   try {
@@ -196,8 +196,8 @@ export async function runApply(session: EtcdSession, plan: ImportPlan, ctx: JobC
       } else if (action === Action.conflict) {
         skip(e, 'kept-existing');
       } else {
-        const size = 2 * e.key.length + e.value.length + PER_WRITE_BYTES;
-        if (size + TXN_OVERHEAD_BYTES > limit) {
+        const size = 2 * e.key.length + e.value.length;
+        if (!fitsAlone(size, limit)) {
           // Never sent: etcd would refuse the whole transaction it is in.
           fail([{ e, action, modRevision: 0 }], {
             code: 'TOO_LARGE',
@@ -206,18 +206,16 @@ export async function runApply(session: EtcdSession, plan: ImportPlan, ctx: JobC
           });
           break;
         }
-        if (batch.length > 0 && (batch.length >= WRITE_BATCH || bytes + size > limit)) {
-          await launch(batch);
-          batch = [];
-          bytes = TXN_OVERHEAD_BYTES;
+        const closed = batcher.add({ e, action, modRevision: plan.modRevisions[e.index] }, size);
+        if (closed) {
+          await launch(closed);
           if (stopped()) break;
         }
-        batch.push({ e, action, modRevision: plan.modRevisions[e.index] });
-        bytes += size;
       }
       progress();
     }
-    if (batch.length > 0 && !stopped()) await launch(batch);
+    const last = batcher.flush();
+    if (last && !stopped()) await launch(last);
   } catch (err) {
     await Promise.allSettled(inFlight);
     report();

@@ -20,6 +20,7 @@ import { failure } from '../etcd/errors';
 import { DEFAULT_MAX_REQUEST_BYTES, type EtcdSession } from '../etcd/session';
 import type { JobContext } from '../tasks/connection-tasks';
 import { inBatches } from './batches';
+import { fitsAlone } from '../etcd/txn-batches';
 import { DuplicateCheck, NotSorted } from './duplicates';
 import { MalformedLine } from './format';
 import { Action, PlanColumns, type ImportPlan, type PlanStore } from './plans';
@@ -38,9 +39,6 @@ const READ_BATCH = 128;
 const READ_BATCH_BYTES = 4 * 1024 * 1024;
 /** Read transactions in flight. */
 const READS_IN_FLIGHT = 4;
-/** Room for the txn envelope, and per put with its compare, in apply (same as bulk.ts). */
-export const TXN_OVERHEAD_BYTES = 512;
-export const PER_WRITE_BYTES = 64;
 
 export const entrySum = (e: { key: Buffer; value: Buffer }): number => crc32(e.value, crc32(e.key));
 
@@ -127,7 +125,7 @@ async function planPass(session: EtcdSession, opts: PlanOptions, ctx: JobContext
       counts[name]++;
       if (lists[name].length < TRANSFER_LIST_MAX) lists[name].push(item(e, cur));
       cols.push(action, cur?.modRevision ?? 0, entrySum(e));
-      if (action !== Action.unchanged && action !== Action.conflict && e.key.length + e.value.length + TXN_OVERHEAD_BYTES > limit) tooLarge++;
+      if (action !== Action.unchanged && action !== Action.conflict && !fitsAlone(2 * e.key.length + e.value.length, limit)) tooLarge++;
     }
   };
 
