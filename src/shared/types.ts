@@ -208,6 +208,42 @@ export interface ClusterStatus {
   readonly at: number;
 }
 
+/**
+ * One member's figures at one moment, for the cluster view's live charts: from its Status answer
+ * (sizes, raft) and its /metrics (the rest; a figure etcd did not report is absent).
+ */
+export interface MetricsSample {
+  /** When it was read (ms since the epoch). */
+  readonly at: number;
+  readonly dbSize: number;
+  readonly dbSizeInUse: number;
+  readonly raftTerm: number;
+  readonly raftIndex: number;
+  readonly raftAppliedIndex: number;
+  readonly isLeader: boolean;
+  /** --quota-backend-bytes (etcd_server_quota_backend_bytes). */
+  readonly quota?: number;
+  readonly keys?: number;
+  readonly leaderChanges?: number;
+  readonly proposalsFailed?: number;
+  readonly proposalsPending?: number;
+  readonly slowApplies?: number;
+  readonly watchers?: number;
+  readonly grpcReceivedBytes?: number;
+  readonly grpcSentBytes?: number;
+  /** 1 when the member sees a leader. */
+  readonly hasLeader?: number;
+}
+
+export type MemberMetrics =
+  | { readonly endpoint: string; readonly ok: true; readonly memberId: string; readonly sample: MetricsSample }
+  | { readonly endpoint: string; readonly ok: false; readonly error: AppError };
+
+export interface ClusterMetrics {
+  readonly at: number;
+  readonly members: readonly MemberMetrics[];
+}
+
 // ---------- jobs and subscriptions ----------
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';

@@ -38,6 +38,7 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'leases:keepAliveOnce'
     | 'leases:keepAlive'
     | 'cluster:status'
+    | 'cluster:metrics'
     | 'jobs:list'
     | 'jobs:cancel'
     | 'subscriptions:list'

@@ -38,6 +38,7 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'leases:keepAliveOnce': { ...ref, id: '4660' },
   'leases:keepAlive': { ...ref, id: '4660' },
   'cluster:status': ref,
+  'cluster:metrics': ref,
   'jobs:list': ref,
   'jobs:cancel': { ...ref, jobId: 'j1' },
   'subscriptions:list': ref,

@@ -1,5 +1,6 @@
-import type { ClusterStatus, EndpointStatus, MemberInfo } from '../../../shared/types';
+import type { ClusterMetrics, ClusterStatus, EndpointStatus, MemberInfo, MemberMetrics } from '../../../shared/types';
 import { AppFailure, toAppError } from './errors';
+import { fetchMetricsText, parseMetrics, sampleOf } from './metrics';
 import { EtcdSession } from './session';
 
 const hex = (id: string | number | undefined): string => (id === undefined ? '' : BigInt(id).toString(16));
@@ -68,6 +69,33 @@ export class ClusterService {
     };
   }
 
+  /**
+   * One sample per endpoint for the live charts: its Status (through that member's own client)
+   * and its /metrics, both within the profile's deadline; a member that cannot be read says why.
+   */
+  async metrics(): Promise<ClusterMetrics> {
+    const { deadlineMs, tls } = this.session.config;
+    const members = await Promise.all(
+      this.session.endpoints.map(async (endpoint): Promise<MemberMetrics> => {
+        try {
+          const [st, text] = await Promise.all([this.session.memberStatus(endpoint), fetchMetricsText(endpoint, tls, deadlineMs)]);
+          const memberId = hex(st.header.member_id);
+          const sample = sampleOf(Date.now(), parseMetrics(text), {
+            dbSize: Number(st.dbSize),
+            dbSizeInUse: Number(st.dbSizeInUse ?? st.dbSize),
+            raftTerm: Number(st.raftTerm),
+            raftIndex: Number(st.raftIndex),
+            raftAppliedIndex: Number(st.raftAppliedIndex ?? st.raftIndex),
+            isLeader: hex(st.leader) === memberId,
+          });
+          return { endpoint, ok: true, memberId, sample };
+        } catch (err) {
+          return { endpoint, ok: false, error: err instanceof AppFailure ? err.error : toAppError(err, ctx(this.session)) };
+        }
+      }),
+    );
+    return { at: Date.now(), members };
+  }
 }
 
 const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });
