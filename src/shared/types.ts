@@ -69,6 +69,8 @@ export interface MembersHealth {
   readonly answering: number;
   readonly total: number;
   readonly hasLeader: boolean;
+  /** Alarms the answering members report (NOSPACE, CORRUPT), distinct and sorted; absent when none. */
+  readonly alarms?: readonly string[];
 }
 
 // ---------- kv ----------

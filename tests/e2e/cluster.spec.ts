@@ -60,3 +60,32 @@ test('cluster view: 3 members, one leader; a killed follower shows up as unreach
   await ui.grid.select('/cluster/owner');
   await expect(ui.value.content).toHaveText('platform-team');
 });
+
+test('cluster view: live metrics per member with the quota and a forecast; a stopped member says why', async ({ launch, startEtcd, ui }) => {
+  const etcd = await startEtcd({ members: 3, extraArgs: ['--quota-backend-bytes', String(64 * 1024 * 1024)] });
+  await seedKeys(etcd, [
+    ['/m/a', '1'],
+    ['/m/b', '2'],
+    ['/m/c', '3'],
+  ]);
+  await openConnected(launch, ui, etcd, { deadlineMs: 1500 });
+  await ui.toolbar.button('cluster-view').click();
+  const { cluster } = ui;
+  await expect(cluster.metrics.getByRole('article')).toHaveCount(3);
+  for (const m of etcd.members) {
+    const card = cluster.memberMetrics(m.clientUrl);
+    await expect(card.getByTestId('metrics-db')).toContainText('of a 64.0 MiB quota');
+    await expect(cluster.chart(m.clientUrl, 'Keys')).toHaveAccessibleName('Keys: 3');
+    await expect(card.getByTestId('metrics-forecast')).toContainText('Forecast:');
+  }
+  await expect(cluster.metrics.locator('.role-leader')).toHaveCount(1);
+  // Refreshed on its own: a new key shows on every member's chart.
+  await seedKeys(etcd, [['/m/d', '4']]);
+  for (const m of etcd.members) await expect(cluster.chart(m.clientUrl, 'Keys')).toHaveAccessibleName('Keys: 4', { timeout: 10_000 });
+
+  const follower = ((await etcd.leaderIndex()) + 1) % 3;
+  await etcd.stop(follower);
+  await expect(cluster.memberMetrics(etcd.members[follower].clientUrl).getByTestId('metrics-error')).toContainText('Metrics cannot be read', { timeout: 10_000 });
+  await etcd.restart(follower);
+  await expect(cluster.memberMetrics(etcd.members[follower].clientUrl).getByTestId('metrics-error')).toHaveCount(0, { timeout: 15_000 });
+});

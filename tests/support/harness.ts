@@ -54,6 +54,8 @@ export async function createHarness(
     writePolicy?: WritePolicy;
     /** Background liveness probes (HandlerDeps.liveness): on with the product intervals unless given. */
     liveness?: HandlerDeps['liveness'];
+    /** Cluster alerts (HandlerDeps.notify). */
+    notify?: HandlerDeps['notify'];
   } = {},
 ): Promise<Harness> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-test-')));
@@ -68,6 +70,7 @@ export async function createHarness(
     },
     ...(opts.writePolicy ? { writePolicy: opts.writePolicy } : {}),
     ...(opts.liveness !== undefined ? { liveness: opts.liveness } : {}),
+    ...(opts.notify ? { notify: opts.notify } : {}),
   });
   return {
     handlers,

@@ -247,6 +247,7 @@ export class Connections {
       m?.answering === verdict.members.answering &&
       m?.total === verdict.members.total &&
       m?.hasLeader === verdict.members.hasLeader &&
+      (m?.alarms ?? []).join() === (verdict.members.alarms ?? []).join() &&
       (verdict.version === undefined || verdict.version === prev.version);
     if (same) return;
     this.setStatus(entry, { state: verdict.state, members: verdict.members, ...(error ? { error } : {}), ...(verdict.version ? { version: verdict.version } : {}) });

@@ -191,7 +191,8 @@ export function assessProbes(probes: readonly MemberProbe[], deadlineMs: number)
   const ok = probes.flatMap((p) => (p.ok ? [p] : []));
   const answering = ok.length;
   const hasLeader = ok.some((p) => p.leaderId !== '0' && p.leaderId !== '');
-  const members: MembersHealth = { answering, total, hasLeader };
+  const alarms = [...new Set(ok.flatMap((p) => p.alarms ?? []))].sort();
+  const members: MembersHealth = { answering, total, hasLeader, ...(alarms.length ? { alarms } : {}) };
   const version = ok[0]?.version;
   const endpoint = where(probes.map((p) => p.endpoint));
 

@@ -4,7 +4,7 @@
  * only under Electron, so importing this module in tests has no side effects.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell } from 'electron';
 
 import { DEV_CSP, withCsp } from '../../shared/csp';
 import { createHandlers } from '../core/handlers';
@@ -18,6 +18,7 @@ import { createSafeStorageCipher } from './safe-storage';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './window/app-protocol';
 import { createAppUrlMatcher } from './window/app-url';
 import { createMainWindow } from './window/create-window';
+import { createAlertNotifier } from './window/notifications';
 import { watchRendererHealth } from './window/renderer-health';
 import { watchVisibility } from './window/visibility';
 
@@ -76,6 +77,7 @@ export function main(): void {
       profilesDir: app.getPath('userData'),
       cipher: createSafeStorageCipher(safeStorage),
       emit,
+      notify: createAlertNotifier({ isSupported: () => Notification.isSupported(), create: (o) => new Notification(o) }, () => mainWindow),
       logger,
       logFolder: logDir,
       openPath: (path) => shell.openPath(path),

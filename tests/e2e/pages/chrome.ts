@@ -115,14 +115,27 @@ export class ClusterPanel {
   readonly alarms: Locator;
   readonly refresh: Locator;
   readonly back: Locator;
+  /** The live charts: one card per member, named "Metrics of <endpoint>". */
+  readonly metrics: Locator;
 
   constructor(page: Page) {
     this.root = page.getByTestId('cluster-view');
+    this.metrics = this.root.getByRole('region', { name: 'Metrics' });
     this.members = page.getByTestId('cluster-members');
     this.memberRows = page.getByTestId('cluster-member');
     this.endpointRows = page.getByTestId('cluster-endpoint');
     this.alarms = page.getByTestId('cluster-alarms');
     this.refresh = this.root.getByRole('button', { name: /Refresh/ });
     this.back = this.root.getByRole('button', { name: 'Back to keys' });
+  }
+
+  /** One member's metrics card. */
+  memberMetrics(endpoint: string): Locator {
+    return this.metrics.getByRole('article', { name: `Metrics of ${endpoint}` });
+  }
+
+  /** A chart of a member's card by its label ("Keys", "Raft term", …); its accessible name carries the value. */
+  chart(endpoint: string, label: string): Locator {
+    return this.memberMetrics(endpoint).getByRole('img', { name: new RegExp(`^${label}: `) });
   }
 }

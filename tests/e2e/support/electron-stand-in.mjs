@@ -75,6 +75,9 @@ class BrowserWindow extends EventEmitter {
   restore() {}
   close() {}
   maximize() {}
+  isFocused() {
+    return false;
+  }
   isMinimized() {
     return false;
   }
@@ -161,6 +164,20 @@ const electron = {
       setPermissionCheckHandler: () => called('session.setPermissionCheckHandler'),
       webRequest: { onHeadersReceived: () => called('session.webRequest.onHeadersReceived') },
     },
+  },
+  Notification: class {
+    static isSupported() {
+      return true;
+    }
+    constructor(options) {
+      this.options = plain(options);
+    }
+    on() {
+      return this;
+    }
+    show() {
+      called('Notification.show', [this.options]);
+    }
   },
   safeStorage: {
     isEncryptionAvailable: () => false,

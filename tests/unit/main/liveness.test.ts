@@ -30,6 +30,7 @@ const up = (endpoint: string, leaderId = 'a1'): MemberProbe => ({
   raftTerm: 2,
   version: '3.6.1',
   isLearner: false,
+  alarms: [],
   latencyMs: 1,
 });
 const down = (endpoint: string, error: AppError = refused(endpoint)): MemberProbe => ({ endpoint, ok: false, error, latencyMs: 1 });

@@ -95,6 +95,13 @@ export const electron = {
   BrowserWindow: FakeBrowserWindow,
   ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
   Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
+  Notification: Object.assign(
+    vi.fn(function (this: { show: () => void; on: () => void }) {
+      this.show = vi.fn();
+      this.on = vi.fn();
+    }),
+    { isSupported: () => true },
+  ),
   safeStorage: {
     isEncryptionAvailable: () => false,
     getSelectedStorageBackend: () => 'basic_text',

@@ -208,6 +208,7 @@ describe('the log file never holds a key, a value or a secret', () => {
 
     // the cluster, jobs and subscriptions (handles that do not exist)
     await ok('cluster:status', { profileId: good });
+    await ok('cluster:metrics', { profileId: good });
     await ok('jobs:list', { profileId: good });
     await failsWith('NOT_FOUND', 'jobs:cancel', { profileId: good, jobId: CANARY.handle });
     await ok('subscriptions:list', { profileId: good });

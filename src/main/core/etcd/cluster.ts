@@ -1,5 +1,6 @@
 import type { ClusterMetrics, ClusterStatus, EndpointStatus, MemberInfo, MemberMetrics } from '../../../shared/types';
 import { AppFailure, toAppError } from './errors';
+import { dedupeAlarms, parseAlarms, type Alarm } from './alarms';
 import { fetchMetricsText, parseMetrics, sampleOf } from './metrics';
 import { EtcdSession } from './session';
 
@@ -100,19 +101,3 @@ export class ClusterService {
 
 const ctx = (s: EtcdSession) => ({ kind: 'read' as const, endpoints: s.endpoints, deadlineMs: s.config.deadlineMs });
 
-interface Alarm {
-  readonly memberId: string;
-  readonly alarm: string;
-}
-
-/** etcd 3.4 reports active alarms in StatusResponse.errors as "memberID:<decimal> alarm:<NAME>". */
-export function parseAlarms(errors: readonly string[]): Alarm[] {
-  const out: Alarm[] = [];
-  for (const e of errors) {
-    const m = /memberID:(\d+)\s+alarm:(\w+)/.exec(e);
-    if (m) out.push({ memberId: hex(m[1]), alarm: m[2].toUpperCase() });
-  }
-  return out;
-}
-
-const dedupeAlarms = (alarms: Alarm[]): Alarm[] => [...new Map(alarms.map((a) => [`${a.memberId}/${a.alarm}`, a])).values()];

@@ -4,6 +4,7 @@ import { noop } from 'cockatiel';
 import { ClientClosedError, GRPCDeadlineExceededError, type IOptions, type IStatusResponse } from 'etcd3';
 import type { AppError, ErrorCode } from '../../../shared/result';
 import { AppFailure, judgeAttempt, toAppError, type AttemptVerdict, type OpKind } from './errors';
+import { parseAlarms } from './alarms';
 import { hexId, Member, readOrder, voters } from './members';
 import { EtcdRpc, requireLeaderInterceptor } from './rpc';
 
@@ -43,6 +44,8 @@ export type MemberProbe =
       readonly raftTerm: number;
       readonly version: string;
       readonly isLearner: boolean;
+      /** Alarms active on the cluster as this member reports them (NOSPACE, CORRUPT), distinct. */
+      readonly alarms: readonly string[];
       readonly latencyMs: number;
     }
   | { readonly endpoint: string; readonly ok: false; readonly error: AppError; readonly latencyMs: number };
@@ -201,6 +204,7 @@ export class EtcdSession {
             raftTerm: Number(st.raftTerm),
             version: st.version,
             isLearner: Boolean(st.isLearner),
+            alarms: [...new Set(parseAlarms(st.errors ?? []).map((a) => a.alarm))].sort(),
             latencyMs: ms(),
           };
         } catch (err) {

@@ -2,6 +2,7 @@ import type { EventMap, EventName } from '../../../shared/contract';
 import type { SecretCipher } from '../profiles/secrets';
 import type { Logger } from '../logging/logger';
 import type { WritePolicy } from '../write-gate';
+import type { ClusterAlert } from '../cluster-alerts';
 import type { ChooseFile, ChooseSaveFile } from './types';
 
 /** Everything the handler table needs from the outside world; no electron in here. */
@@ -28,5 +29,10 @@ export interface HandlerDeps {
    * 1000 ms while the window is visible and every 10 000 ms while hidden, unless overridden here;
    * `false` turns them off (the status then follows the calls' outcomes only).
    */
+  /**
+   * Shows an OS notification about a connected cluster (a member lost, quorum lost, an alarm);
+   * the Electron layer shows it only while the window is in the background. Nothing unless given.
+   */
+  readonly notify?: (alert: ClusterAlert) => void;
   readonly liveness?: { readonly visibleIntervalMs?: number; readonly hiddenIntervalMs?: number } | false;
 }

@@ -5,7 +5,9 @@
  */
 import { contract, type ChannelName, type Handlers, type Namespace } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
+import { ClusterAlerts, type ClusterAlert } from '../cluster-alerts';
 import { Connections } from '../connections';
+import type { ConnectionStatus } from '../../../shared/types';
 import { AppFailure } from '../etcd/errors';
 import { ProfileStore } from '../profiles/store';
 import type { ConnectionTasks } from '../tasks/connection-tasks';
@@ -77,14 +79,37 @@ export type AppHandlers = Handlers & {
   dispose(): Promise<void>;
 };
 
+/**
+ * Alerts for each status, in the order the statuses came (a chain: the profile's name is read
+ * from the store, asynchronously, and the alert state must see the statuses in order).
+ */
+function alertNotifier(profiles: ProfileStore, notify: (a: ClusterAlert) => void, log: Logger): (status: ConnectionStatus) => void {
+  const alerts = new ClusterAlerts();
+  let chain = Promise.resolve();
+  return (status) => {
+    chain = chain.then(async () => {
+      const name = await profiles.list().then(
+        (all) => all.find((p) => p.id === status.profileId)?.name ?? 'A cluster',
+        () => 'A cluster',
+      );
+      for (const a of alerts.observe(status, name)) {
+        log.warn(`cluster alert: ${a.kind}`, { profileId: a.profileId });
+        notify(a);
+      }
+    });
+  };
+}
+
 export function createHandlers(deps: HandlerDeps): AppHandlers {
   const profiles = new ProfileStore(deps.profilesDir, deps.cipher);
   const log = (deps.logger ?? silentLogger).scope('handlers');
   const connLog = (deps.logger ?? silentLogger).scope('connections');
+  const alert = deps.notify ? alertNotifier(profiles, deps.notify, connLog) : undefined;
   const connections = new Connections(profiles, {
     status: (status) => {
       connLog.info(`connection ${status.state}`, { profileId: status.profileId, code: status.error?.code });
       deps.emit('event:connection-status', status);
+      alert?.(status);
     },
     job: (info) => deps.emit('event:job', info),
     subscription: (info) => deps.emit('event:subscription', info),

@@ -4,6 +4,7 @@ import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
+import { MetricsPanel } from './MetricsPanel';
 
 /** How often the open cluster view reads the status again. */
 export const CLUSTER_REFRESH_MS = 2000;
@@ -18,6 +19,7 @@ export function ClusterView() {
   const loading = useAppStore((s) => s.clusterLoading);
   const error = useAppStore((s) => s.clusterError);
   const load = useAppStore((s) => s.loadClusterStatus);
+  const loadMetrics = useAppStore((s) => s.loadClusterMetrics);
   const close = useAppStore((s) => s.toggleClusterView);
   const activeProfileId = useAppStore((s) => s.activeProfileId);
   const profile = useAppStore((s) => s.activeProfile());
@@ -27,9 +29,12 @@ export function ClusterView() {
 
   useEffect(() => {
     if (!activeProfileId) return;
-    const timer = setInterval(() => void load(), CLUSTER_REFRESH_MS);
+    const timer = setInterval(() => {
+      void load();
+      void loadMetrics();
+    }, CLUSTER_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [activeProfileId, load]);
+  }, [activeProfileId, load, loadMetrics]);
 
   return (
     <section className="cluster-view" aria-label="Cluster" data-testid="cluster-view">
@@ -62,6 +67,7 @@ export function ClusterView() {
         />
       ) : null}
       {status ? <ClusterTables status={status} /> : loading ? <p className="muted pad">Reading cluster status…</p> : null}
+      {connected ? <MetricsPanel /> : null}
     </section>
   );
 }
