@@ -221,7 +221,18 @@ export class EtcdSession {
    */
   streamTargets(): readonly StreamTarget[] {
     if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
-    return readOrder(this.members, this.turn++).map((m) => ({ endpoint: m.endpoint, rpc: m.rpc }));
+    // Streams open outside any call's attempt: a stream's login (the watch's, after a restart
+    // made etcd forget the token) would otherwise take the deadline of the call whose async
+    // context it was started in, long past (seen: "Deadline exceeded after 0.001s", for ever).
+    const outside = <T>(fn: () => T): T => this.attempts.exit(fn);
+    return readOrder(this.members, this.turn++).map((m) => ({
+      endpoint: m.endpoint,
+      rpc: {
+        watch: () => outside(() => m.rpc.watch()),
+        leaseKeepAlive: () => outside(() => m.rpc.leaseKeepAlive()),
+        renewLogin: () => m.rpc.renewLogin(),
+      },
+    }));
   }
 
   /** Status of one of the profile's endpoints (the cluster view); AppFailure when it does not answer. */
