@@ -209,6 +209,14 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
         detail,
         action: 'edit-profile',
       };
+    case 'CONFIRMATION_REQUIRED':
+      return {
+        title: `Nothing was written: ${context.profileName ? `“${context.profileName}”` : 'this profile'} is a production profile, and the app did not ${verb} without the typed confirmation.`,
+        detail,
+      };
+    case 'CANCELLED':
+      // Never shown (the user cancelled; nothing happened), but described all the same.
+      return { title: `Cancelled: the app did not ${verb}.` };
     case 'INTERNAL':
       return { title: `Unexpected error: could not ${verb}.`, detail: error.message || undefined };
     default: {

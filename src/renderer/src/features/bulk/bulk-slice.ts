@@ -144,7 +144,7 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
       const guard = scope.capture();
       if (!d || !d.plan || d.phase !== 'confirm' || !guard) return;
       patch({ phase: 'starting', error: null });
-      const started = await jobs.start(guard.profileId, client.bulk.delete({ profileId: guard.profileId, planId: d.plan.planId, confirmation: d.typed }), {
+      const started = await jobs.start(guard.profileId, client.bulk.delete({ profileId: guard.profileId, planId: d.plan.planId, typed: d.typed }), {
         onUpdate: (info) => {
           const report = info.report?.kind === 'bulk-delete' ? info.report : null;
           if (info.state === 'running') {
