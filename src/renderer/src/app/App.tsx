@@ -18,6 +18,7 @@ import { Toasts } from '../features/notifications/Toasts';
 import { Splitter } from '../ui/Splitter';
 import { commandForKey, createCommandDispatcher } from './commands';
 import { ConfirmDialog } from './ConfirmDialog';
+import { WriteConfirmDialog } from './WriteConfirmDialog';
 import { fitPanes, PANE_LIMITS, SPLITTER } from './layout';
 import { StatusBar } from './StatusBar';
 import { useAppStore, useAppStoreApi } from './store-context';
@@ -104,6 +105,8 @@ export function App() {
       <BulkDeleteDialog />
       <CopyDialog />
       <KeyMenu />
+      {/* Last: it opens over the dialog whose write it confirms. */}
+      <WriteConfirmDialog />
     </div>
   );
 }

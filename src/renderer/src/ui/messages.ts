@@ -28,6 +28,12 @@ export function resolvedByAnswer(code: AppError['code']): boolean {
   return CONNECTIVITY.has(code) || code === 'COMPACTED';
 }
 
+/**
+ * True for the answer of a write the user cancelled in the production confirmation
+ * (app/write-confirm.ts): nothing was sent, so nothing is shown and nothing changes.
+ */
+export const isCancelled = (r: { readonly ok: boolean; readonly error?: AppError }): boolean => !r.ok && r.error?.code === 'CANCELLED';
+
 /** What the user was doing; shapes the wording. */
 export type Operation =
   | 'connect'

@@ -158,8 +158,9 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
         },
       });
       if (isTrackedJob(started)) running = started.isRunning() ? started : null;
-      // A refused confirmation (or any other refusal) leaves the dialog open with the reason.
-      else patch({ phase: 'confirm', error: started });
+      // A refused confirmation (or any other refusal) leaves the dialog open with the reason;
+      // a production confirmation cancelled leaves it as it was.
+      else patch({ phase: 'confirm', error: started.code === 'CANCELLED' ? null : started });
     },
 
     cancelBulkDelete() {
@@ -185,7 +186,7 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
           get().reload();
         },
       });
-      if (!isTrackedJob(started)) patch({ undo: { phase: 'failed', report: null, error: started } });
+      if (!isTrackedJob(started)) patch({ undo: started.code === 'CANCELLED' ? null : { phase: 'failed', report: null, error: started } });
     },
   };
 };
