@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
 import { FolderTree } from '../tree/FolderTree';
 import { ConnectionDot, connectionHealth } from './ConnectionDot';
+import { ModeBadge } from './ModeBadge';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
 export function Sidebar() {
@@ -78,7 +79,9 @@ function ProfileItem({ profile }: { profile: Profile }) {
       >
         <span className="profile-color" style={{ background: profile.color ?? 'transparent' }} aria-hidden="true" />
         <span className="profile-text">
-          <span className="profile-name">{profile.name}</span>
+          <span className="profile-name">
+            {profile.name} <ModeBadge profile={profile} testId="profile-mode-badge" />
+          </span>
           <span className="profile-endpoint">{profile.endpoints[0] ?? ''}{profile.endpoints.length > 1 ? ` +${profile.endpoints.length - 1}` : ''}</span>
         </span>
         <ConnectionDot health={health} />
