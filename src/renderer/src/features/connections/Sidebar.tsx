@@ -79,11 +79,10 @@ function ProfileItem({ profile }: { profile: Profile }) {
       >
         <span className="profile-color" style={{ background: profile.color ?? 'transparent' }} aria-hidden="true" />
         <span className="profile-text">
-          <span className="profile-name">
-            {profile.name} <ModeBadge profile={profile} testId="profile-mode-badge" />
-          </span>
+          <span className="profile-name">{profile.name}</span>
           <span className="profile-endpoint">{profile.endpoints[0] ?? ''}{profile.endpoints.length > 1 ? ` +${profile.endpoints.length - 1}` : ''}</span>
         </span>
+        <ModeBadge profile={profile} testId="profile-mode-badge" />
         <ConnectionDot health={health} />
       </button>
       <span className="profile-actions">
