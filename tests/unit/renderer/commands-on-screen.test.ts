@@ -36,6 +36,20 @@ describe('commands act on what is on screen', () => {
     expect(fake.ep['kv:put'].requests).toHaveLength(0);
   });
 
+  it("with another key's context menu (or the palette) open, Delete does not act on the selected key", async () => {
+    const { s } = await store();
+    s.getState().openKeyMenu(text('cfg/other'), 10, 10);
+    runCommand(s, 'delete');
+    expect(s.getState().confirm).toBeNull();
+    s.getState().closeKeyMenu();
+    s.getState().setPaletteOpen(true);
+    runCommand(s, 'delete');
+    expect(s.getState().confirm).toBeNull();
+    s.getState().setPaletteOpen(false);
+    runCommand(s, 'delete');
+    expect(s.getState().confirm?.subject).toBe('cfg/app');
+  });
+
   it('with the keys (or search) view, Delete asks about the key on screen', async () => {
     const { s } = await store();
     runCommand(s, 'delete');

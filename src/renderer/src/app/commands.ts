@@ -43,7 +43,8 @@ export const keyOnScreen = (s: Pick<AppState, 'view'>): boolean => s.view === 'k
 /** Why `command` cannot run now, or null when it can (the toolbar and the menu ask the same question). */
 export function commandRefusal(store: AppStore, command: Command): 'not-on-screen' | 'read-only-profile' | 'past-revision' | null {
   const s = store.getState();
-  if (ON_SHOWN_KEY.has(command) && !keyOnScreen(s)) return 'not-on-screen';
+  // The palette or a key's context menu (which may be another key's) covers the key: not that one either.
+  if (ON_SHOWN_KEY.has(command) && (!keyOnScreen(s) || s.paletteOpen || s.keyMenu !== null)) return 'not-on-screen';
   if (WRITES.has(command) && readOnlyReason(s) !== null) return 'read-only-profile';
   if (WRITES.has(command) && s.readOnlyView) return 'past-revision';
   return null;
