@@ -20,6 +20,13 @@ export const ErrorCodes = [
   'SECRET_STORAGE_UNAVAILABLE',
   /** The profile does not allow this write (refused in main before anything reached etcd). */
   'READ_ONLY',
+  /**
+   * A write to a production profile without the text the user must type (the profile's name, or
+   * the key of a single-key delete), or with other text: refused in main before etcd was asked.
+   */
+  'CONFIRMATION_REQUIRED',
+  /** The user cancelled a write's confirmation in the renderer: nothing was sent, nothing is shown. */
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

@@ -26,7 +26,15 @@ export interface Profile {
   /** Deadline of every call, in milliseconds. */
   readonly deadlineMs: number;
   readonly color?: string;
+  /** What the app lets the user write with this profile (absent in older files: `normal`). */
+  readonly mode: ProfileMode;
 }
+
+/**
+ * `normal`: writes as usual. `production`: every write must carry the profile's name typed by the
+ * user (the key, for a single-key delete). `read-only`: every write is refused. Enforced in main.
+ */
+export type ProfileMode = 'normal' | 'production' | 'read-only';
 
 export interface ProfilesState {
   readonly profiles: readonly Profile[];

@@ -44,8 +44,8 @@ const put = (key: string | Buffer, value: string | Buffer, lease?: string) =>
   direct.run('write', () => direct.rpc.txn({ compare: [], success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } }], failure: [] }));
 const del = (key: string) => direct.run('write', () => direct.rpc.txn({ compare: [], success: [{ request_delete_range: { key: Buffer.from(key) } }], failure: [] }));
 
-async function deleteJob(planId: string, confirmation: string) {
-  const job = unwrap(await h.handlers['bulk:delete']({ profileId, planId, confirmation }));
+async function deleteJob(planId: string, typed: string) {
+  const job = unwrap(await h.handlers['bulk:delete']({ profileId, planId, typed }));
   const end = await jobEnd(h, job.jobId);
   return { end, report: end.report as BulkDeleteReport };
 }
@@ -60,12 +60,12 @@ describe('bulk delete', () => {
     expect(plan.undoAvailable).toBe(true);
     expect(plan.sample.map(str).slice(0, 2)).toEqual(['d10k/00000', 'd10k/00001']);
 
-    for (const confirmation of ['', 'yes', 'd10k', '9999']) {
-      const e = errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, confirmation }));
+    for (const typed of ['', 'yes', 'd10k', '9999']) {
+      const e = errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, typed }));
       expect(e.code).toBe('INVALID_ARGUMENT');
       expect(e.message).toContain('type the prefix “d10k/” or the number 10000');
     }
-    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: 'no-such-plan', confirmation: '10000' })).code).toBe('NOT_FOUND');
+    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: 'no-such-plan', typed: '10000' })).code).toBe('NOT_FOUND');
     expect(await count('d10k/')).toBe(10_000);
 
     const started = performance.now();
@@ -82,7 +82,7 @@ describe('bulk delete', () => {
     expect(await count('d10k/')).toBe(0);
     expect((await get(Buffer.from('d10k')))?.value.toString()).toBe('outside: same letters, no slash');
     // A plan deletes once.
-    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, confirmation: '10000' })).code).toBe('NOT_FOUND');
+    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, typed: '10000' })).code).toBe('NOT_FOUND');
   }, 120_000);
 
   it('deletes only what was counted: a key written, changed or deleted by someone else after the count is reported', async () => {
@@ -159,7 +159,7 @@ describe('bulk delete', () => {
   it('cancel stops between transactions and the report says exactly what was deleted and what was not attempted', async () => {
     await fill('cancel/', 5000);
     const plan = unwrap(await h.handlers['bulk:planDelete']({ profileId, source: { kind: 'prefix', prefix: text('cancel/') } }));
-    const job = unwrap(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, confirmation: '5000' }));
+    const job = unwrap(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, typed: '5000' }));
     await jobProgress(h, job.jobId, 1);
     unwrap(await h.handlers['jobs:cancel']({ profileId, jobId: job.jobId }));
     const end = await jobEnd(h, job.jobId);
@@ -201,7 +201,7 @@ describe('bulk delete', () => {
     const plan = unwrap(await h.handlers['bulk:planDelete']({ profileId, source: { kind: 'prefix', prefix: text('recon/') } }));
     unwrap(await h.handlers['connection:disconnect']({ profileId }));
     unwrap(await h.handlers['connection:connect']({ profileId }));
-    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, confirmation: '3' })).code).toBe('NOT_FOUND');
+    expect(errorOf(await h.handlers['bulk:delete']({ profileId, planId: plan.planId, typed: '3' })).code).toBe('NOT_FOUND');
     expect(await count('recon/')).toBe(3);
   });
 });

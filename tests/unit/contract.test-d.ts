@@ -58,9 +58,14 @@ test('the channel set is exactly the one the contract declares', () => {
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });
 
+type Flat<T> = { [K in keyof T]: T[K] };
+
 test('signatures are locked', () => {
   expectTypeOf<Invoke<'kv:list'>>().toEqualTypeOf<(req: ListRequest) => Promise<Result<Page>>>();
-  expectTypeOf<Invoke<'kv:put'>>().toEqualTypeOf<(req: PutRequest) => Promise<Result<PutResult>>>();
+  // a write's request also carries the production confirmation (define.ts adds it to every write)
+  expectTypeOf<Invoke<'kv:put'>>().toEqualTypeOf<(req: Flat<PutRequest & { readonly confirmation?: string }>) => Promise<Result<PutResult>>>();
+  expectTypeOf<RequestOf<'bulk:copy'>>().toHaveProperty('confirmation');
+  expectTypeOf<RequestOf<'kv:get'>>().not.toHaveProperty('confirmation');
   expectTypeOf<Invoke<'kv:count'>>().toEqualTypeOf<(req: CountRequest) => Promise<Result<CountResult>>>();
   expectTypeOf<RequestOf<'kv:get'>>().toHaveProperty('profileId');
   expectTypeOf<RequestOf<'profiles:list'>>().toEqualTypeOf<void>();

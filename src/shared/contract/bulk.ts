@@ -63,7 +63,7 @@ export const deleteRequest = z
     profileId,
     planId: handleId,
     /** What the user typed: the prefix, or the count in decimal. */
-    confirmation: z.string().max(70_000),
+    typed: z.string().max(70_000),
   })
   .strict();
 export type BulkDeleteRequest = Input<typeof deleteRequest>;

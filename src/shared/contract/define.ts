@@ -3,7 +3,7 @@
  * does to the cluster and one line of doc. Main's validation, the handler table's type, the
  * preload API and the renderer client are all derived from these declarations.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * What a call does to the etcd cluster. Every `write` channel targets one profile and passes
@@ -38,12 +38,25 @@ export interface ChannelDef<S extends z.ZodType = z.ZodType, R = unknown> {
 }
 
 /** A write names the profile it writes to, so the gate can judge it. */
-type WriteRequest = z.ZodType<{ profileId: string }>;
+type WriteRequest = z.ZodObject<{ profileId: z.ZodString }>;
 
-export function channel<S extends WriteRequest, R>(def: ChannelDef<S, R> & { effect: 'write' }): ChannelDef<S, R>;
+/** The longest confirmation text a write may carry (a key typed out, at most). */
+export const CONFIRMATION_MAX = 70_000;
+
+/**
+ * Every write request may carry `confirmation`: the text the user typed to confirm a write to a
+ * production profile (its name, or the key of a single-key delete). Added here, once, so no
+ * write channel can lack it; main's write gate checks it and takes it off before the handler.
+ */
+const confirmationField = { confirmation: z.string().max(CONFIRMATION_MAX).optional() };
+type WithConfirmation<S extends WriteRequest> = z.ZodObject<S['shape'] & typeof confirmationField, z.core.$strict>;
+
+export function channel<S extends WriteRequest, R>(def: ChannelDef<S, R> & { effect: 'write' }): ChannelDef<WithConfirmation<S>, R>;
 export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R> & { effect: 'read' }): ChannelDef<S, R>;
-export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R>): ChannelDef<S, R> {
-  return def;
+export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R>): ChannelDef<z.ZodType, R> {
+  if (def.effect !== 'write') return def;
+  const request = def.request as unknown as z.ZodObject;
+  return { ...def, request: request.safeExtend(confirmationField) };
 }
 
 /**

@@ -46,6 +46,8 @@ export const profileInput = z
     tls: tlsSettings.optional(),
     deadlineMs: z.number().int().min(DEADLINE_MS.min).max(DEADLINE_MS.max).optional(),
     color: z.string().max(COLOR_MAX).optional(),
+    /** Absent: keep what is stored (`normal` for a new profile). */
+    mode: z.enum(['normal', 'production', 'read-only']).optional(),
     /** The user explicitly accepts storing the password unencrypted when the OS offers no encryption. */
     allowPlaintextPassword: z.boolean().optional(),
   })

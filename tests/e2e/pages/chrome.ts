@@ -3,7 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 /** The toolbar buttons (one per command). */
 export class Toolbar {
   constructor(private readonly page: Page) {}
-  button(command: 'new-key' | 'save' | 'delete' | 'reload' | 'cluster-view'): Locator {
+  button(command: 'new-key' | 'save' | 'delete' | 'reload' | 'cluster-view' | 'leases-view'): Locator {
     return this.page.getByTestId(`tool-${command}`);
   }
 }
@@ -70,11 +70,17 @@ export class ProfileForm {
     return this.root.getByRole('checkbox', { name: `Send the password unencrypted over http to ${hosts}` });
   }
 
-  async fill(p: { name: string; endpoints: readonly string[]; deadlineMs?: number; color?: string }): Promise<void> {
+  /** The mode choice (normal, production, read-only). */
+  mode(mode: 'normal' | 'production' | 'read-only'): Locator {
+    return this.root.getByTestId(`profile-mode-${mode}`);
+  }
+
+  async fill(p: { name: string; endpoints: readonly string[]; deadlineMs?: number; color?: string; mode?: 'normal' | 'production' | 'read-only' }): Promise<void> {
     await this.name.fill(p.name);
     await this.endpoints.fill(p.endpoints.join('\n'));
     if (p.deadlineMs !== undefined) await this.deadline.fill(String(p.deadlineMs));
     if (p.color) await this.root.getByRole('radio', { name: p.color }).click();
+    if (p.mode) await this.mode(p.mode).check();
   }
 }
 

@@ -80,7 +80,7 @@ export async function seedKeys(etcd: EtcdCluster, entries: ReadonlyArray<readonl
 /** Save a profile straight through the handler table (for tests whose subject is not the form). */
 export async function saveProfile(
   app: AppUnderTest,
-  input: { name: string; endpoints: readonly string[]; deadlineMs?: number; color?: string },
+  input: { name: string; endpoints: readonly string[]; deadlineMs?: number; color?: string; mode?: 'normal' | 'production' | 'read-only' },
 ): Promise<string> {
   const r = await app.handlers['profiles:save']({ deadlineMs: 3000, ...input });
   if (!r.ok) throw new Error(`profiles:save failed: ${r.error.code} ${r.error.message}`);

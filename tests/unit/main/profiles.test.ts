@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileStore, PROFILES_FILE } from '../../../src/main/core/profiles/store';
 import { createHandlers } from '../../../src/main/core/handlers';
+import { contract } from '../../../src/shared/contract';
 import { testCipher, unwrap, errorOf } from '../../support/harness';
 
 let dir: string;
@@ -36,6 +37,36 @@ describe('profiles', () => {
     unwrap(await h['profiles:remove']({ profileId: p.id }));
     expect(unwrap(await handlers()['profiles:list']()).profiles.map((x) => x.name)).toEqual(['Local']);
     expect(errorOf(await h['profiles:remove']({ profileId: p.id })).code).toBe('NOT_FOUND');
+  });
+
+  it('modes: a file without the field loads as normal; a chosen mode is stored, kept when absent, and survives a restart', async () => {
+    await writeFile(
+      join(dir, PROFILES_FILE),
+      JSON.stringify({ version: 2, profiles: [{ id: 'old', name: 'Old', endpoints: ['127.0.0.1:2379'], deadlineMs: 5000 }] }),
+    );
+    const h = handlers();
+    expect(unwrap(await h['profiles:list']()).profiles[0]).toMatchObject({ id: 'old', mode: 'normal' });
+    const p = unwrap(await h['profiles:save']({ name: 'prod', endpoints: ['127.0.0.1:2379'], mode: 'production' }));
+    expect(p.mode).toBe('production');
+    unwrap(await h['profiles:save']({ id: p.id, name: 'prod', endpoints: ['127.0.0.1:2379'] }));
+    unwrap(await h['profiles:save']({ id: 'old', name: 'Old', endpoints: ['127.0.0.1:2379'], mode: 'read-only' }));
+    expect(unwrap(await handlers()['profiles:list']()).profiles.map((x) => [x.name, x.mode])).toEqual([
+      ['Old', 'read-only'],
+      ['prod', 'production'],
+    ]);
+    expect(contract.profiles.save.request.safeParse({ name: 'x', endpoints: ['127.0.0.1:2379'], mode: 'locked' }).success).toBe(false);
+  });
+
+  it('a mode this version does not know (a newer file) is used as read-only, and kept in the file', async () => {
+    await writeFile(
+      join(dir, PROFILES_FILE),
+      JSON.stringify({ version: 2, profiles: [{ id: 'n', name: 'Newer', endpoints: ['127.0.0.1:2379'], deadlineMs: 5000, mode: 'locked-down' }] }),
+    );
+    const store = new ProfileStore(dir, testCipher());
+    expect(await store.modeOf('n')).toEqual({ name: 'Newer', mode: 'read-only' });
+    expect((await store.list())[0]?.mode).toBe('read-only');
+    await store.save({ name: 'other', endpoints: ['127.0.0.1:2379'] });
+    expect(JSON.parse(await readFile(join(dir, PROFILES_FILE), 'utf8')).profiles[0].mode).toBe('locked-down');
   });
 
   it('writes atomically: no temp files left, the file is whole JSON at every step', async () => {

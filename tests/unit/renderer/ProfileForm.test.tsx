@@ -51,6 +51,35 @@ describe('ProfileForm', () => {
     expect(saved[1].password).toBeNull();
   });
 
+  it('mode: each choice has its one-line explanation; a new profile is normal; editing shows and sends the stored mode', async () => {
+    const { fake, store } = await setup('encrypted', [profile('p1', { name: 'prod', mode: 'production', endpoints: ['https://p1:2379'] })]);
+    const saved: ProfileInput[] = [];
+    fake.ep['profiles:save'].handle((req) => {
+      saved.push(req);
+      return okR(profile(req.id ?? 'new', { name: req.name, mode: req.mode ?? 'normal' }));
+    });
+    act(() => store.getState().openProfileForm('add'));
+    const radio = (mode: string) => screen.getByTestId(`profile-mode-${mode}`) as HTMLInputElement;
+    expect(radio('normal').checked).toBe(true);
+    expect(screen.getByTestId('profile-mode').textContent).toMatch(/Production.*type the profile name.*Read-only.*Nothing can be written/);
+    fireEvent.change(input('Name'), { target: { value: 'archive' } });
+    fireEvent.click(radio('read-only'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-save'));
+      await flush();
+    });
+    expect(saved[0]).toMatchObject({ name: 'archive', mode: 'read-only' });
+
+    act(() => store.getState().openProfileForm('edit', store.getState().profiles[0]));
+    expect(radio('production').checked).toBe(true);
+    fireEvent.click(radio('normal'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('profile-save'));
+      await flush();
+    });
+    expect(saved[1]).toMatchObject({ id: 'p1', mode: 'normal' });
+  });
+
   it('splits endpoints on commas and newlines and validates before calling main', async () => {
     const { fake, store } = await setup('encrypted', []);
     act(() => store.getState().openProfileForm('add'));

@@ -74,7 +74,7 @@ describe('bulk slice', () => {
     await get().confirmBulkDelete();
     expect(get().bulkDelete).toMatchObject({ phase: 'confirm', error: { code: 'INVALID_ARGUMENT' } });
 
-    fake.ep['bulk:delete'].handle((req) => (req.confirmation === '3' ? okR(job('running')) : errR('INVALID_ARGUMENT')));
+    fake.ep['bulk:delete'].handle((req) => (req.typed === '3' ? okR(job('running')) : errR('INVALID_ARGUMENT')));
     await get().confirmBulkDelete();
     expect(get().bulkDelete?.phase).toBe('running');
     const report: BulkDeleteReport = {

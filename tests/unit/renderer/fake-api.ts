@@ -86,7 +86,7 @@ export function createFakeApi() {
 export type FakeApi = ReturnType<typeof createFakeApi>;
 
 export function profile(id: string, extra: Partial<Profile> = {}): Profile {
-  return { id, name: `Profile ${id}`, endpoints: [`http://${id}:2379`], hasPassword: false, deadlineMs: 5000, ...extra };
+  return { id, name: `Profile ${id}`, endpoints: [`http://${id}:2379`], hasPassword: false, deadlineMs: 5000, mode: 'normal', ...extra };
 }
 
 export function entry(key: string, modRevision = 5, value = `value of ${key}`): KeyEntry {

@@ -47,7 +47,7 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'app:openLogFolder': undefined,
   'search:start': { ...ref, prefix: { encoding: 'utf8', data: 'registry/' }, query: 'pods', mode: 'text', inValues: true, maxResults: 100 },
   'bulk:planDelete': { ...ref, source: { kind: 'prefix', prefix: key } },
-  'bulk:delete': { ...ref, planId: 'plan1', confirmation: 'k' },
+  'bulk:delete': { ...ref, planId: 'plan1', typed: 'k' },
   'bulk:undo': { ...ref, undoId: 'u1' },
   'bulk:copy': { ...ref, source: { kind: 'keys', keys: [key] }, targetProfileId: 'p2', targetPrefix: { encoding: 'utf8', data: 'k2' }, mode: 'move', overwrite: false },
   'transfer:export': { ...ref, path: '/tmp/etcd-export.jsonl', prefix: { encoding: 'utf8', data: 'app/' } },

@@ -216,8 +216,8 @@ describe('the log file never holds a key, a value or a secret', () => {
 
     // bulk: a plan with the canary keys, a refused confirmation, a delete, its undo, a copy (jobs end as events)
     const plan = (await ok('bulk:planDelete', { profileId: good, source: { kind: 'prefix', prefix: utf8(CANARY.prefix) } })) as unknown as { planId: string; count: number };
-    await failsWith('INVALID_ARGUMENT', 'bulk:delete', { profileId: good, planId: plan.planId, confirmation: CANARY.value });
-    await ok('bulk:delete', { profileId: good, planId: plan.planId, confirmation: String(plan.count) });
+    await failsWith('INVALID_ARGUMENT', 'bulk:delete', { profileId: good, planId: plan.planId, typed: CANARY.value });
+    await ok('bulk:delete', { profileId: good, planId: plan.planId, typed: String(plan.count) });
     await failsWith('NOT_FOUND', 'bulk:undo', { profileId: good, undoId: CANARY.handle });
     await ok('bulk:copy', { profileId: good, source: { kind: 'keys', keys: [utf8(CANARY.key)] }, targetProfileId: good, targetPrefix: utf8(`${CANARY.key}-copy`), mode: 'copy', overwrite: false });
     await failsWith('INVALID_ARGUMENT', 'bulk:copy', { profileId: good, source: { kind: 'keys', keys: [utf8(CANARY.key)] }, targetProfileId: good, targetPrefix: utf8(CANARY.key), mode: 'move', overwrite: false });

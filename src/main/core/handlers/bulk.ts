@@ -11,15 +11,15 @@ export const bulkHandlers = ({ connections }: HandlerContext): DomainHandlers<'b
     const conn = connections.get(profileId);
     return planDelete(conn.session, bulkStateOf(conn), source);
   },
-  delete: async ({ profileId, planId, confirmation }) => {
+  delete: async ({ profileId, planId, typed }) => {
     const conn = connections.get(profileId);
     const state = bulkStateOf(conn);
     const plan = state.plan(planId);
     if (!plan) throw failure('NOT_FOUND', 'This delete was not counted on the current connection (or it was already run): count the keys again.');
     if (plan.used) throw failure('CONFLICT', 'This delete is already running or done: count the keys again to delete more.');
-    if (!plan.confirmWith.includes(confirmation.trim())) {
+    if (!plan.confirmWith.includes(typed.trim())) {
       const what = plan.confirmWith.length > 1 ? `the prefix “${plan.confirmWith[0]}” or the number ${plan.confirmWith[1]}` : `the number ${plan.confirmWith[0]}`;
-      throw failure('INVALID_ARGUMENT', `Nothing was deleted: to confirm deleting these ${plan.keys.length} keys, type ${what}.`, { field: 'confirmation' });
+      throw failure('INVALID_ARGUMENT', `Nothing was deleted: to confirm deleting these ${plan.keys.length} keys, type ${what}.`, { field: 'typed' });
     }
     plan.used = true;
     return conn.tasks.startJob('bulk-delete', (ctx) => runDelete(conn.session, state, plan, ctx));

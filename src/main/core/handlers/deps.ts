@@ -12,7 +12,7 @@ export interface HandlerDeps {
   readonly cipher: SecretCipher;
   /** Push an event to the renderer(s). */
   readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
-  /** Decides which writes reach etcd; all of them unless given. */
+  /** Decides which writes reach etcd; the profiles' modes unless given. */
   readonly writePolicy?: WritePolicy;
   /** Where failures, connection changes and unexpected errors are written; nowhere unless given. */
   readonly logger?: Logger;

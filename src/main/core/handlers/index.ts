@@ -13,7 +13,7 @@ import { ProfileStore } from '../profiles/store';
 import type { ConnectionTasks } from '../tasks/connection-tasks';
 import { silentLogger, type Logger } from '../logging/logger';
 import { redact, sensitiveStrings } from '../logging/redact';
-import { allowAllWrites, gateWrites } from '../write-gate';
+import { gateWrites, profileModePolicy } from '../write-gate';
 import { appHandlers } from './app';
 import { bulkHandlers } from './bulk';
 import { clusterHandlers } from './cluster';
@@ -138,7 +138,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     }
   }
   return {
-    ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites),
+    ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? profileModePolicy((id) => profiles.modeOf(id))),
     tasksOf: (profileId) => connections.get(profileId).tasks,
     setWindowVisible: (visible) => connections.setVisible(visible),
     pageLoading: () => connections.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' }),

@@ -34,6 +34,8 @@ export const storedProfile = z.looseObject({
     .optional(),
   deadlineMs: z.number().int().positive(),
   color: z.string().optional(),
+  /** Absent in files written before modes existed: `normal`; one this version does not know: read-only (see `modeOfStored`). */
+  mode: z.string().optional(),
 });
 
 export type StoredProfile = z.infer<typeof storedProfile>;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { limits, type ProfileInput } from '../../../shared/contract';
 
 const { DEADLINE_MS } = limits;
-import type { Profile, ProfilesState } from '../../../shared/types';
+import type { Profile, ProfileMode, ProfilesState } from '../../../shared/types';
+import { PROFILE_MODES } from '../../../shared/modes';
 import { failure } from '../etcd/errors';
 import { CURRENT_VERSION, parseFile, serializeFile, UnreadableFile, type ParsedFile, type StoredProfile } from './file-format';
 import type { SecretCipher } from './secrets';
@@ -61,6 +62,12 @@ export class ProfileStore {
     return (await this.load()).map(toPublic);
   }
 
+  /** A profile's name and mode (`normal` when the file has none); undefined when there is no such profile. */
+  async modeOf(id: string): Promise<{ readonly name: string; readonly mode: ProfileMode } | undefined> {
+    const p = (await this.load()).find((x) => x.id === id);
+    return p && { name: p.name, mode: modeOfStored(p) };
+  }
+
   async resolve(id: string): Promise<ResolvedProfile> {
     const p = (await this.load()).find((x) => x.id === id);
     if (!p) throw failure('NOT_FOUND', `No profile with id ${id}.`, { field: 'profileId' });
@@ -102,6 +109,8 @@ export class ProfileStore {
         tls: keepUnknownTls(previous?.tls, cleanTls(input.tls)),
         deadlineMs: input.deadlineMs ?? previous?.deadlineMs ?? DEFAULT_DEADLINE_MS,
         color: input.color ?? previous?.color,
+        // Absent: keep what is stored (a mode of a newer version too).
+        mode: input.mode ?? previous?.mode,
       };
       const out = [...profiles];
       if (index >= 0) out[index] = next;
@@ -302,7 +311,14 @@ function toPublic(p: StoredProfile): Profile {
     ...(p.username !== undefined ? { username: p.username } : {}),
     ...(tls ? { tls: JSON.parse(JSON.stringify(tls)) as typeof tls } : {}),
     ...(p.color !== undefined ? { color: p.color } : {}),
+    mode: modeOfStored(p),
     hasPassword: password !== undefined,
     ...(password?.kind === 'plaintext' ? { passwordPlaintext: true } : {}),
   };
+}
+
+/** A stored profile's mode: `normal` when absent, read-only when a newer version wrote one this version does not know. */
+export function modeOfStored(p: Pick<StoredProfile, 'mode'>): ProfileMode {
+  if (p.mode === undefined) return 'normal';
+  return (PROFILE_MODES as readonly string[]).includes(p.mode) ? (p.mode as ProfileMode) : 'read-only';
 }

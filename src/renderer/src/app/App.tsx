@@ -18,6 +18,7 @@ import { Toasts } from '../features/notifications/Toasts';
 import { Splitter } from '../ui/Splitter';
 import { commandForKey, createCommandDispatcher } from './commands';
 import { ConfirmDialog } from './ConfirmDialog';
+import { WriteConfirmDialog } from './WriteConfirmDialog';
 import { fitPanes, PANE_LIMITS, SPLITTER } from './layout';
 import { StatusBar } from './StatusBar';
 import { useAppStore, useAppStoreApi } from './store-context';
@@ -33,6 +34,8 @@ export function App() {
   const panes = useAppStore((s) => s.panes);
   const setPanes = useAppStore((s) => s.setPanes);
   const fitted = fitPanes(panes, useWindowWidth());
+  // A production profile frames the window in its colour (red without one).
+  const activeMode = useAppStore((s) => s.profiles.find((p) => p.id === s.activeProfileId));
 
   useEffect(() => store.getState().init(), [store]);
 
@@ -55,7 +58,11 @@ export function App() {
   useEffect(() => store.getState().onMenuCommand((command) => dispatch(command, 'menu')), [store, dispatch]);
 
   return (
-    <div className="app">
+    <div
+      className={`app${activeMode?.mode === 'production' ? ' mode-production' : ''}`}
+      data-mode={activeMode?.mode ?? 'none'}
+      style={activeMode?.mode === 'production' && activeMode.color ? ({ '--mode-frame': activeMode.color } as CSSProperties) : undefined}
+    >
       <Toolbar onCommand={(c) => dispatch(c, 'ui')} />
       <div
         className="workspace"
@@ -104,6 +111,8 @@ export function App() {
       <BulkDeleteDialog />
       <CopyDialog />
       <KeyMenu />
+      {/* Last: it opens over the dialog whose write it confirms. */}
+      <WriteConfirmDialog />
     </div>
   );
 }

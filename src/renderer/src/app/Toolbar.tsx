@@ -1,9 +1,11 @@
 import type { Command } from './commands';
 import { COMMAND_LABELS, shortcutText } from './commands';
 import type { ThemeChoice } from './shell-slice';
+import { ModeBadge } from '../features/connections/ModeBadge';
+import { readOnlyReason } from '../ui/modes';
 import { useAppStore } from './store-context';
 
-function ToolButton({ command, onCommand, disabled, pressed }: { command: Command; onCommand: (c: Command) => void; disabled?: boolean; pressed?: boolean }) {
+function ToolButton({ command, onCommand, disabled, pressed, refused }: { command: Command; onCommand: (c: Command) => void; disabled?: boolean; pressed?: boolean; refused?: string | null }) {
   const { label, shortcut } = COMMAND_LABELS[command];
   const keys = shortcutText(shortcut);
   return (
@@ -11,8 +13,8 @@ function ToolButton({ command, onCommand, disabled, pressed }: { command: Comman
       type="button"
       className={`tool-button${pressed ? ' pressed' : ''}`}
       onClick={() => onCommand(command)}
-      disabled={disabled}
-      title={keys ? `${label} (${keys})` : label}
+      disabled={disabled || !!refused}
+      title={refused ?? (keys ? `${label} (${keys})` : label)}
       aria-keyshortcuts={shortcut ? shortcut.replace('Mod', 'Control').replace('Del', 'Delete') : undefined}
       aria-pressed={pressed}
       data-testid={`tool-${command}`}
@@ -33,15 +35,21 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const leasesOpen = useAppStore((s) => s.view === 'leases');
   // A past revision is on screen: nothing is written from it.
   const readOnlyView = useAppStore((s) => s.readOnlyView);
+  // A read-only profile: the buttons that would write say why they are off.
+  const refused = useAppStore(readOnlyReason);
+  // Save and Delete act on the key in the value panel: only while it is on screen.
+  const keyOnScreen = useAppStore((s) => s.view === 'keys' || s.view === 'search');
+  const activeProfile = useAppStore((s) => s.profiles.find((p) => p.id === s.activeProfileId));
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
 
   return (
     <header className="toolbar" role="toolbar" aria-label="Actions">
       <span className="app-title">etcd desktop</span>
-      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected || readOnlyView} />
-      <ToolButton command="save" onCommand={onCommand} disabled={!canSave || readOnlyView} />
-      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey || readOnlyView} />
+      {activeProfile ? <ModeBadge profile={activeProfile} testId="toolbar-mode-badge" /> : null}
+      <ToolButton command="new-key" onCommand={onCommand} disabled={!connected || readOnlyView} refused={refused} />
+      <ToolButton command="save" onCommand={onCommand} disabled={!canSave || readOnlyView || !keyOnScreen} refused={refused} />
+      <ToolButton command="delete" onCommand={onCommand} disabled={!hasKey || readOnlyView || !keyOnScreen} refused={refused} />
       <ToolButton command="reload" onCommand={onCommand} disabled={!connected} />
       <span className="toolbar-sep" />
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />

@@ -3,7 +3,8 @@
  * native menu (`event:menu-command`).
  */
 import type { MenuCommand } from '../api/etcd-client';
-import type { AppStore } from './create-app-store';
+import { readOnlyReason } from '../ui/modes';
+import type { AppState, AppStore } from './create-app-store';
 
 export type Command = MenuCommand;
 
@@ -30,18 +31,41 @@ export function shortcutText(shortcut: string): string {
   return isMac ? shortcut.replace('Mod+', '⌘').replace('Del', '⌫') : shortcut.replace('Mod+', 'Ctrl+');
 }
 
-/** Commands that write to etcd: none of them runs while a past revision is on screen (read-only). */
+/** Commands that write to etcd: none of them runs while a past revision is on screen, or on a read-only profile. */
 const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delete', 'import']);
 
-/** Whether `command` can run now (the toolbar and the menu ask the same question). */
+/** Commands on the key in the value panel: they act only while it is on screen (the keys or the search view). */
+const ON_SHOWN_KEY: ReadonlySet<Command> = new Set<Command>(['save', 'delete']);
+
+/** Whether the value panel, and so the selected key, is on screen. */
+export const keyOnScreen = (s: Pick<AppState, 'view'>): boolean => s.view === 'keys' || s.view === 'search';
+
+/** Why `command` cannot run now, or null when it can (the toolbar and the menu ask the same question). */
+export function commandRefusal(store: AppStore, command: Command): 'not-on-screen' | 'read-only-profile' | 'past-revision' | null {
+  const s = store.getState();
+  // The palette or a key's context menu (which may be another key's) covers the key: not that one either.
+  if (ON_SHOWN_KEY.has(command) && (!keyOnScreen(s) || s.paletteOpen || s.keyMenu !== null)) return 'not-on-screen';
+  if (WRITES.has(command) && readOnlyReason(s) !== null) return 'read-only-profile';
+  if (WRITES.has(command) && s.readOnlyView) return 'past-revision';
+  return null;
+}
+
+/** Whether `command` can run now. */
 export function commandAllowed(store: AppStore, command: Command): boolean {
-  return !(WRITES.has(command) && store.getState().readOnlyView);
+  return commandRefusal(store, command) === null;
 }
 
 export function runCommand(store: AppStore, command: Command): void {
   const s = store.getState();
   if (s.isModalOpen()) return; // a dialog is up: its own buttons and keys apply
-  if (!commandAllowed(store, command)) {
+  const refusal = commandRefusal(store, command);
+  // Save and Delete never act on a key that is not on screen (the cluster view, the leases...).
+  if (refusal === 'not-on-screen') return;
+  if (refusal === 'read-only-profile') {
+    s.setStatus('info', readOnlyReason(s) ?? 'This profile is read-only.');
+    return;
+  }
+  if (refusal === 'past-revision') {
     s.setStatus('info', 'A past revision is on screen (read-only): go back to live to change keys.');
     return;
   }

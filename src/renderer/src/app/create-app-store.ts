@@ -25,6 +25,7 @@ import { createConnectionScope, type ScopeState } from './scope';
 import { createShellSlice, type ShellSlice } from './shell-slice';
 import type { SliceDeps } from './slice';
 import { createWorkflows, type Workflows } from './workflows';
+import { confirmProductionWrites, createWriteConfirmSlice, type WriteConfirmSlice } from './write-confirm';
 
 export type AppState = ScopeState &
   ShellSlice &
@@ -41,6 +42,7 @@ export type AppState = ScopeState &
   BulkSlice &
   CopySlice &
   TransferSlice &
+  WriteConfirmSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -55,7 +57,12 @@ function profileOf(request: unknown): string | undefined {
 
 export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}): AppStore {
   let started = 0;
-  const client = createEtcdClient(api, ({ namespace, request }) => {
+  // Writes to a production profile ask the user first (`store` is built below, before any call).
+  const confirmed = confirmProductionWrites(api, {
+    profileOf: (id) => store.getState().profiles.find((p) => p.id === id),
+    ask: (req) => store.getState().askWriteConfirm(req),
+  });
+  const client = createEtcdClient(confirmed, ({ namespace, request }) => {
     const seq = ++started;
     const profileId = CLUSTER_CALLS.has(namespace) ? profileOf(request) : undefined;
     if (!profileId) return undefined;
@@ -84,6 +91,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createBulkSlice(set, get, deps),
       ...createCopySlice(set, get, deps),
       ...createTransferSlice(set, get, deps),
+      ...createWriteConfirmSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

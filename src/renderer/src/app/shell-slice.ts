@@ -38,6 +38,7 @@ interface ShellNeeds {
   readonly copyDialog: object | null;
   readonly leaseGrant: object | null;
   readonly transfer: object | null;
+  readonly writeConfirm: object | null;
 }
 
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
@@ -79,7 +80,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.copyDialog !== null || s.transfer !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.copyDialog !== null || s.transfer !== null || s.writeConfirm !== null;
   },
 
   onMenuCommand(listener) {

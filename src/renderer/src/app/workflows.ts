@@ -14,6 +14,7 @@ import { sameKey } from '../ui/key-order';
 import type { ScopeGuard } from './scope';
 import type { ShellSlice } from './shell-slice';
 import type { Confirm, Notify, SliceCreator } from './slice';
+import { isCancelled } from '../ui/messages';
 
 export interface Workflows {
   /** Connect to a profile, disconnecting the previous one. Asks first when a draft would be lost. */
@@ -107,7 +108,7 @@ export const createWorkflows: SliceCreator<Workflows, WorkflowNeeds> = (_set, ge
       return;
     }
     const r = await guard.wait(client.kv.put({ profileId: guard.profileId, key: deleted.key, value: deleted.value, expectedModRevision: 0 }));
-    if (!r) return;
+    if (!r || isCancelled(r)) return;
     if (!r.ok) {
       if (r.error.code === 'CONFLICT') {
         const rev = r.error.details?.currentModRevision;
@@ -189,7 +190,7 @@ export const createWorkflows: SliceCreator<Workflows, WorkflowNeeds> = (_set, ge
       const row = loaded ? null : s.items.find((e) => sameKey(e.key, key));
       const expected = loaded?.modRevision ?? row?.modRevision;
       const r = await guard.wait(client.kv.delete({ profileId: guard.profileId, key, ...(expected !== undefined ? { expectedModRevision: expected } : {}) }));
-      if (!r) return;
+      if (!r || isCancelled(r)) return;
       const label = keyLabel(key);
       if (!r.ok) {
         if (r.error.code === 'NOT_FOUND') get().removeRow(key);

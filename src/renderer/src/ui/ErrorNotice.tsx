@@ -28,6 +28,8 @@ export function ErrorNotice({
   /** Said before the error's sentence (what is on screen despite it, for example). */
   lead?: ReactNode;
 }) {
+  // A write the user cancelled at its confirmation: nothing happened, nothing to show.
+  if (error.code === 'CANCELLED') return null;
   const d = describeError(error, context);
   const run = d.action ? handlers[d.action] : undefined;
   return (

@@ -28,6 +28,12 @@ export function resolvedByAnswer(code: AppError['code']): boolean {
   return CONNECTIVITY.has(code) || code === 'COMPACTED';
 }
 
+/**
+ * True for the answer of a write the user cancelled in the production confirmation
+ * (app/write-confirm.ts): nothing was sent, so nothing is shown and nothing changes.
+ */
+export const isCancelled = (r: { readonly ok: boolean; readonly error?: AppError }): boolean => !r.ok && r.error?.code === 'CANCELLED';
+
 /** What the user was doing; shapes the wording. */
 export type Operation =
   | 'connect'
@@ -209,6 +215,14 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
         detail,
         action: 'edit-profile',
       };
+    case 'CONFIRMATION_REQUIRED':
+      return {
+        title: `Nothing was written: ${context.profileName ? `“${context.profileName}”` : 'this profile'} is a production profile, and the app did not ${verb} without the typed confirmation.`,
+        detail,
+      };
+    case 'CANCELLED':
+      // Never shown (the user cancelled; nothing happened), but described all the same.
+      return { title: `Cancelled: the app did not ${verb}.` };
     case 'INTERNAL':
       return { title: `Unexpected error: could not ${verb}.`, detail: error.message || undefined };
     default: {

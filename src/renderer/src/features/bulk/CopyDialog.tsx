@@ -114,9 +114,11 @@ export function CopyDialog() {
               Target profile
               <select value={d.targetProfileId} onChange={(e) => update({ targetProfileId: e.target.value })}>
                 {profiles.map((p) => (
-                  <option key={p.id} value={p.id}>
+                  // A read-only profile cannot be written to: offered, but not choosable (main refuses it anyway).
+                  <option key={p.id} value={p.id} disabled={p.mode === 'read-only' && p.id !== d.targetProfileId}>
                     {p.name}
                     {p.id === d.sourceProfileId ? ' (this profile)' : ''}
+                    {p.mode === 'read-only' ? ' (read-only)' : p.mode === 'production' ? ' (production)' : ''}
                   </option>
                 ))}
               </select>

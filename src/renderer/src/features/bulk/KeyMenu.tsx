@@ -1,13 +1,15 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { displayBytes } from '../../../../shared/bytes';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 
 /** The grid's context menu for one key: Rename… (a move within the profile) and Copy… (under a new name or elsewhere). */
 export function KeyMenu() {
   const menu = useAppStore((s) => s.keyMenu);
   const close = useAppStore((s) => s.closeKeyMenu);
   const openCopyKey = useAppStore((s) => s.openCopyKey);
-  const readOnly = useAppStore((s) => s.readOnlyView);
+  const refused = useAppStore(readOnlyReason);
+  const readOnly = useAppStore((s) => s.readOnlyView) || refused !== null;
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -46,10 +48,10 @@ export function KeyMenu() {
       style={{ left: menu.x, top: menu.y }}
       onKeyDown={onKeyDown}
     >
-      <button type="button" role="menuitem" onClick={() => run('move')} disabled={readOnly}>
+      <button type="button" role="menuitem" onClick={() => run('move')} disabled={readOnly} title={refused ?? undefined}>
         Rename…
       </button>
-      <button type="button" role="menuitem" onClick={() => run('copy')} disabled={readOnly}>
+      <button type="button" role="menuitem" onClick={() => run('copy')} disabled={readOnly} title={refused ?? undefined}>
         Copy…
       </button>
     </div>

@@ -144,7 +144,7 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
       const guard = scope.capture();
       if (!d || !d.plan || d.phase !== 'confirm' || !guard) return;
       patch({ phase: 'starting', error: null });
-      const started = await jobs.start(guard.profileId, client.bulk.delete({ profileId: guard.profileId, planId: d.plan.planId, confirmation: d.typed }), {
+      const started = await jobs.start(guard.profileId, client.bulk.delete({ profileId: guard.profileId, planId: d.plan.planId, typed: d.typed }), {
         onUpdate: (info) => {
           const report = info.report?.kind === 'bulk-delete' ? info.report : null;
           if (info.state === 'running') {
@@ -158,8 +158,9 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
         },
       });
       if (isTrackedJob(started)) running = started.isRunning() ? started : null;
-      // A refused confirmation (or any other refusal) leaves the dialog open with the reason.
-      else patch({ phase: 'confirm', error: started });
+      // A refused confirmation (or any other refusal) leaves the dialog open with the reason;
+      // a production confirmation cancelled leaves it as it was.
+      else patch({ phase: 'confirm', error: started.code === 'CANCELLED' ? null : started });
     },
 
     cancelBulkDelete() {
@@ -185,7 +186,7 @@ export const createBulkSlice: SliceCreator<BulkSlice, BulkNeeds> = (set, get, { 
           get().reload();
         },
       });
-      if (!isTrackedJob(started)) patch({ undo: { phase: 'failed', report: null, error: started } });
+      if (!isTrackedJob(started)) patch({ undo: started.code === 'CANCELLED' ? null : { phase: 'failed', report: null, error: started } });
     },
   };
 };

@@ -236,7 +236,7 @@ export const createCopySlice: SliceCreator<CopySlice, CopyNeeds> = (set, get, { 
       if (isTrackedJob(started)) running = started.isRunning() ? started : null;
       // Refused (the target exists as a prefix of the source, not connected, read-only...): the
       // form stays as typed, with the reason.
-      else patch({ phase: 'edit', error: started });
+      else patch({ phase: 'edit', error: started.code === 'CANCELLED' ? null : started });
     },
 
     cancelCopy() {

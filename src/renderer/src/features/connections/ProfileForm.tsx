@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { limits } from '../../../../shared/contract';
-import type { Profile, TestConnectionResult } from '../../../../shared/types';
+import type { Profile, ProfileMode, TestConnectionResult } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
@@ -254,6 +254,26 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
             ))}
           </div>
         </Field>
+        <Field label="Mode" htmlFor="pf-mode-normal">
+          <div className="mode-choices" role="radiogroup" aria-label="Mode" data-testid="profile-mode">
+            {MODE_CHOICES.map((m) => (
+              <label className="check mode-choice" key={m.mode}>
+                <input
+                  type="radio"
+                  name="pf-mode"
+                  id={`pf-mode-${m.mode}`}
+                  value={m.mode}
+                  checked={d.mode === m.mode}
+                  onChange={() => update('mode', m.mode)}
+                  data-testid={`profile-mode-${m.mode}`}
+                />
+                <span>
+                  <strong>{m.label}</strong> <span className="field-hint">{m.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </Field>
         {testResult ? (
           <div className={`test-result ${testResult.ok ? 'ok' : 'fail'}`} role="status" data-testid="profile-test-result">
             {testResult.ok
@@ -272,6 +292,13 @@ function ProfileFormDialog({ mode, profile }: { mode: ProfileFormMode; profile?:
     </Dialog>
   );
 }
+
+/** The modes, each with its one-line explanation. */
+const MODE_CHOICES: ReadonlyArray<{ mode: ProfileMode; label: string; hint: string }> = [
+  { mode: 'normal', label: 'Normal', hint: 'Reads and writes as usual.' },
+  { mode: 'production', label: 'Production', hint: 'Every write asks you to type the profile name first (the key, to delete one key).' },
+  { mode: 'read-only', label: 'Read-only', hint: 'Nothing can be written: the app refuses every change to this cluster.' },
+];
 
 function Field({ label, htmlFor, error, hint, children }: { label: string; htmlFor: string; error?: string; hint?: string; children: React.ReactNode }) {
   return (

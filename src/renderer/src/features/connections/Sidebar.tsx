@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Icon } from '../../ui/Icon';
 import { FolderTree } from '../tree/FolderTree';
 import { ConnectionDot, connectionHealth } from './ConnectionDot';
+import { ModeBadge } from './ModeBadge';
 
 /** Saved profiles: click to connect or switch; edit / duplicate / delete beside each. */
 export function Sidebar() {
@@ -81,6 +82,7 @@ function ProfileItem({ profile }: { profile: Profile }) {
           <span className="profile-name">{profile.name}</span>
           <span className="profile-endpoint">{profile.endpoints[0] ?? ''}{profile.endpoints.length > 1 ? ` +${profile.endpoints.length - 1}` : ''}</span>
         </span>
+        <ModeBadge profile={profile} testId="profile-mode-badge" />
         <ConnectionDot health={health} />
       </button>
       <span className="profile-actions">

@@ -1,7 +1,7 @@
 /** The profile form's draft: what people type, how it is checked, and the ProfileInput it becomes. */
 import { limits, type ProfileInput } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
-import type { Profile } from '../../../../shared/types';
+import type { Profile, ProfileMode } from '../../../../shared/types';
 import type { ProfileFormMode } from './connections-slice';
 import { plainHttpConsentFor } from './plain-http';
 
@@ -18,6 +18,8 @@ export interface Draft {
   serverName: string;
   deadlineMs: string;
   color: string;
+  /** What the app lets the user write with this profile (enforced in main). */
+  mode: ProfileMode;
   allowPlaintext: boolean;
   /** The hosts the user agreed to send the password to over plain http (see plain-http.ts); '' for none. */
   plainHttpConsent: string;
@@ -38,6 +40,7 @@ export function initialDraft(mode: ProfileFormMode, p?: Profile): Draft {
     serverName: p?.tls?.serverName ?? '',
     deadlineMs: String(p?.deadlineMs ?? DEADLINE_MS.default),
     color: p?.color ?? '',
+    mode: p?.mode ?? 'normal',
     allowPlaintext: false,
     plainHttpConsent: '',
   };
@@ -102,6 +105,7 @@ export function toInput(d: Draft, mode: ProfileFormMode, profile?: Profile): Pro
     ...(Object.keys(tls).length ? { tls } : {}),
     deadlineMs: Number(d.deadlineMs),
     ...(d.color ? { color: d.color } : {}),
+    mode: d.mode,
     ...(d.allowPlaintext ? { allowPlaintextPassword: true } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isText } from '../../../../shared/bytes';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 import { BytesText } from '../../ui/BytesText';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatLease, formatSize, keyLabel } from '../../ui/format';
@@ -262,7 +263,8 @@ function EditorBar() {
   };
 
   const leaseChange = useAppStore((s) => s.editorLease !== null && s.editorLease.draft.mode !== 'keep');
-  const canSave = !saving && (dirty || leaseChange || (status === 'missing' && draftKind !== 'binary'));
+  const refused = useAppStore(readOnlyReason);
+  const canSave = !refused && !saving && (dirty || leaseChange || (status === 'missing' && draftKind !== 'binary'));
 
   return (
     <div className="editor-bar">
@@ -303,7 +305,7 @@ function EditorBar() {
             <button type="button" onClick={revert} disabled={!dirty || saving || status !== 'ready'}>
               Revert
             </button>
-            <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} data-testid="save-value">
+            <button type="button" className="primary" onClick={() => void save()} disabled={!canSave} title={refused ?? undefined} data-testid="save-value">
               {saving ? 'Saving…' : 'Save'}
             </button>
           </>

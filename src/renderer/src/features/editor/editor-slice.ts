@@ -22,6 +22,7 @@ import { sameKey } from '../../ui/key-order';
 import { base64Of, computeDirty, draftValue, type DraftKind } from './draft';
 import { mergeText, remainingConflicts } from './three-way-merge';
 import { detectMode, type EditorMode } from './value-mode';
+import { isCancelled } from '../../ui/messages';
 
 export type EditorStatus = 'empty' | 'loading' | 'ready' | 'missing' | 'error';
 
@@ -399,6 +400,13 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     }
     if (!r) return;
     set({ saving: false });
+    if (isCancelled(r)) {
+      // Nothing was sent: the draft stays as it is, with no error.
+      const c = get().conflict;
+      if (c) set({ conflict: { ...c, busy: false } });
+      releaseHeld();
+      return;
+    }
     const stillShown = sameKey(get().selectedKey, key);
     const label = keyLabel(key);
     if (!r.ok) {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DeletedKey } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 import { BytesText } from '../../ui/BytesText';
 import { formatSize, keyLabel } from '../../ui/format';
 import { keyId } from './history-slice';
@@ -97,6 +98,7 @@ function SinceForm() {
 }
 
 function DeletedRow({ item }: { item: DeletedKey }) {
+  const refused = useAppStore(readOnlyReason);
   const state = useAppStore((s) => s.deleted?.undeletes[keyId(item.key)]);
   const undelete = useAppStore((s) => s.undelete);
   const label = keyLabel(item.key);
@@ -119,7 +121,7 @@ function DeletedRow({ item }: { item: DeletedKey }) {
             Exists again
           </span>
         ) : (
-          <button type="button" onClick={() => void undelete(item)} disabled={state?.status === 'busy'} aria-label={`Restore ${label}`}>
+          <button type="button" onClick={() => void undelete(item)} disabled={state?.status === 'busy' || refused !== null} title={refused ?? undefined} aria-label={`Restore ${label}`}>
             {state?.status === 'busy' ? 'Restoring…' : 'Restore'}
           </button>
         )}

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Bytes } from '../../../../shared/bytes';
 import type { KeyVersion } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 import { formatSize, keyLabel } from '../../ui/format';
 import { currentModRevision, type KeyHistory } from './history-slice';
 import { historyErrorText } from './history-text';
@@ -89,6 +90,7 @@ function newestKnown(h: KeyHistory): number {
 }
 
 function VersionTable({ history, current }: { history: KeyHistory; current: number }) {
+  const refused = useAppStore(readOnlyReason);
   const toggle = useAppStore((s) => s.toggleHistoryRevision);
   const requestRestore = useAppStore((s) => s.requestRestore);
   const rows: { version: KeyVersion; deletedMarker: number | null }[] = history.versions.map((v, i) => {
@@ -140,9 +142,9 @@ function VersionTable({ history, current }: { history: KeyHistory; current: numb
                 <button
                   type="button"
                   onClick={() => requestRestore(v.modRevision)}
-                  disabled={history.restoring !== null}
+                  disabled={history.restoring !== null || refused !== null}
                   aria-label={`Restore revision ${v.modRevision}`}
-                  title="Restore this version"
+                  title={refused ?? 'Restore this version'}
                 >
                   {history.restoring === v.modRevision ? 'Restoring…' : 'Restore this version'}
                 </button>

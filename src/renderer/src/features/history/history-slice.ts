@@ -16,6 +16,7 @@ import type { DeletedKey, KeyValue, KeyVersion, RevisionBounds } from '../../../
 import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
+import { isCancelled } from '../../ui/messages';
 
 /** Versions per history page (each costs main a round trip). */
 export const HISTORY_PAGE = 20;
@@ -264,6 +265,10 @@ export const createHistorySlice: SliceCreator<HistorySlice, HistoryNeeds> = (set
       patchHistory(key, { restoring: modRevision, restoreError: null, restoredAt: null });
       const r = await guard.wait(client.history.restore({ profileId: guard.profileId, key, revision: modRevision, expectedModRevision: expected }));
       if (!r) return;
+      if (isCancelled(r)) {
+        patchHistory(key, { restoring: null });
+        return;
+      }
       if (!r.ok) {
         patchHistory(key, { restoring: null, restoreError: r.error });
         return;
@@ -314,6 +319,14 @@ export const createHistorySlice: SliceCreator<HistorySlice, HistoryNeeds> = (set
       // The value just before the delete, written only if the key does not exist (byte-exact: main reads and writes it).
       const r = await guard.wait(client.history.restore({ profileId: guard.profileId, key: item.key, revision: item.deletedAt - 1, expectedModRevision: 0 }));
       if (!r) return;
+      if (isCancelled(r)) {
+        patchDeleted((cur) => {
+          const undeletes = { ...cur.undeletes };
+          delete undeletes[id];
+          return { undeletes };
+        });
+        return;
+      }
       patchDeleted((cur) => ({
         undeletes: { ...cur.undeletes, [id]: r.ok ? { status: 'done', revision: r.value.revision } : { status: 'error', error: r.error } },
         // Created again meanwhile: it is no longer a candidate.

@@ -10,6 +10,7 @@ import type { KeyValue } from '../../../../shared/types';
 import type { Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
 import { leaseChoiceOf, leaseDraft, type LeaseChoiceDraft } from '../leases/lease-format';
+import { isCancelled } from '../../ui/messages';
 
 export interface NewKeyState {
   readonly key: string;
@@ -103,6 +104,12 @@ export const createNewKeySlice: SliceCreator<NewKeySlice, NewKeyNeeds> = (set, g
         }),
       );
       if (!r) return;
+      if (isCancelled(r)) {
+        // Nothing was sent: the dialog stays as it was.
+        const cur = get().newKey;
+        set({ newKey: cur ? { ...cur, busy: false } : null });
+        return;
+      }
       if (!r.ok) {
         if (r.error.code === 'CONFLICT') {
           let modRevision = r.error.details?.currentModRevision;

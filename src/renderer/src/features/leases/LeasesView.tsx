@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { LeaseInfo as LeaseRow } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 import { Dialog } from '../../ui/Dialog';
 import { describeError } from '../../ui/messages';
 import { keyLabel } from '../../ui/format';
@@ -14,6 +15,7 @@ import { useSecondClock } from './use-second-clock';
  * deletes), keep alive once, or continuously while this view is open.
  */
 export function LeasesView() {
+  const refused = useAppStore(readOnlyReason);
   const close = useAppStore((s) => s.toggleView);
   const page = useAppStore((s) => s.leasePage);
   const loading = useAppStore((s) => s.leasesLoading);
@@ -44,7 +46,7 @@ export function LeasesView() {
         <button type="button" onClick={() => void load()} disabled={!profileId || loading}>
           {loading ? 'Reading…' : 'Refresh'}
         </button>
-        <button type="button" className="primary" onClick={openGrant} disabled={!profileId}>
+        <button type="button" className="primary" onClick={openGrant} disabled={!profileId || refused !== null} title={refused ?? undefined} data-testid="lease-grant">
           Grant lease…
         </button>
         <button type="button" onClick={() => close('leases')}>
@@ -116,6 +118,7 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
   const toggle = useAppStore((s) => s.toggleKeepAlive);
   const showKeys = useAppStore((s) => s.toggleLeaseKeys);
   const keysShown = useAppStore((s) => s.leaseKeys?.id === lease.id);
+  const refused = useAppStore(readOnlyReason);
   const hex = leaseHex(lease.id);
   const left = t ? remainingAt(t.ttl, t.at, now) : lease.ttl;
   const gone = left < 0;
@@ -132,17 +135,17 @@ function LeaseTableRow({ lease }: { readonly lease: LeaseRow }) {
       <td className="num">{t?.keyCount ?? lease.keyCount}</td>
       <td className="lease-actions">
         <div className="lease-action-row">
-        <button type="button" onClick={() => void once(lease.id)} disabled={gone} aria-label={`Keep lease ${hex} alive once`}>
+        <button type="button" onClick={() => void once(lease.id)} disabled={gone || refused !== null} title={refused ?? undefined} aria-label={`Keep lease ${hex} alive once`}>
           Keep alive once
         </button>
         <label className="lease-toggle">
-          <input type="checkbox" checked={keeping} onChange={() => void toggle(lease.id)} disabled={gone && !keeping} aria-label={`Keep lease ${hex} alive`} />
+          <input type="checkbox" checked={keeping} onChange={() => void toggle(lease.id)} disabled={(gone && !keeping) || (refused !== null && !keeping)} title={refused ?? undefined} aria-label={`Keep lease ${hex} alive`} />
           Keep alive
         </label>
         <button type="button" onClick={() => void showKeys(lease.id)} aria-pressed={keysShown} aria-label={`Keys of lease ${hex}`}>
           Keys
         </button>
-        <button type="button" className="danger" onClick={() => void revoke(lease.id)} disabled={gone} aria-label={`Revoke lease ${hex}`}>
+        <button type="button" className="danger" onClick={() => void revoke(lease.id)} disabled={gone || refused !== null} title={refused ?? undefined} aria-label={`Revoke lease ${hex}`}>
           Revoke…
         </button>
         </div>

@@ -14,6 +14,7 @@ import type { MainView } from '../../app/shell-slice';
 import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 import { keyLabel } from '../../ui/format';
 import { sameKey } from '../../ui/key-order';
+import { isCancelled } from '../../ui/messages';
 import { leaseChoiceOf, leaseDraft, leaseHex, parseLeaseId, remainingAt, type LeaseChoiceDraft } from './lease-format';
 
 /** Leases per page of the view. */
@@ -276,7 +277,8 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       if (!r) return;
       if (!r.ok) {
         const cur = get().leaseGrant;
-        set({ leaseGrant: cur ? { ...cur, busy: false, error: r.error } : null });
+        // Cancelled at the production confirmation: the form stays as typed, with no error.
+        set({ leaseGrant: cur ? { ...cur, busy: false, error: isCancelled(r) ? null : r.error } : null });
         return;
       }
       set({ leaseGrant: null, leaseActionError: null });
@@ -315,7 +317,7 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
           void (async () => {
             if (!guard.current()) return;
             const r = await guard.wait(client.leases.revoke({ profileId: guard.profileId, id }));
-            if (!r) return;
+            if (!r || isCancelled(r)) return;
             if (!r.ok) {
               if (r.error.code === 'NOT_FOUND') gone(id);
               set({ leaseActionError: r.error });
@@ -337,7 +339,7 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
       const guard = scope.capture();
       if (!guard) return;
       const r = await guard.wait(client.leases.keepAliveOnce({ profileId: guard.profileId, id }));
-      if (!r) return;
+      if (!r || isCancelled(r)) return;
       if (!r.ok) {
         if (r.error.code === 'NOT_FOUND') gone(id);
         set({ leaseActionError: r.error });
@@ -380,7 +382,7 @@ export const createLeasesSlice: SliceCreator<LeasesSlice, LeasesNeeds> = (set, g
         if (feed.code === 'NOT_FOUND') gone(id);
         set((s) => {
           const { [id]: _drop, ...rest } = s.keepingAlive;
-          return { keepingAlive: rest, leaseActionError: feed };
+          return { keepingAlive: rest, ...(feed.code === 'CANCELLED' ? {} : { leaseActionError: feed }) };
         });
         return;
       }

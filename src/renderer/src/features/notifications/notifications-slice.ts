@@ -73,6 +73,8 @@ export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, 
     },
 
     notifyError(error, context, handlers = {}) {
+      // The user cancelled a write's confirmation: nothing happened, nothing to say.
+      if (error.code === 'CANCELLED') return;
       const d = describeError(error, context);
       const run = d.action ? handlers[d.action] : undefined;
       const action = d.action && run ? { label: ACTION_LABELS[d.action], run } : undefined;

@@ -1,5 +1,6 @@
 import type { TransferItem } from '../../../../shared/transfer-reports';
 import { useAppStore } from '../../app/store-context';
+import { readOnlyReason } from '../../ui/modes';
 import { Dialog } from '../../ui/Dialog';
 import { formatCount, keyLabel } from '../../ui/format';
 import { applyReportOf, planReportOf } from './transfer-slice';
@@ -26,6 +27,7 @@ function KeyList({ title, items, testId }: { title: string; items: readonly (Tra
  * what would happen; Apply only after it, with its plan.
  */
 export function ImportDialog() {
+  const refused = useAppStore(readOnlyReason);
   const d = useAppStore((s) => (s.transfer?.mode === 'import' ? s.transfer : null));
   const update = useAppStore((s) => s.updateTransfer);
   const browse = useAppStore((s) => s.browseTransferFile);
@@ -54,7 +56,7 @@ export function ImportDialog() {
           <button type="submit" form="import-form" disabled={running || d.path === ''} data-testid="import-dry-run">
             Dry run
           </button>
-          <button type="button" className="primary" onClick={() => void apply()} disabled={running || !canApply} data-testid="import-apply">
+          <button type="button" className="primary" onClick={() => void apply()} disabled={running || !canApply || refused !== null} title={refused ?? undefined} data-testid="import-apply">
             Apply
           </button>
         </>

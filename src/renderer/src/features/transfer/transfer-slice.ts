@@ -89,7 +89,8 @@ export const createTransferSlice: SliceCreator<TransferSlice, TransferNeeds> = (
       },
     });
     if (isTrackedJob(t)) running = t.isRunning() ? t : null;
-    else patchDialog(mode, { error: t });
+    // A production confirmation cancelled: nothing was started, nothing to say.
+    else if (t.code !== 'CANCELLED') patchDialog(mode, { error: t });
   };
 
   return {
