@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster, type EtcdCluster } from '../support/etcd';
+import { addUserWithRole, startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, errorOf, unwrap, type Harness } from '../support/harness';
 import { jobEnd, jobProgress } from '../support/jobs';
 import { text } from '../../src/shared/bytes';
@@ -281,5 +281,93 @@ describe('three members', () => {
     expect(end.report).toMatchObject({ endpoint: etcd.endpoints[follower], memberId, complete: true });
     const st = await etcd.etcdctl(['snapshot', 'status', path, '-w', 'json']);
     expect(st.code, st.stderr).toBe(0);
+  });
+});
+
+describe('out of space', () => {
+  it('NOSPACE on 3 members: compact, defragment every member, disarm → writable again', async () => {
+    const quota = 2 * 1024 * 1024;
+    const small = await startCluster({ members: 3, extraArgs: ['--quota-backend-bytes', String(quota)] });
+    try {
+      const profileId = await connect(small, 'nospace');
+      expect(unwrap(await h.handlers['maintenance:alarms']({ profileId })).alarms).toEqual([]);
+      // Overwrite four keys with 64 KiB values until etcd refuses: the space is all old revisions.
+      const big = text('z'.repeat(64 * 1024));
+      const t = performance.now();
+      let refused;
+      for (let i = 0; i < 400 && !refused; i++) {
+        const r = await h.handlers['kv:put']({ profileId, key: text(`fill/${i % 4}`), value: big });
+        if (!r.ok) refused = r.error;
+      }
+      expect(refused?.message).toMatch(/NOSPACE/);
+      const fillMs = Math.round(performance.now() - t);
+
+      const list = unwrap(await h.handlers['maintenance:alarms']({ profileId }));
+      expect(list.alarms.length).toBeGreaterThan(0);
+      expect(list.alarms.every((a) => a.alarm === 'NOSPACE')).toBe(true);
+      expect(list.members.map((m) => m.reachable)).toEqual([true, true, true]);
+      // Each member reports its own alarm in its Status, the same as the cluster's list.
+      expect(list.members.flatMap((m) => m.alarms.map((a) => `${m.memberId}/${a}`)).sort()).toEqual(list.alarms.map((a) => `${a.memberId}/${a.alarm}`).sort());
+      expect((await small.etcdctl(['alarm', 'list'])).stdout).toMatch(/alarm:NOSPACE/);
+
+      // 1. compact everything but the live versions.
+      const { current } = unwrap(await h.handlers['history:bounds']({ profileId }));
+      unwrap(await h.handlers['maintenance:compact']({ profileId, revision: current, physical: true }));
+      // 2. defragment every member.
+      const end = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId, target: 'all' })).jobId);
+      expect(end.state, JSON.stringify(end.error)).toBe('done');
+      const report = end.report as DefragReport;
+      expect(report.members.map((m) => m.role)).toEqual(['follower', 'follower', 'leader']);
+      for (const m of report.members) {
+        expect(m.before!.dbSize).toBeGreaterThanOrEqual(quota * 0.9);
+        expect(m.after!.dbSize).toBeLessThan(quota / 2);
+      }
+      // The alarm stays until it is disarmed: still refused.
+      const before = await h.handlers['kv:put']({ profileId, key: text('after/1'), value: text('v') });
+      expect(errorOf(before).message).toMatch(/NOSPACE/);
+      // 3. disarm.
+      const disarmed = unwrap(await h.handlers['maintenance:disarm']({ profileId }));
+      expect(disarmed.disarmed.map((a) => `${a.memberId}/${a.alarm}`).sort()).toEqual(list.alarms.map((a) => `${a.memberId}/${a.alarm}`).sort());
+      expect(disarmed.remaining).toEqual([]);
+      // Writable again.
+      const w = unwrap(await h.handlers['kv:put']({ profileId, key: text('after/2'), value: big }));
+      expect(w.revision).toBeGreaterThan(current);
+      expect(unwrap(await h.handlers['maintenance:alarms']({ profileId })).alarms).toEqual([]);
+      expect((await small.etcdctl(['alarm', 'list'])).stdout.trim()).toBe('');
+      console.log(
+        `nospace recovery: quota ${quota} bytes reached in ${fillMs} ms; ${list.alarms.length} alarm(s); ` +
+          report.members.map((m) => `${m.role} ${m.before!.dbSize}→${m.after!.dbSize}`).join(', '),
+      );
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('with auth', () => {
+  it('a root user saves a snapshot and defragments (the stream carries the login); a user without root is refused PERMISSION_DENIED', async () => {
+    const secured = await startCluster({ auth: { rootPassword: 'rootpw' } });
+    try {
+      await addUserWithRole(secured, { user: 'reader', password: 'readerpw', role: 'pub-reader', readPrefix: 'pub/' });
+      const root = await h.connect({ name: 'root', endpoints: secured.endpoints, username: 'root', password: 'rootpw', deadlineMs: DEADLINE });
+      const reader = await h.connect({ name: 'reader', endpoints: secured.endpoints, username: 'reader', password: 'readerpw', deadlineMs: DEADLINE });
+      const memberId = await memberIdOf(root, secured, 0);
+      const path = join(dir, 'auth.db');
+      const done = await jobEnd(h, unwrap(await h.handlers['maintenance:snapshot']({ profileId: root, memberId, path })).jobId);
+      expect(done.state, JSON.stringify(done.error)).toBe('done');
+      expect((await secured.etcdctl(['snapshot', 'status', path, '-w', 'json'])).code).toBe(0);
+      const defrag = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId: root, target: memberId })).jobId);
+      expect(defrag.state, JSON.stringify(defrag.error)).toBe('done');
+
+      const refused = await jobEnd(h, unwrap(await h.handlers['maintenance:snapshot']({ profileId: reader, memberId, path: join(dir, 'reader.db') })).jobId);
+      expect(refused.state).toBe('failed');
+      expect(refused.error?.code).toBe('PERMISSION_DENIED');
+      expect(await readdir(dir)).toEqual(['auth.db']);
+      const notRoot = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId: reader, target: memberId })).jobId);
+      expect(notRoot.error?.code).toBe('PERMISSION_DENIED');
+      expect((notRoot.report as DefragReport).members[0].state).toBe('failed');
+    } finally {
+      await secured.close();
+    }
   });
 });
