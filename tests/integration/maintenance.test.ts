@@ -217,20 +217,48 @@ describe('three members', () => {
     const end = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId, target: id })).jobId);
     expect(end.state, JSON.stringify(end.error)).toBe('done');
     expect((end.report as DefragReport).members).toEqual([expect.objectContaining({ memberId: id, endpoint: etcd.endpoints[follower], role: 'follower', state: 'done' })]);
-    const unknown = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId, target: 'abc' })).jobId);
-    expect(unknown.state).toBe('failed');
-    expect(unknown.error?.code).toBe('NOT_FOUND');
+    expect(errorOf(await h.handlers['maintenance:defragment']({ profileId, target: 'abc' })).code).toBe('NOT_FOUND');
   });
 
   it('refuses to defragment while a member is down, touching none', async () => {
     const profileId = await connect(etcd, 'defrag refused');
     const follower = ((await etcd.leaderIndex()) + 2) % 3;
     await etcd.kill(follower);
+    // Refused before any job starts, for all members and for one healthy member alike.
+    const all = errorOf(await h.handlers['maintenance:defragment']({ profileId, target: 'all' }));
+    expect(all.code).toBe('UNAVAILABLE');
+    expect(all.message).toMatch(/Not every member is healthy/);
+    expect(all.message).toContain(etcd.endpoints[follower].replace('http://', ''));
+    const leaderId = await memberIdOf(profileId, etcd, await etcd.leaderIndex());
+    expect(errorOf(await h.handlers['maintenance:defragment']({ profileId, target: leaderId })).code).toBe('UNAVAILABLE');
+    expect(h.events.some((e) => e.event === 'event:job')).toBe(false);
+  });
+
+  it('stops at the first member that fails or goes down: the leader is not touched', async () => {
+    const profileId = await connect(etcd, 'defrag stops');
+    const leaderEndpoint = etcd.endpoints[await etcd.leaderIndex()];
+    let killed: Promise<void> | undefined;
+    let victim = -1;
+    // When the first follower starts, the other follower dies.
+    const off = h.onEvent((event, payload) => {
+      const j = payload as JobInfo;
+      if (event !== 'event:job' || killed || !j.progress?.phase?.startsWith('defragmenting')) return;
+      const first = etcd.endpoints.findIndex((e) => j.progress!.phase!.includes(e.replace('http://', '')));
+      victim = [0, 1, 2].find((i) => i !== first && etcd.endpoints[i] !== leaderEndpoint)!;
+      killed = etcd.kill(victim);
+    });
     const end = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId, target: 'all' })).jobId);
+    off();
+    await killed;
     expect(end.state).toBe('failed');
-    expect(end.error?.code).toBe('UNAVAILABLE');
-    expect(end.error?.message).toMatch(/Not every member is healthy/);
-    expect(end.report).toBeUndefined();
+    const rows = (end.report as DefragReport).members;
+    expect(rows.map((m) => m.role)).toEqual(['follower', 'follower', 'leader']);
+    expect(rows[0].state).toBe('done');
+    expect(rows[1].endpoint).toBe(etcd.endpoints[victim]);
+    expect(rows[1].state).not.toBe('done');
+    expect(rows[2]).toMatchObject({ endpoint: leaderEndpoint, state: 'not-attempted' });
+    expect(rows[2].before).toBeUndefined();
+    expect(end.error?.code).toMatch(/UNAVAILABLE|TIMEOUT/);
   });
 
   it('HashKV from each member at one revision: all agree', async () => {

@@ -118,12 +118,17 @@ const sizesOf = (st: { dbSize: string | number; dbSizeInUse?: string | number })
   dbSizeInUse: Number(st.dbSizeInUse ?? st.dbSize),
 });
 
+/** The members a defragment will take, in order (followers first, the leader last). */
+export interface DefragPlan {
+  readonly members: readonly { readonly endpoint: string; readonly memberId: string; readonly role: 'follower' | 'leader' }[];
+}
+
 /**
- * Defragments `target` (a hex member id) or every member: followers first, the leader last, one
- * at a time; before each member every endpoint must answer and follow one leader; stops at the
- * first failure. The report lists every member with its sizes before and after.
+ * Checks that a defragment may start and in which order: every endpoint answers and follows one
+ * leader, `target` (a hex member id) is one of them, and for `all` every member of the cluster
+ * is one of the profile's endpoints. Refusals are thrown before any job starts.
  */
-export async function runDefragment(session: EtcdSession, target: 'all' | string, ctx: JobContext): Promise<void> {
+export async function planDefragment(session: EtcdSession, target: 'all' | string): Promise<DefragPlan> {
   const { leaderId, members } = assertHealthy(await session.probe());
   let chosen: OkProbe[];
   if (target === 'all') {
@@ -145,12 +150,16 @@ export async function runDefragment(session: EtcdSession, target: 'all' | string
     chosen = [one];
   }
   const ordered = [...chosen.filter((m) => m.memberId !== leaderId), ...chosen.filter((m) => m.memberId === leaderId)];
-  const rows: DefragMember[] = ordered.map((m) => ({
-    endpoint: m.endpoint,
-    memberId: m.memberId,
-    role: m.memberId === leaderId ? 'leader' : 'follower',
-    state: 'not-attempted',
-  }));
+  return { members: ordered.map((m) => ({ endpoint: m.endpoint, memberId: m.memberId, role: m.memberId === leaderId ? 'leader' : 'follower' })) };
+}
+
+/**
+ * Defragments the plan's members one at a time, in its order; before each member after the
+ * first, every endpoint must still answer and follow one leader; stops at the first failure.
+ * The report lists every member with its sizes before and after.
+ */
+export async function runDefragment(session: EtcdSession, plan: DefragPlan, ctx: JobContext): Promise<void> {
+  const rows: DefragMember[] = plan.members.map((m) => ({ ...m, state: 'not-attempted' }));
   const report = () => ctx.report({ kind: 'defragment', members: [...rows] });
   report();
   for (let i = 0; i < rows.length; i++) {
@@ -174,7 +183,7 @@ export async function runDefragment(session: EtcdSession, target: 'all' | string
       rows[i] = { ...rows[i], state: 'failed', error };
       report();
       throw new AppFailure(
-        { ...error, message: `Defragmenting ${addr(row.endpoint)} failed, so the others were left alone: ${error.message}` },
+        { ...error, message: `Defragmenting ${addr(row.endpoint)} failed${i < rows.length - 1 ? ', so the members after it were left alone' : ''}: ${error.message}` },
         { cause: err instanceof AppFailure ? err.cause : err },
       );
     }

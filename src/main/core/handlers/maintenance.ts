@@ -1,4 +1,4 @@
-import { compact, checkSnapshotTarget, endpointOf, disarm, hashKv, listAlarms, moveLeader, runDefragment, runSnapshot } from '../etcd/maintenance';
+import { compact, checkSnapshotTarget, endpointOf, disarm, hashKv, listAlarms, moveLeader, planDefragment, runDefragment, runSnapshot } from '../etcd/maintenance';
 import { failure } from '../etcd/errors';
 import type { ChooseSaveFile, DomainHandlers, HandlerContext } from './types';
 
@@ -6,7 +6,8 @@ export const maintenanceHandlers = ({ connections }: HandlerContext, chooseSaveF
   compact: ({ profileId, revision, physical }) => compact(connections.get(profileId).session, revision, physical ?? false),
   defragment: async ({ profileId, target }) => {
     const c = connections.get(profileId);
-    return c.tasks.startJob('defragment', (job) => runDefragment(c.session, target, job));
+    const plan = await planDefragment(c.session, target);
+    return c.tasks.startJob('defragment', (job) => runDefragment(c.session, plan, job));
   },
   snapshot: async ({ profileId, memberId, path }) => {
     const c = connections.get(profileId);
