@@ -390,6 +390,7 @@ describe('with auth', () => {
       const refused = await jobEnd(h, unwrap(await h.handlers['maintenance:snapshot']({ profileId: reader, memberId, path: join(dir, 'reader.db') })).jobId);
       expect(refused.state).toBe('failed');
       expect(refused.error?.code).toBe('PERMISSION_DENIED');
+      expect(refused.error?.message).toMatch(/root role/);
       expect(await readdir(dir)).toEqual(['auth.db']);
       const notRoot = await jobEnd(h, unwrap(await h.handlers['maintenance:defragment']({ profileId: reader, target: memberId })).jobId);
       expect(notRoot.error?.code).toBe('PERMISSION_DENIED');

@@ -42,8 +42,11 @@ const decimalId = (hex: string): string => BigInt(`0x${hex}`).toString();
 const hexOf = (id: string | number): string => BigInt(id).toString(16);
 const addr = (endpoint: string): string => endpoint.replace(/^https?:\/\//, '');
 const isCode = (err: unknown, code: string): err is AppFailure => err instanceof AppFailure && err.error.code === code;
-const errorOf = (session: EtcdSession, endpoint: string, err: unknown): AppError =>
-  err instanceof AppFailure ? err.error : toAppError(err, { kind: 'read', endpoints: [endpoint], deadlineMs: session.config.deadlineMs });
+function errorOf(session: EtcdSession, endpoint: string, err: unknown): AppError {
+  const e = err instanceof AppFailure ? err.error : toAppError(err, { kind: 'read', endpoints: [endpoint], deadlineMs: session.config.deadlineMs });
+  // etcd allows Snapshot, Defragment, HashKV, MoveLeader and alarm changes to the root role only.
+  return e.code === 'PERMISSION_DENIED' ? { ...e, message: `Permission denied at ${addr(endpoint)}: maintenance needs a user with the root role.` } : e;
+}
 
 type OkProbe = Extract<MemberProbe, { ok: true }>;
 
@@ -242,7 +245,7 @@ export async function runSnapshot(session: EtcdSession, opts: { readonly endpoin
       for await (const chunk of stream as AsyncIterable<{ remaining: number; blob: Buffer; revision: number }>) {
         arm();
         if (chunk.blob.length > 0) {
-          await file.write(chunk.blob);
+          for (let at = 0; at < chunk.blob.length; ) at += (await file.write(chunk.blob, at)).bytesWritten;
           hash.update(chunk.blob);
           bytes += chunk.blob.length;
         }
