@@ -9,7 +9,8 @@
  * One call does not go through etcd3: `rangeRaw`, a Range decoded by our own decoder, for the
  * whole-range scan and keys-only pages (numbers in range-page.ts). It is sent on a grpc-js client of our own, under
  * the same retry policy, deadline, credentials and channel options, with a token from etcd3's
- * public `auth.authenticate`.
+ * public `auth.authenticate`. The Maintenance.Snapshot stream is sent the same way (`snapshot`,
+ * wire form in snapshot-wire.ts): etcd3's own `maintenance.snapshot()` loses the login token.
  *
  * Known etcd3 1.1.2 defect worked around here (see `installHashKvAlias`): `maintenance.hashKV()`
  * throws "client[method] is not a function".
