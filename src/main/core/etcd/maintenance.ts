@@ -258,6 +258,8 @@ export async function runSnapshot(session: EtcdSession, opts: { readonly endpoin
         }
       }
     } catch (err) {
+      // A failure of ours (the disk) leaves the call open: end it (a no-op when it has ended).
+      stream.cancel();
       if (ctx.signal.aborted) return;
       if (idle) throw failure('TIMEOUT', `${addr(endpoint)} sent nothing for ${SNAPSHOT_IDLE_MS / 1000} s: the snapshot was given up and no file was left.`, { endpoint });
       throw new AppFailure(errorOf(session, endpoint, err), { cause: err });

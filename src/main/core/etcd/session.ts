@@ -65,7 +65,7 @@ export type SessionRpc = Pick<
 >;
 
 /** The RPCs of one member's own client (see `EtcdSession.onMember`). */
-export type MemberRpc = Pick<EtcdRpc, 'status' | 'hashKv' | 'defragment' | 'moveLeader' | 'alarm'>;
+export type MemberRpc = Pick<EtcdRpc, 'status' | 'hashKv' | 'defragment' | 'moveLeader'>;
 
 type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster';
 
