@@ -4,6 +4,7 @@
  * here; the renderer branches on `kind`, never on text.
  */
 import type { Bytes } from './bytes';
+import type { DefragReport, SnapshotReport } from './maintenance-reports';
 import type { ExportReport, ImportApplyReport, ImportPlanReport } from './transfer-reports';
 
 /** A job whose kind has no structured report (yet): a count and nothing else. */
@@ -98,4 +99,4 @@ export interface BulkCopyReport {
   readonly transactions: number;
 }
 
-export type JobReport = PlainReport | SearchReport | BulkDeleteReport | BulkUndoReport | BulkCopyReport | ExportReport | ImportPlanReport | ImportApplyReport;
+export type JobReport = PlainReport | SearchReport | BulkDeleteReport | BulkUndoReport | BulkCopyReport | ExportReport | ImportPlanReport | ImportApplyReport | DefragReport | SnapshotReport;

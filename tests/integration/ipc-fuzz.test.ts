@@ -41,6 +41,9 @@ const NO_VALID_CALLS: Readonly<Record<string, string>> = {
   'app:openLogFolder': "opens the system's file manager in the app",
   'transfer:export': 'writes a file wherever a generated path points',
   'transfer:chooseFile': "opens the system's file dialog in the app",
+  'maintenance:snapshot': 'writes a file wherever a generated path points',
+  'maintenance:chooseFile': "opens the system's file dialog in the app",
+  'maintenance:compact': "would drop the fuzz cluster's history other payloads read",
 };
 
 /**

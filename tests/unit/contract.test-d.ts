@@ -54,6 +54,14 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'transfer:plan'
     | 'transfer:apply'
     | 'transfer:chooseFile'
+    | 'maintenance:compact'
+    | 'maintenance:defragment'
+    | 'maintenance:snapshot'
+    | 'maintenance:chooseFile'
+    | 'maintenance:alarms'
+    | 'maintenance:disarm'
+    | 'maintenance:hashKv'
+    | 'maintenance:moveLeader'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

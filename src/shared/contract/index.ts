@@ -15,12 +15,13 @@ import { jobs, subscriptions } from './jobs';
 import { history } from './history';
 import { kv } from './kv';
 import { leases } from './leases';
+import { maintenance } from './maintenance';
 import { profiles } from './profiles';
 import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -109,3 +110,22 @@ export type { BulkSource, DeletePlan, PlanDeleteRequest, BulkDeleteRequest, Undo
 export { BULK_DELETE_MAX_KEYS, BULK_SELECTION_MAX_KEYS, BULK_COPY_MAX_KEYS, UNDO_CAP_BYTES, REPORT_KEYS_MAX } from './bulk';
 export type { ExportRequest, PlanRequest, ApplyRequest, ChooseTransferFileRequest } from './transfer';
 export { EXPORT_KEYS_MAX } from './transfer';
+export type {
+  CompactRequest,
+  CompactResult,
+  DefragmentRequest,
+  SnapshotRequest,
+  ChooseSnapshotFileRequest,
+  ActiveAlarm,
+  AlarmType,
+  MemberAlarms,
+  AlarmList,
+  DisarmRequest,
+  DisarmResult,
+  HashKvRequest,
+  MemberHash,
+  HashKvResult,
+  MoveLeaderRequest,
+  MoveLeaderResult,
+} from './maintenance';
+export { ALARM_TYPES } from './maintenance';

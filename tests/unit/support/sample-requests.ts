@@ -54,4 +54,12 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'transfer:plan': { ...ref, path: '/tmp/etcd-export.jsonl', onExisting: 'keep' },
   'transfer:apply': { ...ref, planId: 'plan-1' },
   'transfer:chooseFile': { purpose: 'export', current: 'etcd-export.jsonl' },
+  'maintenance:compact': { ...ref, revision: 5, physical: true },
+  'maintenance:defragment': { ...ref, target: 'all' },
+  'maintenance:snapshot': { ...ref, memberId: '8e9e05c52164694d', path: '/tmp/etcd.snapshot.db' },
+  'maintenance:chooseFile': { current: 'etcd.snapshot.db' },
+  'maintenance:alarms': ref,
+  'maintenance:disarm': { ...ref, memberId: '8e9e05c52164694d', alarm: 'NOSPACE' },
+  'maintenance:hashKv': { ...ref, revision: 5 },
+  'maintenance:moveLeader': { ...ref, targetMemberId: '8e9e05c52164694d' },
 };

@@ -245,6 +245,21 @@ describe('the log file never holds a key, a value or a secret', () => {
     await failsWith('NOT_FOUND', 'transfer:apply', { profileId: good, planId: CANARY.handle });
     await ok('transfer:chooseFile', { purpose: 'import', current: `/home/${CANARY.key}/export.jsonl` });
 
+    // maintenance: a snapshot to a path named by a canary, defragment, hashkv, alarms, refused compactions, a compaction
+    const st = (await ok('cluster:status', { profileId: good })) as unknown as { members: { id: string }[] };
+    const memberId = st.members[0].id;
+    await ok('maintenance:snapshot', { profileId: good, memberId, path: join(dir, `snapshot-${CANARY.key}.db`) });
+    await failsWith('NOT_FOUND', 'maintenance:snapshot', { profileId: good, memberId, path: join(dir, `missing-${CANARY.key}`, 'x.db') });
+    await failsWith('NOT_FOUND', 'maintenance:chooseFile', { current: `/home/${CANARY.key}/etcd.db` });
+    await ok('maintenance:defragment', { profileId: good, target: 'all' });
+    await ok('maintenance:hashKv', { profileId: good });
+    await ok('maintenance:alarms', { profileId: good });
+    await ok('maintenance:disarm', { profileId: good, memberId });
+    await failsWith('NOT_FOUND', 'maintenance:moveLeader', { profileId: good, targetMemberId: 'abc' });
+    await failsWith('INVALID_ARGUMENT', 'maintenance:compact', { profileId: good, revision: (put.revision as number) + 1_000_000 });
+    await ok('maintenance:compact', { profileId: good, revision: put.revision as number });
+    await failsWith('COMPACTED', 'maintenance:compact', { profileId: good, revision: put.revision as number });
+
     // every channel: an invalid request carrying canaries, and a call from a foreign page
     for (const { name } of channels()) {
       const sample = sampleRequests[name] as Record<string, unknown> | undefined;

@@ -9,13 +9,14 @@
  * One call does not go through etcd3: `rangeRaw`, a Range decoded by our own decoder, for the
  * whole-range scan and keys-only pages (numbers in range-page.ts). It is sent on a grpc-js client of our own, under
  * the same retry policy, deadline, credentials and channel options, with a token from etcd3's
- * public `auth.authenticate`.
+ * public `auth.authenticate`. The Maintenance.Snapshot stream is sent the same way (`snapshot`,
+ * wire form in snapshot-wire.ts): etcd3's own `maintenance.snapshot()` loses the login token.
  *
  * Known etcd3 1.1.2 defect worked around here (see `installHashKvAlias`): `maintenance.hashKV()`
  * throws "client[method] is not a function".
  */
 import { createRequire } from 'node:module';
-import type { CallOptions, ChannelCredentials, Client, Interceptor, Metadata } from '@grpc/grpc-js';
+import type { CallOptions, ChannelCredentials, Client, ClientReadableStream, Interceptor, Metadata } from '@grpc/grpc-js';
 import { type IPolicy, noop } from 'cockatiel';
 import {
   castGrpcError,
@@ -23,6 +24,11 @@ import {
   Etcd3,
   EtcdInvalidAuthTokenError,
   GRPCUnavailableError,
+  type IAlarmRequest,
+  type IAlarmResponse,
+  type ICompactionRequest,
+  type ICompactionResponse,
+  type IDefragmentResponse,
   type IDuplexStream,
   type IHashKVRequest,
   type IHashKVResponse,
@@ -36,6 +42,7 @@ import {
   type ILeaseTimeToLiveRequest,
   type ILeaseTimeToLiveResponse,
   type IMemberListResponse,
+  type IMoveLeaderResponse,
   type IOptions,
   type IRangeRequest,
   type IRangeResponse,
@@ -46,6 +53,7 @@ import {
   type IWatchResponse,
 } from 'etcd3';
 import { type BufferPage, decodeRangeResponse, encodeRangeRequest, type RangeReq } from './range-page';
+import { decodeSnapshotResponse, encodeSnapshotRequest, type SnapshotChunk } from './snapshot-wire';
 
 type GrpcJs = typeof import('@grpc/grpc-js');
 
@@ -61,6 +69,10 @@ function grpcOfEtcd3(): GrpcJs {
 }
 
 const RANGE_PATH = '/etcdserverpb.KV/Range';
+const SNAPSHOT_PATH = '/etcdserverpb.Maintenance/Snapshot';
+
+/** A Maintenance.Snapshot stream: `data` events carry decoded chunks; `cancel()` ends it. */
+export type SnapshotStream = ClientReadableStream<SnapshotChunk>;
 
 /**
  * A grpc-js interceptor that adds etcd's `hasleader: true` metadata (what etcd's own client sends
@@ -129,6 +141,44 @@ export class EtcdRpc {
    */
   hashKv(req: IHashKVRequest = {}): Promise<IHashKVResponse> {
     return this.#client.maintenance.hashKV(req);
+  }
+
+  /** KV.Compact: drops the history before `revision` (a write; `physical` waits until the space is freed). */
+  compact(req: ICompactionRequest): Promise<ICompactionResponse> {
+    return this.#client.kv.compact(req);
+  }
+
+  /**
+   * Maintenance.Alarm: `get` lists the cluster's alarms (any member answers for all), `deactivate`
+   * disarms one (a write, through raft).
+   */
+  alarm(req: IAlarmRequest): Promise<IAlarmResponse> {
+    return this.#client.maintenance.alarm(req);
+  }
+
+  /**
+   * Maintenance.Defragment of this member's backend: it blocks the member's reads and writes
+   * while it runs and may take long on a big database, hence its own (longer) deadline.
+   */
+  defragment(deadline: number): Promise<IDefragmentResponse> {
+    return this.#client.maintenance.defragment({ deadline });
+  }
+
+  /** Maintenance.MoveLeader: only the leader accepts it; `targetID` is a decimal member id. */
+  moveLeader(targetID: string, deadline?: number): Promise<IMoveLeaderResponse> {
+    return this.#client.maintenance.moveLeader({ targetID }, deadline === undefined ? undefined : { deadline });
+  }
+
+  /**
+   * A Maintenance.Snapshot stream of this member's backend (no deadline: its owner stops it when
+   * no chunk comes in time). Sent on our own grpc-js call, with our login when auth is on (see
+   * snapshot-wire.ts for why not etcd3's).
+   */
+  async snapshot(): Promise<SnapshotStream> {
+    if (this.#closed) throw new ClientClosedError('Maintenance');
+    const host = this.#hosts[0];
+    const metadata = await this.#metadata();
+    return this.#rawClient(host).makeServerStreamRequest(SNAPSHOT_PATH, encodeSnapshotRequest, decodeSnapshotResponse, undefined, metadata, {});
   }
 
   /** Lease.LeaseGrant: `ID` 0 lets etcd choose the id. */

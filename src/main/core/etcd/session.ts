@@ -64,8 +64,11 @@ export interface StreamTarget {
 /** The RPCs services call (inside `run`); each one is routed to a member by the session. */
 export type SessionRpc = Pick<
   EtcdRpc,
-  'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv' | 'leaseGrant' | 'leaseRevoke' | 'leaseTimeToLive' | 'leaseLeases'
+  'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv' | 'leaseGrant' | 'leaseRevoke' | 'leaseTimeToLive' | 'leaseLeases' | 'compact' | 'alarm'
 >;
+
+/** The RPCs of one member's own client (see `EtcdSession.onMember`). */
+export type MemberRpc = Pick<EtcdRpc, 'status' | 'hashKv' | 'defragment' | 'moveLeader'>;
 
 type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster';
 
@@ -142,6 +145,10 @@ export class EtcdSession {
       leaseRevoke: (req) => this.route('Lease', 'write', (r) => r.leaseRevoke(req)),
       leaseTimeToLive: (req) => this.route('Lease', 'read', (r) => r.leaseTimeToLive(req)),
       leaseLeases: () => this.route('Lease', 'read', (r) => r.leaseLeases()),
+      compact: (req) => this.route('KV', 'write', (r) => r.compact(req)),
+      // Alarm(get) is answered by any member; Alarm(deactivate) goes through raft: inside `run`
+      // the operation's kind decides, outside it is routed as a write.
+      alarm: (req) => this.route('Maintenance', 'write', (r) => r.alarm(req)),
     };
   }
 
@@ -237,14 +244,41 @@ export class EtcdSession {
 
   /** Status of one of the profile's endpoints (the cluster view); AppFailure when it does not answer. */
   async memberStatus(endpoint: string): Promise<IStatusResponse> {
-    const m = this.members.find((x) => x.endpoint === endpoint);
-    if (!m) throw new AppFailure({ code: 'INVALID_ARGUMENT', message: `${endpoint} is not an endpoint of this profile.` });
-    if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
+    const m = this.memberAt(endpoint);
     try {
       return await this.statusOf(m, Date.now() + this.config.deadlineMs);
     } catch (err) {
       throw new AppFailure(this.memberError(m, err), { cause: err });
     }
+  }
+
+  /**
+   * One call on one member's own client, never routed to another member (maintenance:
+   * Defragment, HashKV, MoveLeader to the leader, Status). `deadlineMs` replaces the session's
+   * deadline for calls that take long by nature (Defragment of a big database). The call is
+   * made once; a failure is an AppFailure naming that member. Not reported to `onOutcome`.
+   */
+  async onMember<T>(endpoint: string, call: (rpc: MemberRpc) => Promise<T>, deadlineMs: number = this.config.deadlineMs): Promise<T> {
+    const m = this.memberAt(endpoint);
+    const started = Date.now();
+    const op: Operation = { kind: 'read', started, deadline: started + deadlineMs, failures: [], maybeApplied: false };
+    try {
+      return await this.ops.run(op, () => this.attempt(op, m, op.deadline, false, call));
+    } catch (err) {
+      throw new AppFailure(toAppError(err, { kind: 'read', endpoints: [m.endpoint], deadlineMs, closed: this.closed }), { cause: err });
+    }
+  }
+
+  /** Where to open a snapshot stream of one member (its own client; the stream has no deadline, its owner watches it). */
+  snapshotTarget(endpoint: string): Pick<EtcdRpc, 'snapshot'> {
+    return this.memberAt(endpoint).rpc;
+  }
+
+  private memberAt(endpoint: string): Member {
+    const m = this.members.find((x) => x.endpoint === endpoint);
+    if (!m) throw new AppFailure({ code: 'INVALID_ARGUMENT', message: `${endpoint} is not an endpoint of this profile.` });
+    if (this.closed) throw new AppFailure({ code: 'NOT_CONNECTED', message: 'Not connected to this cluster.' });
+    return m;
   }
 
   close(): void {

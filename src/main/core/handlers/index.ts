@@ -23,6 +23,7 @@ import { jobHandlers, subscriptionHandlers } from './jobs';
 import { historyHandlers } from './history';
 import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
+import { maintenanceHandlers } from './maintenance';
 import { profileHandlers } from './profiles';
 import { searchHandlers } from './search';
 import { transferHandlers } from './transfer';
@@ -128,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     search: searchHandlers(ctx),
     bulk: bulkHandlers(ctx),
     transfer: transferHandlers(ctx, deps.chooseSaveFile),
+    maintenance: maintenanceHandlers(ctx, deps.chooseSaveFile),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};

@@ -9,6 +9,7 @@ import { createEtcdClient } from '../api/etcd-client';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
+import { createMaintenanceSlice, type MaintenanceSlice } from '../features/cluster/maintenance-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createHistorySlice, type HistorySlice } from '../features/history/history-slice';
@@ -35,6 +36,7 @@ export type AppState = ScopeState &
   NewKeySlice &
   EditorSlice &
   ClusterSlice &
+  MaintenanceSlice &
   HistorySlice &
   LeasesSlice &
   TreeSlice &
@@ -84,6 +86,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createNewKeySlice(set, get, deps),
       ...createEditorSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
+      ...createMaintenanceSlice(set, get, deps),
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),

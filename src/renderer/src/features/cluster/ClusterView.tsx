@@ -1,10 +1,11 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ClusterStatus } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
 import { MetricsPanel } from './MetricsPanel';
+import { defragReportOf, snapshotReportOf } from './maintenance-slice';
 
 /** How often the open cluster view reads the status again. */
 export const CLUSTER_REFRESH_MS = 2000;
@@ -67,6 +68,7 @@ export function ClusterView() {
         />
       ) : null}
       {status ? <ClusterTables status={status} /> : loading ? <p className="muted pad">Reading cluster status…</p> : null}
+      {status && connected ? <MaintenancePanel status={status} /> : null}
       {connected ? <MetricsPanel /> : null}
     </section>
   );
@@ -137,6 +139,7 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
               <th className="num">Raft term</th>
               <th className="num">Raft index</th>
               <th className="num">Latency</th>
+              <th>Maintenance</th>
             </tr>
           </thead>
           <tbody>
@@ -160,11 +163,122 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
                 <td className="num">{e.raftTerm ?? ''}</td>
                 <td className="num">{e.raftIndex ?? ''}</td>
                 <td className="num">{e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : ''}</td>
+                <td>{e.reachable && e.memberId ? <MemberActions memberId={e.memberId} label={nameOf(e.memberId) || e.endpoint} isLeader={e.memberId === status.leaderId} /> : null}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+function MemberActions({ memberId, label, isLeader }: { memberId: string; label: string; isLeader: boolean }) {
+  const defragment = useAppStore((s) => s.defragment);
+  const saveSnapshot = useAppStore((s) => s.saveSnapshot);
+  const moveLeaderTo = useAppStore((s) => s.moveLeaderTo);
+  const busy = useAppStore((s) => s.maintenanceBusy !== null || s.maintenanceJob?.state === 'running');
+  return (
+    <span className="row-actions" data-testid="member-actions">
+      <button type="button" disabled={busy} onClick={() => defragment(memberId, label)}>
+        Defragment
+      </button>
+      <button type="button" disabled={busy} onClick={() => void saveSnapshot(memberId, label)}>
+        Snapshot…
+      </button>
+      {isLeader ? null : (
+        <button type="button" disabled={busy} onClick={() => moveLeaderTo(memberId, label)}>
+          Make leader
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** Compact, defragment all, alarms, hashes; the running job's progress and the last outcome. */
+function MaintenancePanel({ status }: { status: ClusterStatus }) {
+  const job = useAppStore((s) => s.maintenanceJob);
+  const busy = useAppStore((s) => s.maintenanceBusy);
+  const error = useAppStore((s) => s.maintenanceError);
+  const hashKv = useAppStore((s) => s.hashKv);
+  const compactTo = useAppStore((s) => s.compactTo);
+  const defragment = useAppStore((s) => s.defragment);
+  const disarmAlarms = useAppStore((s) => s.disarmAlarms);
+  const checkHashes = useAppStore((s) => s.checkHashes);
+  const cancel = useAppStore((s) => s.cancelMaintenanceJob);
+  const [revision, setRevision] = useState('');
+  const running = job?.state === 'running';
+  const disabled = busy !== null || running;
+  const rev = Number(revision);
+  const defrag = defragReportOf(job);
+  const snapshot = snapshotReportOf(job);
+  return (
+    <section className="cluster-maintenance" aria-label="Maintenance" data-testid="cluster-maintenance">
+      <h3>Maintenance</h3>
+      <div className="toolbar-row">
+        <label>
+          Compact up to revision{' '}
+          <input type="number" min={1} value={revision} onChange={(ev) => setRevision(ev.target.value)} aria-label="Compact up to revision" />
+        </label>
+        <button type="button" disabled={disabled || !Number.isSafeInteger(rev) || rev < 1} onClick={() => compactTo(rev)}>
+          Compact…
+        </button>
+        <button type="button" disabled={disabled} onClick={() => defragment('all', 'every member')}>
+          Defragment all…
+        </button>
+        <button type="button" disabled={disabled} onClick={() => void checkHashes()}>
+          Compare hashes
+        </button>
+        {status.alarms.length > 0 ? (
+          <button type="button" disabled={disabled} onClick={() => void disarmAlarms()}>
+            Disarm alarms
+          </button>
+        ) : null}
+        {busy ? <span className="muted">{busy}…</span> : null}
+      </div>
+      {job ? (
+        <p data-testid="maintenance-job" data-state={job.state}>
+          {job.kind === 'snapshot' ? 'Snapshot' : 'Defragment'}: {job.state}
+          {running && job.progress ? ` — ${job.progress.phase ?? ''} ${job.kind === 'snapshot' ? `${formatSize(job.progress.done)}${job.progress.total ? ` of ${formatSize(job.progress.total)}` : ''}` : `${job.progress.done}/${job.progress.total ?? '?'}`}` : null}
+          {running ? (
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          ) : null}
+          {job.error ? <span className="error-text"> {job.error.message}</span> : null}
+        </p>
+      ) : null}
+      {snapshot?.complete ? (
+        <p className="mono" data-testid="snapshot-report">
+          {snapshot.path} · {formatSize(snapshot.bytes)} · sha256 {snapshot.sha256}
+        </p>
+      ) : null}
+      {defrag ? (
+        <table className="table" data-testid="defrag-report">
+          <tbody>
+            {defrag.members.map((m) => (
+              <tr key={m.memberId}>
+                <td className="mono">{m.endpoint}</td>
+                <td>{m.role}</td>
+                <td>{m.state}</td>
+                <td className="num">{m.before ? formatSize(m.before.dbSize) : ''}</td>
+                <td className="num">{m.after ? `→ ${formatSize(m.after.dbSize)} (${formatSize(m.after.dbSizeInUse)} in use)` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {hashKv ? (
+        <p data-testid="hashkv-result" className={hashKv.agree ? 'ok-text' : 'error-text'}>
+          HashKV at revision {hashKv.revision}: {hashKv.agree ? 'every member agrees' : 'members differ or did not answer'} (
+          {hashKv.members.map((m) => `${m.endpoint} ${m.hash ?? m.error?.code ?? '?'}`).join(', ')})
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-text" role="alert" data-testid="maintenance-error">
+          {error.message}
+        </p>
+      ) : null}
+    </section>
   );
 }
