@@ -53,6 +53,20 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'transfer:plan'
     | 'transfer:apply'
     | 'transfer:chooseFile'
+    | 'access:overview'
+    | 'access:mine'
+    | 'access:addUser'
+    | 'access:changePassword'
+    | 'access:deleteUser'
+    | 'access:grantRole'
+    | 'access:revokeRole'
+    | 'access:addRole'
+    | 'access:deleteRole'
+    | 'access:grantPermission'
+    | 'access:revokePermission'
+    | 'access:planEnable'
+    | 'access:enable'
+    | 'access:disable'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });
