@@ -156,4 +156,43 @@ describe('users & roles slice', () => {
     expect(reqs[0]).toBe('a');
     expect(store.getState().accessOverview).toBeNull();
   });
+
+  it('a user that may not list all keys starts at a prefix it may read, and is told why', async () => {
+    const fake = createFakeApi();
+    fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { username: 'alice' })], secretStorage: 'encrypted', notices: [] }));
+    fake.ep['kv:list'].handle((req) =>
+      req.prefix.data === ''
+        ? errR('PERMISSION_DENIED', 'refused', { user: 'alice', permission: 'read', range: 'all keys' })
+        : okR(page([])),
+    );
+    fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
+    fake.ep['access:mine'].handle(() =>
+      okR({
+        authEnabled: true,
+        user: 'alice',
+        root: false,
+        permissions: [
+          { type: 'write' as const, key: text('logs/'), rangeEnd: text('logs0'), scope: 'prefix' as const },
+          { type: 'read' as const, key: text('pub/'), rangeEnd: text('pub0'), scope: 'prefix' as const },
+          { type: 'readwrite' as const, key: text('x'), rangeEnd: text(''), scope: 'key' as const },
+        ],
+      }),
+    );
+    const store = createAppStore(fake.api);
+    store.getState().init();
+    await flush();
+    await store.getState().switchProfile('a');
+    await flush(10);
+    expect(fake.ep['kv:list'].requests.map((r) => r.prefix.data)).toEqual(['', 'pub/']);
+    expect(store.getState().prefix).toBe('pub/');
+    expect(store.getState().listError).toBeNull();
+    expect(store.getState().toasts.at(-1)?.text).toMatch(/alice.*pub\//);
+
+    // Nothing readable: the refusal stays in the grid, naming the user.
+    fake.ep['access:mine'].handle(() => okR({ authEnabled: true, user: 'alice', root: false, permissions: [] }));
+    await store.getState().setPrefix('');
+    await flush(10);
+    expect(store.getState().listError).toMatchObject({ code: 'PERMISSION_DENIED', details: { user: 'alice' } });
+    expect(describeError(store.getState().listError!, { op: 'list' }).title).toMatch(/user “alice” may not list keys: it has no read permission on all keys/);
+  });
 });
