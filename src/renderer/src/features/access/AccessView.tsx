@@ -264,7 +264,9 @@ function AccessDialogForm({ dialog }: { dialog: AccessDialog }) {
   const busy = useAppStore((s) => s.accessBusy);
   const error = useAppStore((s) => s.accessDialogError);
   const close = useAppStore((s) => s.closeAccessDialog);
-  const roles = useAppStore((s) => s.accessOverview?.roles.map((r) => r.name) ?? []);
+  // Select the stable list, derive the names here (a selector returning a new array re-renders for ever).
+  const roleInfos = useAppStore((s) => s.accessOverview?.roles);
+  const roles = (roleInfos ?? []).map((r) => r.name);
   const addUser = useAppStore((st) => st.addUser);
   const changePassword = useAppStore((st) => st.changePassword);
   const grantRole = useAppStore((st) => st.grantRole);
