@@ -49,6 +49,11 @@ export interface ErrorDetails {
   readonly currentModRevision?: number;
   /** INVALID_ARGUMENT: which field was wrong. */
   readonly field?: string;
+  /** PERMISSION_DENIED: the user the profile logs in as, and the permission it lacks. */
+  readonly user?: string;
+  readonly permission?: 'read' | 'write';
+  /** PERMISSION_DENIED: what was asked, in words ("all keys", "prefix /a/"). */
+  readonly range?: string;
   /** Anything else worth showing, already formatted for people. */
   readonly hint?: string;
 }

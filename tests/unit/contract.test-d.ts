@@ -62,6 +62,20 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'maintenance:disarm'
     | 'maintenance:hashKv'
     | 'maintenance:moveLeader'
+    | 'access:overview'
+    | 'access:mine'
+    | 'access:addUser'
+    | 'access:changePassword'
+    | 'access:deleteUser'
+    | 'access:grantRole'
+    | 'access:revokeRole'
+    | 'access:addRole'
+    | 'access:deleteRole'
+    | 'access:grantPermission'
+    | 'access:revokePermission'
+    | 'access:planEnable'
+    | 'access:enable'
+    | 'access:disable'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

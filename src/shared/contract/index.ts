@@ -6,6 +6,7 @@
  */
 import type { Result } from '../result';
 import { app } from './app';
+import { access } from './auth';
 import { bulk } from './bulk';
 import { cluster } from './cluster';
 import { connection } from './connection';
@@ -21,7 +22,7 @@ import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance, access };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -129,3 +130,5 @@ export type {
   MoveLeaderResult,
 } from './maintenance';
 export { ALARM_TYPES } from './maintenance';
+export type { UserPasswordRequest, UserRef, UserRoleRequest, RoleRef, PermissionTarget, GrantPermissionRequest, RevokePermissionRequest } from './auth';
+export { ROLE_NAME_MAX } from './auth';

@@ -70,7 +70,8 @@ describe('the etcd3 adapter is the only door, and it uses public members only', 
       const values = [...Object.values(s), ...Object.values(s.rpc)];
       expect(values.some((v) => v instanceof Etcd3)).toBe(false);
       // The session's routed RPCs: plain functions, each sending one RPC through an adapter.
-      expect(Object.keys(s.rpc).sort()).toEqual(['alarm', 'compact', 'hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberList', 'range', 'rangeRaw', 'status', 'txn'].sort());
+      const auth = ['userList', 'userGet', 'userAdd', 'userDelete', 'userChangePassword', 'userGrantRole', 'userRevokeRole', 'roleList', 'roleGet', 'roleAdd', 'roleDelete', 'roleGrantPermission', 'roleRevokePermission', 'authEnable', 'authDisable', 'authEnabledProbe'];
+      expect(Object.keys(s.rpc).sort()).toEqual(['alarm', 'compact', 'hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberList', 'range', 'rangeRaw', 'status', 'txn', ...auth].sort());
     } finally {
       s.close();
     }

@@ -206,6 +206,27 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('leases:revoke', { profileId: good, id: lease });
     await failsWith('NOT_FOUND', 'leases:revoke', { profileId: good, id: '1' });
 
+    // users and roles: names and passwords made of canaries; refusals by etcd
+    const cUser = `${CANARY.key}-user`;
+    const cRole = `${CANARY.key}-role`;
+    await ok('access:overview', { profileId: good });
+    await ok('access:mine', { profileId: reader });
+    await ok('access:addUser', { profileId: good, name: cUser, password: CANARY.password });
+    await failsWith('CONFLICT', 'access:addUser', { profileId: good, name: cUser, password: CANARY.wrongPassword });
+    await ok('access:changePassword', { profileId: good, name: cUser, password: CANARY.readerPassword });
+    await failsWith('NOT_FOUND', 'access:changePassword', { profileId: good, name: `${cUser}-missing`, password: CANARY.password });
+    await ok('access:addRole', { profileId: good, name: cRole });
+    await ok('access:grantPermission', { profileId: good, role: cRole, type: 'readwrite', target: { scope: 'prefix', prefix: utf8(CANARY.prefix) } });
+    await ok('access:grantRole', { profileId: good, user: cUser, role: cRole });
+    await ok('access:revokeRole', { profileId: good, user: cUser, role: cRole });
+    await ok('access:revokePermission', { profileId: good, role: cRole, key: utf8(CANARY.prefix), rangeEnd: utf8(`${CANARY.prefix.slice(0, -1)}0`) });
+    await failsWith('NOT_FOUND', 'access:deleteRole', { profileId: good, name: `${cRole}-missing` });
+    await ok('access:deleteRole', { profileId: good, name: cRole });
+    await ok('access:deleteUser', { profileId: good, name: cUser });
+    await ok('access:planEnable', { profileId: good });
+    await ok('access:enable', { profileId: good });
+    await failsWith('PERMISSION_DENIED', 'access:disable', { profileId: reader });
+
     // the cluster, jobs and subscriptions (handles that do not exist)
     await ok('cluster:status', { profileId: good });
     await ok('cluster:metrics', { profileId: good });

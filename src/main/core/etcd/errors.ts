@@ -34,6 +34,21 @@ export class AppFailure extends Error {
 export const failure = (code: ErrorCode, message: string, details?: ErrorDetails): AppFailure =>
   new AppFailure(details ? { code, message, details } : { code, message });
 
+/**
+ * A PERMISSION_DENIED that names the profile's user and the permission it lacks (and what was
+ * asked, when the caller knows: "all keys", "prefix /a/"); other errors are returned as they are.
+ */
+export function namingUser(error: AppError, user: string | undefined, permission: OpKind, range?: string): AppError {
+  if (error.code !== 'PERMISSION_DENIED' || !user) return error;
+  const what = range ? ` on ${range}` : '';
+  const message = `Permission denied: user “${user}” has no ${permission} permission${what} (none of its roles grants it).${range ? ` Open a key or prefix this user may ${permission}.` : ''}`;
+  return { code: error.code, message, details: { ...error.details, user, permission, ...(range ? { range } : {}) } };
+}
+
+/** etcd itself refused for lack of permission (not a check of ours that used the same code). */
+export const isEtcdPermissionDenied = (err: unknown): boolean =>
+  err instanceof EtcdPermissionDeniedError || (err instanceof Error && /\bauth: permission denied\b/.test(err.message));
+
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const TLS_PATTERN =

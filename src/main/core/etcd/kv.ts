@@ -5,7 +5,8 @@ import type { CountResult, DeleteResult, FolderChildren, KeyEntry, KeyPreview, K
 import { fromBuffer, prefixEnd, previewOf, toBuffer } from './bytes';
 import { putWithLease } from './leases';
 import { folderChildren } from './tree';
-import { AppFailure, failure } from './errors';
+import { AppFailure, failure, namingUser } from './errors';
+import { describeRange } from '../../../shared/access';
 import { bytesOf, entryOf, type RangePage, type RangeReq } from './range-page';
 
 export { entryOf } from './range-page';
@@ -73,6 +74,25 @@ export class KvService {
    * anyway), so `count` never costs a second call on a first page.
    */
   list(req: ListRequest): Promise<Page> {
+    return this.namingRange(req.prefix, this.listIn(req));
+  }
+
+  /**
+   * A listing refused for lack of permission says by whom and over what ("user “reader” has no
+   * read permission on all keys"): a user whose roles cover some prefixes only sees why the
+   * whole keyspace cannot be listed.
+   */
+  private namingRange<T>(prefix: ListRequest['prefix'], p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      const user = this.session.config.username;
+      if (!(err instanceof AppFailure) || err.error.code !== 'PERMISSION_DENIED' || !err.error.details?.user || !user) throw err;
+      const bytes = toBuffer(prefix);
+      const range = bytes.length === 0 ? 'all keys' : describeRange({ key: prefix, rangeEnd: fromBuffer(prefixEnd(bytes)), scope: 'prefix' });
+      throw new AppFailure(namingUser(err.error, user, 'read', range), { cause: err.cause });
+    });
+  }
+
+  private listIn(req: ListRequest): Promise<Page> {
     return this.session.run('read', async () => {
       const prefix = toBuffer(req.prefix);
       // An empty prefix is the whole keyspace: key "\0" .. range_end "\0".
@@ -221,7 +241,7 @@ export class KvService {
 
   /** A folder's direct children by delimiter (tree.ts). */
   children(req: ChildrenRequest): Promise<FolderChildren> {
-    return folderChildren(this.session, req);
+    return this.namingRange(req.folder, folderChildren(this.session, req));
   }
 
   /** What each page we returned knew about the next one, by (prefix, last key). */

@@ -51,6 +51,10 @@ import {
   type ITxnResponse,
   type IWatchRequest,
   type IWatchResponse,
+  type IAuthRoleGetResponse,
+  type IAuthRoleGrantPermissionRequest,
+  type IAuthRoleRevokePermissionRequest,
+  type IAuthUserGetResponse,
 } from 'etcd3';
 import { type BufferPage, decodeRangeResponse, encodeRangeRequest, type RangeReq } from './range-page';
 import { decodeSnapshotResponse, encodeSnapshotRequest, type SnapshotChunk } from './snapshot-wire';
@@ -93,8 +97,18 @@ export function requireLeaderInterceptor(): Interceptor {
     });
 }
 
+/** etcd refused a login because auth is off (etcd's ErrAuthNotEnabled). */
+export const isAuthNotEnabled = (err: unknown): boolean => err instanceof Error && /authentication is not enabled/.test(err.message);
+/** etcd refused a call without a token because auth is on (etcd's ErrUserEmpty). */
+export const isUserEmpty = (err: unknown): boolean => err instanceof Error && /user name is empty/.test(err.message);
+
 export class EtcdRpc {
-  readonly #client: Etcd3;
+  /** The client that logs in with the profile's user (the only one when the profile has none). */
+  readonly #authed: Etcd3;
+  /** The same member without a login: used while etcd says auth is off (as etcd's own clientv3 does). */
+  #anon?: Etcd3;
+  /** Whether the last word from etcd was that auth is off: calls then go without a login. */
+  #authOff = false;
   readonly #options: IOptions;
   readonly #grpc: GrpcJs;
   readonly #hosts: readonly string[];
@@ -112,27 +126,61 @@ export class EtcdRpc {
     installHashKvAlias(this.#grpc);
     this.#options = options;
     this.#hosts = typeof options.hosts === 'string' ? [options.hosts] : [...(options.hosts ?? ['127.0.0.1:2379'])];
-    this.#client = new Etcd3(options);
+    this.#authed = new Etcd3(options);
+  }
+
+  /**
+   * The client for the next call. A profile with a user name must still work on a cluster whose
+   * auth is off (etcd refuses the login with "authentication is not enabled", as before auth is
+   * enabled or after it is disabled): calls then go without a login, until etcd asks for one.
+   */
+  get #client(): Etcd3 {
+    if (!this.#authOff || !this.#options.auth) return this.#authed;
+    this.#anon ??= new Etcd3({ ...this.#options, auth: undefined });
+    return this.#anon;
+  }
+
+  /**
+   * One unary call on the right client; when etcd says the login mode is wrong (auth turned on or
+   * off since), the call is made once more the other way. Both refusals happen before anything
+   * is applied (the login fails before the call is sent; "user name is empty" is a refusal).
+   */
+  async #call<T>(fn: (c: Etcd3) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.#client);
+    } catch (err) {
+      if (!this.#options.auth) throw err;
+      if (!this.#authOff && isAuthNotEnabled(err)) {
+        this.#authOff = true;
+        return fn(this.#client);
+      }
+      if (this.#authOff && isUserEmpty(err)) {
+        this.#authOff = false;
+        this.#token = undefined;
+        return fn(this.#client);
+      }
+      throw err;
+    }
   }
 
   /** KV.Range: keys and values as raw buffers (`kvs`), int64 fields as decimal strings. */
   range(req: IRangeRequest): Promise<IRangeResponse> {
-    return this.#client.kv.range(req);
+    return this.#call((c) => c.kv.range(req));
   }
 
   /** KV.Txn: one write (or read-only txn), applied atomically. */
   txn(req: ITxnRequest): Promise<ITxnResponse> {
-    return this.#client.kv.txn(req);
+    return this.#call((c) => c.kv.txn(req));
   }
 
   /** Maintenance.Status of whichever member etcd3 picks (one endpoint per session: that one). */
   status(): Promise<IStatusResponse> {
-    return this.#client.maintenance.status();
+    return this.#call((c) => c.maintenance.status());
   }
 
   /** Cluster.MemberList. */
   memberList(): Promise<IMemberListResponse> {
-    return this.#client.cluster.memberList({});
+    return this.#call((c) => c.cluster.memberList({}));
   }
 
   /**
@@ -140,7 +188,7 @@ export class EtcdRpc {
    * compare members (`etcdctl endpoint hashkv`). Needs root when auth is on.
    */
   hashKv(req: IHashKVRequest = {}): Promise<IHashKVResponse> {
-    return this.#client.maintenance.hashKV(req);
+    return this.#call((c) => c.maintenance.hashKV(req));
   }
 
   /** KV.Compact: drops the history before `revision` (a write; `physical` waits until the space is freed). */
@@ -183,22 +231,99 @@ export class EtcdRpc {
 
   /** Lease.LeaseGrant: `ID` 0 lets etcd choose the id. */
   leaseGrant(req: ILeaseGrantRequest): Promise<ILeaseGrantResponse> {
-    return this.#client.leaseClient.leaseGrant(req);
+    return this.#call((c) => c.leaseClient.leaseGrant(req));
   }
 
   /** Lease.LeaseRevoke: the lease and every key attached to it are deleted. */
   leaseRevoke(req: ILeaseRevokeRequest): Promise<ILeaseRevokeResponse> {
-    return this.#client.leaseClient.leaseRevoke(req);
+    return this.#call((c) => c.leaseClient.leaseRevoke(req));
   }
 
   /** Lease.LeaseTimeToLive: granted and remaining TTL (-1 when gone), keys when asked. */
   leaseTimeToLive(req: ILeaseTimeToLiveRequest): Promise<ILeaseTimeToLiveResponse> {
-    return this.#client.leaseClient.leaseTimeToLive(req);
+    return this.#call((c) => c.leaseClient.leaseTimeToLive(req));
   }
 
   /** Lease.LeaseLeases: every lease id of the cluster, in one answer. */
   leaseLeases(): Promise<ILeaseLeasesResponse> {
-    return this.#client.leaseClient.leaseLeases();
+    return this.#call((c) => c.leaseClient.leaseLeases());
+  }
+
+  // ---------- Auth (users, roles, auth on/off); each one RPC ----------
+
+  userList(): Promise<string[]> {
+    return this.#call(async (c) => (await c.auth.userList()).users ?? []);
+  }
+
+  userGet(name: string): Promise<IAuthUserGetResponse> {
+    return this.#call((c) => c.auth.userGet({ name }));
+  }
+
+  userAdd(name: string, password: string): Promise<unknown> {
+    return this.#call((c) => c.auth.userAdd({ name, password }));
+  }
+
+  userDelete(name: string): Promise<unknown> {
+    return this.#call((c) => c.auth.userDelete({ name }));
+  }
+
+  userChangePassword(name: string, password: string): Promise<unknown> {
+    return this.#call((c) => c.auth.userChangePassword({ name, password }));
+  }
+
+  userGrantRole(user: string, role: string): Promise<unknown> {
+    return this.#call((c) => c.auth.userGrantRole({ user, role }));
+  }
+
+  userRevokeRole(name: string, role: string): Promise<unknown> {
+    return this.#call((c) => c.auth.userRevokeRole({ name, role }));
+  }
+
+  roleList(): Promise<string[]> {
+    return this.#call(async (c) => (await c.auth.roleList()).roles ?? []);
+  }
+
+  roleGet(role: string): Promise<IAuthRoleGetResponse> {
+    return this.#call((c) => c.auth.roleGet({ role }));
+  }
+
+  roleAdd(name: string): Promise<unknown> {
+    return this.#call((c) => c.auth.roleAdd({ name }));
+  }
+
+  roleDelete(role: string): Promise<unknown> {
+    return this.#call((c) => c.auth.roleDelete({ role }));
+  }
+
+  roleGrantPermission(req: IAuthRoleGrantPermissionRequest): Promise<unknown> {
+    return this.#call((c) => c.auth.roleGrantPermission(req));
+  }
+
+  roleRevokePermission(req: IAuthRoleRevokePermissionRequest): Promise<unknown> {
+    return this.#call((c) => c.auth.roleRevokePermission(req));
+  }
+
+  authEnable(): Promise<unknown> {
+    return this.#call((c) => c.auth.authEnable());
+  }
+
+  authDisable(): Promise<unknown> {
+    return this.#call((c) => c.auth.authDisable());
+  }
+
+  /**
+   * Whether auth is on, asked without a login (etcd 3.4 has no AuthStatus RPC): UserList without
+   * a token succeeds when auth is off and is refused "user name is empty" when it is on.
+   */
+  async authEnabledProbe(): Promise<boolean> {
+    this.#anon ??= new Etcd3({ ...this.#options, auth: undefined });
+    try {
+      await this.#anon.auth.userList();
+      return false;
+    } catch (err) {
+      if (isUserEmpty(err)) return true;
+      throw err;
+    }
   }
 
   /**
@@ -223,7 +348,8 @@ export class EtcdRpc {
     // for unary calls, so after an etcd restart (which forgets every simple token) a stream opened
     // with etcd3's token would be refused "invalid auth token" for ever.
     if (this.#options.auth) interceptors.push(this.#tokenInterceptor(await this.#metadata()));
-    return this.#client.watchClient.watch({ interceptors });
+    // Without a login while auth is off (the token interceptor then adds nothing).
+    return (this.#options.auth ? this.#anonClient() : this.#authed).watchClient.watch({ interceptors });
   }
 
   /**
@@ -278,7 +404,8 @@ export class EtcdRpc {
           }),
       );
     } catch (err) {
-      if (err instanceof EtcdInvalidAuthTokenError && renewToken) {
+      // An expired token, or none while auth was off and it is on now: log in again, once.
+      if ((err instanceof EtcdInvalidAuthTokenError || (isUserEmpty(err) && this.#options.auth)) && renewToken) {
         this.#token = undefined;
         return this.#rangeRawOnce(req, host, false);
       }
@@ -288,10 +415,16 @@ export class EtcdRpc {
     }
   }
 
+  /** The member's client without etcd3's own login (streams carry ours, see `watch`). */
+  #anonClient(): Etcd3 {
+    this.#anon ??= new Etcd3({ ...this.#options, auth: undefined });
+    return this.#anon;
+  }
+
   #metadata(): Promise<Metadata> {
     const auth = this.#options.auth;
     if (!auth) return Promise.resolve(new this.#grpc.Metadata());
-    this.#token ??= this.#client.auth.authenticate({ name: auth.username, password: auth.password }).then(
+    this.#token ??= this.#anonClient().auth.authenticate({ name: auth.username, password: auth.password }).then(
       (res) => {
         const m = new this.#grpc.Metadata();
         m.set('token', res.token);
@@ -299,6 +432,8 @@ export class EtcdRpc {
       },
       (err: unknown) => {
         this.#token = undefined;
+        // Auth is off: no token, as etcd's clientv3 does (a later refusal logs in again).
+        if (isAuthNotEnabled(err)) return new this.#grpc.Metadata();
         throw err;
       },
     );
@@ -352,7 +487,8 @@ export class EtcdRpc {
     this.#closed = true;
     for (const c of this.#raw.values()) c.close();
     this.#raw.clear();
-    this.#client.close();
+    this.#authed.close();
+    this.#anon?.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { noop } from 'cockatiel';
 import { ClientClosedError, GRPCDeadlineExceededError, type IOptions, type IStatusResponse } from 'etcd3';
 import type { AppError, ErrorCode } from '../../../shared/result';
-import { AppFailure, judgeAttempt, toAppError, type AttemptVerdict, type OpKind } from './errors';
+import { AppFailure, isEtcdPermissionDenied, judgeAttempt, namingUser, toAppError, type AttemptVerdict, type OpKind } from './errors';
 import { parseAlarms } from './alarms';
 import { hexId, Member, readOrder, voters } from './members';
 import { EtcdRpc, requireLeaderInterceptor } from './rpc';
@@ -64,13 +64,44 @@ export interface StreamTarget {
 /** The RPCs services call (inside `run`); each one is routed to a member by the session. */
 export type SessionRpc = Pick<
   EtcdRpc,
-  'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv' | 'leaseGrant' | 'leaseRevoke' | 'leaseTimeToLive' | 'leaseLeases' | 'compact' | 'alarm'
+  | 'range'
+  | 'txn'
+  | 'rangeRaw'
+  | 'status'
+  | 'memberList'
+  | 'hashKv'
+  | 'leaseGrant'
+  | 'leaseRevoke'
+  | 'leaseTimeToLive'
+  | 'leaseLeases'
+  | 'compact'
+  | 'alarm'
+  | AuthRpc
 >;
 
 /** The RPCs of one member's own client (see `EtcdSession.onMember`). */
 export type MemberRpc = Pick<EtcdRpc, 'status' | 'hashKv' | 'defragment' | 'moveLeader'>;
 
-type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster';
+/** Users, roles and auth on/off (auth.ts). */
+export type AuthRpc =
+  | 'userList'
+  | 'userGet'
+  | 'userAdd'
+  | 'userDelete'
+  | 'userChangePassword'
+  | 'userGrantRole'
+  | 'userRevokeRole'
+  | 'roleList'
+  | 'roleGet'
+  | 'roleAdd'
+  | 'roleDelete'
+  | 'roleGrantPermission'
+  | 'roleRevokePermission'
+  | 'authEnable'
+  | 'authDisable'
+  | 'authEnabledProbe';
+
+type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster' | 'Auth';
 
 interface Failed {
   readonly member: Member;
@@ -149,6 +180,22 @@ export class EtcdSession {
       // Alarm(get) is answered by any member; Alarm(deactivate) goes through raft: inside `run`
       // the operation's kind decides, outside it is routed as a write.
       alarm: (req) => this.route('Maintenance', 'write', (r) => r.alarm(req)),
+      userList: () => this.route('Auth', 'read', (r) => r.userList()),
+      userGet: (name) => this.route('Auth', 'read', (r) => r.userGet(name)),
+      userAdd: (name, password) => this.route('Auth', 'write', (r) => r.userAdd(name, password)),
+      userDelete: (name) => this.route('Auth', 'write', (r) => r.userDelete(name)),
+      userChangePassword: (name, password) => this.route('Auth', 'write', (r) => r.userChangePassword(name, password)),
+      userGrantRole: (user, role) => this.route('Auth', 'write', (r) => r.userGrantRole(user, role)),
+      userRevokeRole: (name, role) => this.route('Auth', 'write', (r) => r.userRevokeRole(name, role)),
+      roleList: () => this.route('Auth', 'read', (r) => r.roleList()),
+      roleGet: (role) => this.route('Auth', 'read', (r) => r.roleGet(role)),
+      roleAdd: (name) => this.route('Auth', 'write', (r) => r.roleAdd(name)),
+      roleDelete: (role) => this.route('Auth', 'write', (r) => r.roleDelete(role)),
+      roleGrantPermission: (req) => this.route('Auth', 'write', (r) => r.roleGrantPermission(req)),
+      roleRevokePermission: (req) => this.route('Auth', 'write', (r) => r.roleRevokePermission(req)),
+      authEnable: () => this.route('Auth', 'write', (r) => r.authEnable()),
+      authDisable: () => this.route('Auth', 'write', (r) => r.authDisable()),
+      authEnabledProbe: () => this.route('Auth', 'read', (r) => r.authEnabledProbe()),
     };
   }
 
@@ -179,13 +226,17 @@ export class EtcdSession {
       this.notify({ ok: true });
       return value;
     } catch (err) {
-      const error =
+      const mapped =
         err instanceof AppFailure
           ? err.error
           : toAppError(err, { kind, endpoints: this.config.endpoints, deadlineMs: this.config.deadlineMs, closed: this.closed, neverSent: !op.maybeApplied });
+      // A refusal says whose permission was missing.
+      const raw = err instanceof AppFailure ? err.cause : err;
+      const error = isEtcdPermissionDenied(raw) && !mapped.details?.user ? namingUser(mapped, this.config.username, kind) : mapped;
       this.notify({ ok: false, error });
       // The raw error goes with it, for the log only.
-      throw err instanceof AppFailure ? err : new AppFailure(error, { cause: err });
+      if (err instanceof AppFailure && error === err.error) throw err;
+      throw new AppFailure(error, { cause: err instanceof AppFailure ? (err.cause ?? err) : err });
     }
   }
 
@@ -594,7 +645,8 @@ export class EtcdSession {
         if (ctx.isStream) return {};
         const a = this.attempts.getStore();
         if (!a) return { deadline: Date.now() + this.config.deadlineMs };
-        if (ctx.service !== 'Auth') a.sent = true;
+        // The login is not the call; the Auth service's own calls (users, roles) are.
+        if (ctx.service !== 'Auth' || ctx.method !== 'authenticate') a.sent = true;
         return a.requireLeader && (ctx.service === 'KV' || ctx.service === 'Lease') ? { deadline: a.deadline, interceptors: [this.hasLeader] } : { deadline: a.deadline };
       },
       // No retries and no breaker inside etcd3: the session routes and retries (see the class).

@@ -14,6 +14,7 @@ import type { ConnectionTasks } from '../tasks/connection-tasks';
 import { silentLogger, type Logger } from '../logging/logger';
 import { redact, sensitiveStrings } from '../logging/redact';
 import { gateWrites, profileModePolicy } from '../write-gate';
+import { accessHandlers } from './access';
 import { appHandlers } from './app';
 import { bulkHandlers } from './bulk';
 import { clusterHandlers } from './cluster';
@@ -130,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     bulk: bulkHandlers(ctx),
     transfer: transferHandlers(ctx, deps.chooseSaveFile),
     maintenance: maintenanceHandlers(ctx, deps.chooseSaveFile),
+    access: accessHandlers(ctx),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};

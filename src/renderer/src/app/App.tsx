@@ -1,4 +1,5 @@
 import { useEffect, useMemo, type CSSProperties } from 'react';
+import { AccessView } from '../features/access/AccessView';
 import { BulkDeleteDialog } from '../features/bulk/BulkDeleteDialog';
 import { CopyDialog } from '../features/bulk/CopyDialog';
 import { KeyMenu } from '../features/bulk/KeyMenu';
@@ -82,6 +83,8 @@ export function App() {
           <ClusterView />
         ) : view === 'leases' ? (
           <LeasesView />
+        ) : view === 'access' ? (
+          <AccessView />
         ) : view === 'deleted' ? (
           <DeletedView />
         ) : (

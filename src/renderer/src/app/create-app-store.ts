@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
+import { createAccessSlice, type AccessSlice } from '../features/access/access-slice';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
@@ -45,12 +46,13 @@ export type AppState = ScopeState &
   CopySlice &
   TransferSlice &
   WriteConfirmSlice &
+  AccessSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
 
 /** Calls that show the cluster answering for a profile: a success resolves that profile's outage in the status bar. */
-const CLUSTER_CALLS: ReadonlySet<string> = new Set(['kv', 'watch', 'history', 'leases', 'cluster']);
+const CLUSTER_CALLS: ReadonlySet<string> = new Set(['kv', 'watch', 'history', 'leases', 'cluster', 'access']);
 
 function profileOf(request: unknown): string | undefined {
   const id = typeof request === 'object' && request !== null ? (request as { profileId?: unknown }).profileId : undefined;
@@ -95,6 +97,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createCopySlice(set, get, deps),
       ...createTransferSlice(set, get, deps),
       ...createWriteConfirmSlice(set, get, deps),
+      ...createAccessSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -6,7 +6,7 @@ import type { Confirm, ConfirmRequest, SliceCreator } from './slice';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 /** What the main area shows next to the sidebar: the key grid (with the value panel) or one of the other views. */
-export type MainView = 'keys' | 'cluster' | 'leases' | 'deleted' | 'search';
+export type MainView = 'keys' | 'cluster' | 'leases' | 'deleted' | 'search' | 'access';
 
 export interface ShellSlice extends Confirm {
   confirm: ConfirmRequest | null;
@@ -39,6 +39,7 @@ interface ShellNeeds {
   readonly leaseGrant: object | null;
   readonly transfer: object | null;
   readonly writeConfirm: object | null;
+  readonly accessDialog: object | null;
 }
 
 export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get, { client }) => ({
@@ -80,7 +81,7 @@ export const createShellSlice: SliceCreator<ShellSlice, ShellNeeds> = (set, get,
 
   isModalOpen() {
     const s = get();
-    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.copyDialog !== null || s.transfer !== null || s.writeConfirm !== null;
+    return s.confirm !== null || s.profileForm !== null || s.newKey !== null || s.leaseGrant !== null || s.bulkDelete !== null || s.copyDialog !== null || s.transfer !== null || s.writeConfirm !== null || s.accessDialog !== null;
   },
 
   onMenuCommand(listener) {

@@ -49,7 +49,8 @@ export type Operation =
   | 'profile-save'
   | 'profile-remove'
   | 'profiles'
-  | 'cluster';
+  | 'cluster'
+  | 'access';
 
 export interface ErrorContext {
   readonly op?: Operation;
@@ -89,6 +90,7 @@ const OP_VERB: Record<Operation, string> = {
   'profile-remove': 'delete the profile',
   profiles: 'load the saved profiles',
   cluster: 'read the cluster status',
+  access: 'manage users and roles',
 };
 
 /** The button that offers each follow-up. */
@@ -115,6 +117,10 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
   const at = endpoint ? ` at ${endpoint}` : '';
   const detail = withDetail(error);
   const code = error.code;
+  // Users & roles: main says in words which user, role or permission etcd refused, and why.
+  if (context.op === 'access' && (code === 'NOT_FOUND' || code === 'CONFLICT' || code === 'INVALID_ARGUMENT')) {
+    return { title: error.message, detail: error.details?.hint };
+  }
   switch (code) {
     case 'NOT_FOUND':
       return { title: `Key ${quote(context.key)} no longer exists — it was deleted or never created.`, detail, action: 'reload' };
@@ -152,13 +158,14 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
         detail,
         action: 'edit-profile',
       };
-    case 'PERMISSION_DENIED':
+    case 'PERMISSION_DENIED': {
+      const user = error.details?.user ?? context.username;
+      const missing = error.details?.range && error.details.permission ? `: it has no ${error.details.permission} permission on ${error.details.range}` : '';
       return {
-        title: `Permission denied: ${context.username ? `user “${context.username}”` : 'this user'} may not ${verb}${
-          context.key ? ` ${quote(context.key)}` : ''
-        }. Ask for a role that grants it.`,
+        title: `Permission denied: ${user ? `user “${user}”` : 'this user'} may not ${verb}${context.key ? ` ${quote(context.key)}` : ''}${missing}. Ask for a role that grants it.`,
         detail,
       };
+    }
     case 'TOO_LARGE': {
       const size = error.details?.size;
       const limit = error.details?.limit;

@@ -26,6 +26,7 @@ export function ClusterView() {
   const profile = useAppStore((s) => s.activeProfile());
   const reconnect = useAppStore((s) => s.reconnect);
   const openProfileForm = useAppStore((s) => s.openProfileForm);
+  const openAccess = useAppStore((s) => s.toggleAccessView);
   const connected = activeProfileId !== null;
 
   useEffect(() => {
@@ -49,6 +50,9 @@ export function ClusterView() {
         ) : null}
         <button type="button" onClick={() => void load()} disabled={!connected}>
           Refresh
+        </button>
+        <button type="button" onClick={() => openAccess(true)} disabled={!connected} data-testid="open-access-view">
+          Users &amp; roles
         </button>
         <button type="button" onClick={() => close(false)}>
           Back to keys

@@ -20,7 +20,7 @@ import type { AppError } from '../../../../shared/result';
 import type { KeyEntry, KeyPreview, KeyValue, SeekPage, WatchBatch, WatchChange } from '../../../../shared/types';
 import { isFeed, type Feed } from '../../app/feeds';
 import type { ScopeGuard } from '../../app/scope';
-import type { SliceCreator } from '../../app/slice';
+import type { Notify, SliceCreator } from '../../app/slice';
 import { compareKeys } from '../../ui/key-order';
 import { createFrameBudget, createFrameCoalescer } from './frame-coalescer';
 import { addDeltas, appendToRun, applyToJump, indexOfKey, joinRuns, pageRun, prependToRun, rowAt, shiftBefore, type JumpRun } from './jump-run';
@@ -193,7 +193,22 @@ const initialKeys = () => ({
   viewRevisionLoading: false,
 });
 
-export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, scope, now, feeds }) => {
+/**
+ * Where a user whose roles cover some prefixes only may start listing: the first prefix it may
+ * read (text prefixes only, in key order); null when there is none or it cannot be asked.
+ */
+async function readableStart(client: Parameters<SliceCreator<KeysSlice>>[2]['client'], guard: ScopeGuard): Promise<string | null | undefined> {
+  const r = await guard.wait(client.access.mine({ profileId: guard.profileId }));
+  if (r === undefined) return undefined;
+  if (!r.ok) return null;
+  const prefixes = r.value.permissions
+    .filter((p) => (p.type === 'read' || p.type === 'readwrite') && p.scope === 'prefix' && p.key.encoding === 'utf8')
+    .map((p) => p.key.data)
+    .sort();
+  return prefixes[0] ?? null;
+}
+
+export const createKeysSlice: SliceCreator<KeysSlice, Pick<Notify, 'pushToast'>> = (set, get, { client, scope, now, feeds }) => {
   // A reload or prefix change replaces the listing: pages of the previous one are dropped.
   const listing = scope.sequence();
 
@@ -396,6 +411,17 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get, { client, sco
     );
     if (!r) return;
     if (!r.ok) {
+      // A user whose roles cover some prefixes only may not list everything: start at a prefix it
+      // may read instead (the refusal names the user and what it lacks, see main's kv.ts).
+      if (!pastView && r.error.code === 'PERMISSION_DENIED' && prefix === '' && revision === 0) {
+        const start = await readableStart(client, guard);
+        if (start === undefined) return;
+        if (start !== null && get().prefix === '') {
+          set({ prefix: start, listLoading: false });
+          get().pushToast('info', `${r.error.details?.user ? `User “${r.error.details.user}”` : 'This user'} may not list all keys: showing the prefix ${start}, which it may read.`);
+          return runListing(0, false);
+        }
+      }
       // The view on screen stays (its count, if one was on its way, is not: this run replaced it).
       if (pastView) set({ viewRevisionLoading: false, viewRevisionError: { revision, error: r.error }, listLoading: false, counting: false });
       else set({ listLoading: false, listError: r.error, listStale: keep });
