@@ -53,6 +53,8 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'transfer:plan'
     | 'transfer:apply'
     | 'transfer:chooseFile'
+    | 'audit:list'
+    | 'audit:restore'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

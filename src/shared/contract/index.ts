@@ -6,6 +6,7 @@
  */
 import type { Result } from '../result';
 import { app } from './app';
+import { audit } from './audit';
 import { bulk } from './bulk';
 import { cluster } from './cluster';
 import { connection } from './connection';
@@ -20,7 +21,7 @@ import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, audit };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -109,3 +110,5 @@ export type { BulkSource, DeletePlan, PlanDeleteRequest, BulkDeleteRequest, Undo
 export { BULK_DELETE_MAX_KEYS, BULK_SELECTION_MAX_KEYS, BULK_COPY_MAX_KEYS, UNDO_CAP_BYTES, REPORT_KEYS_MAX } from './bulk';
 export type { ExportRequest, PlanRequest, ApplyRequest, ChooseTransferFileRequest } from './transfer';
 export { EXPORT_KEYS_MAX } from './transfer';
+export type { AuditEntry, AuditPage, AuditOutcome, AuditListRequest, AuditRestoreRequest, AuditRestoreResult } from './audit';
+export { AUDIT_PAGE_MAX, AUDIT_OUTCOMES, isRestorable } from './audit';

@@ -53,4 +53,6 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'transfer:plan': { ...ref, path: '/tmp/etcd-export.jsonl', onExisting: 'keep' },
   'transfer:apply': { ...ref, planId: 'plan-1' },
   'transfer:chooseFile': { purpose: 'export', current: 'etcd-export.jsonl' },
+  'audit:list': { ...ref, operation: 'kv:put', keyContains: 'app/', outcome: 'applied', limit: 50 },
+  'audit:restore': { ...ref, entryId: 'entry-1' },
 };

@@ -13,6 +13,9 @@ import { silentLogger, type Logger } from '../logging/logger';
 import { redact, sensitiveStrings } from '../logging/redact';
 import { allowAllWrites, gateWrites } from '../write-gate';
 import { appHandlers } from './app';
+import { auditHandlers } from './audit';
+import { auditedWrites } from '../audit/wrap';
+import { AuditTrail, auditDir } from '../audit/trail';
 import { bulkHandlers } from './bulk';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
@@ -81,15 +84,25 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   const profiles = new ProfileStore(deps.profilesDir, deps.cipher);
   const log = (deps.logger ?? silentLogger).scope('handlers');
   const connLog = (deps.logger ?? silentLogger).scope('connections');
+  const audit = new AuditTrail({
+    dir: auditDir(deps.profilesDir),
+    log: (deps.logger ?? silentLogger).scope('audit'),
+    profileName: async (id) => (await profiles.list()).find((p) => p.id === id)?.name,
+    clusterId: (id) => connections.get(id).clusterId,
+  });
+  const audited = auditedWrites(audit, { log: (deps.logger ?? silentLogger).scope('audit'), keyOfEntry: (id) => audit.keyOfEntry(id) });
   const connections = new Connections(profiles, {
     status: (status) => {
       connLog.info(`connection ${status.state}`, { profileId: status.profileId, code: status.error?.code });
       deps.emit('event:connection-status', status);
     },
-    job: (info) => deps.emit('event:job', info),
+    job: (info) => {
+      audited.jobEvent(info);
+      deps.emit('event:job', info);
+    },
     subscription: (info) => deps.emit('event:subscription', info),
   }, { liveness: deps.liveness ?? {} });
-  const ctx: HandlerContext = { profiles, connections, emit: deps.emit, log: (deps.logger ?? silentLogger).scope('feeds'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
+  const ctx: HandlerContext = { profiles, connections, emit: deps.emit, log: (deps.logger ?? silentLogger).scope('feeds'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}), audit };
   const domains: { [N in Namespace]: DomainHandlers<N> } = {
     profiles: profileHandlers(ctx),
     connection: connectionHandlers(ctx),
@@ -103,6 +116,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     search: searchHandlers(ctx),
     bulk: bulkHandlers(ctx),
     transfer: transferHandlers(ctx, deps.chooseSaveFile),
+    audit: auditHandlers(ctx, audit),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};
@@ -113,7 +127,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     }
   }
   return {
-    ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites),
+    ...audited.wrap(gateWrites(table as unknown as Handlers, deps.writePolicy ?? allowAllWrites)),
     tasksOf: (profileId) => connections.get(profileId).tasks,
     setWindowVisible: (visible) => connections.setVisible(visible),
     pageLoading: () => connections.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' }),
