@@ -1,4 +1,5 @@
 import { useEffect, useMemo, type CSSProperties } from 'react';
+import { AuditView } from '../features/audit/AuditView';
 import { BulkDeleteDialog } from '../features/bulk/BulkDeleteDialog';
 import { CopyDialog } from '../features/bulk/CopyDialog';
 import { KeyMenu } from '../features/bulk/KeyMenu';
@@ -77,6 +78,8 @@ export function App() {
           <LeasesView />
         ) : view === 'deleted' ? (
           <DeletedView />
+        ) : view === 'audit' ? (
+          <AuditView />
         ) : (
           <>
             {view === 'search' ? <SearchView /> : <KeyGrid width={fitted.grid} />}

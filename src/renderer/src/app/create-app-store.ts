@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
+import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
@@ -41,6 +42,7 @@ export type AppState = ScopeState &
   BulkSlice &
   CopySlice &
   TransferSlice &
+  AuditSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -84,6 +86,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createBulkSlice(set, get, deps),
       ...createCopySlice(set, get, deps),
       ...createTransferSlice(set, get, deps),
+      ...createAuditSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });
