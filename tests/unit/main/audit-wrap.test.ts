@@ -99,6 +99,14 @@ describe('the audited handler table', () => {
     ]);
   });
 
+  it("counts an import's report by its counts; an unknown write makes the job unknown", async () => {
+    const { recorded, handlers, audited } = setup(() => ok(job({ jobId: 'imp', kind: 'import-apply' })));
+    await handlers['transfer:apply']({ profileId: 'p1', planId: 'plan-9' });
+    const counts = { created: 2, overwritten: 1, unchanged: 0, skipped: 0, changedSinceDryRun: 0, failed: 0, unknown: 1, notAttempted: 0 };
+    audited.jobEvent(job({ jobId: 'imp', kind: 'import-apply', state: 'done', report: { kind: 'import-apply', planId: 'plan-9', entries: 4, settled: 4, counts } as never }));
+    expect(recorded).toEqual([expect.objectContaining({ operation: 'transfer:apply', outcome: 'unknown', errorCode: 'OUTCOME_UNKNOWN', job: { kind: 'import-apply', state: 'done', counts: { entries: 4, settled: 4, ...counts } } })]);
+  });
+
   it('counts a report without its keys', () => {
     expect(reportCounts({ kind: 'bulk-undo', planned: 1, restored: { count: 1, keys: [utf8('x')] }, leaseReattached: 0, leaseExpired: { count: 0, keys: [] }, existsNow: { count: 0, keys: [] }, failed: { count: 0, keys: [] }, unknown: { count: 0, keys: [] }, notAttempted: { count: 0, keys: [] }, transactions: 1 })).toEqual({
       planned: 1, restored: 1, leaseReattached: 0, leaseExpired: 0, existsNow: 0, failed: 0, unknown: 0, notAttempted: 0, transactions: 1,

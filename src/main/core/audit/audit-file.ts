@@ -61,6 +61,10 @@ export class AuditFiles {
     return this.queues.get(profileId) ?? Promise.resolve();
   }
 
+  flushAll(): Promise<void> {
+    return Promise.all([...this.queues.values()]).then(() => undefined);
+  }
+
   /** Every entry of a profile, oldest first (malformed lines are skipped). */
   async read(profileId: string): Promise<AuditEntry[]> {
     await this.flush(profileId);

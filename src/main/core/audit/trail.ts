@@ -87,6 +87,11 @@ export class AuditTrail implements AuditRecorder {
     return id;
   }
 
+  /** Every entry queued so far, of every profile, is in its file. */
+  flushAll(): Promise<void> {
+    return this.files.flushAll();
+  }
+
   /** Every entry queued so far for the profile is in its file. */
   flush(profileId: string): Promise<void> {
     return this.files.flush(profileId);

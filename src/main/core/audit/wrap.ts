@@ -40,12 +40,16 @@ function sourceOf(source: unknown): Pick<AuditRecord, 'prefix' | 'details'> {
   return {};
 }
 
-/** The counts of a job report: every number, and every key list's count (never its keys). */
+/**
+ * The counts of a job report: every number, every key list's count (never its keys), and the
+ * numbers of a `counts` object (an import's report) as they are.
+ */
 export function reportCounts(report: JobReport | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const [k, v] of Object.entries(report ?? {})) {
     if (typeof v === 'number') counts[k] = v;
     else if (typeof obj(v).count === 'number') counts[k] = obj(v).count as number;
+    else if (k === 'counts') for (const [sub, n] of Object.entries(obj(v))) if (typeof n === 'number') counts[sub] = n;
   }
   return counts;
 }

@@ -131,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     tasksOf: (profileId) => connections.get(profileId).tasks,
     setWindowVisible: (visible) => connections.setVisible(visible),
     pageLoading: () => connections.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' }),
-    dispose: () => connections.closeAll(),
+    // Jobs ended by the close are audited before the files are left alone.
+    dispose: () => connections.closeAll().then(() => audit.flushAll()),
   };
 }
