@@ -43,7 +43,8 @@ describe('the audit trail', () => {
     const entries = await list({ keyContains: 'a/one' });
     expect(entries.map((e) => [e.operation, e.outcome, e.errorCode, e.revisionBefore, e.revisionAfter])).toEqual([
       ['kv:delete', 'applied', undefined, overwritten.revision, deleted.revision],
-      ['kv:put', 'failed', 'CONFLICT', created.revision, undefined],
+      // The refused compare-and-swap expected `created`; the key was at `overwritten` then.
+      ['kv:put', 'failed', 'CONFLICT', overwritten.revision, undefined],
       ['kv:put', 'applied', undefined, created.revision, overwritten.revision],
       ['kv:put', 'applied', undefined, undefined, created.revision],
     ]);

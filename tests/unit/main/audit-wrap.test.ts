@@ -33,9 +33,9 @@ describe('the audited handler table', () => {
     answer = fail('OUTCOME_UNKNOWN', 'maybe');
     const res = await handlers['kv:put']({ profileId: 'p1', key: utf8('k'), value: utf8('v') });
     expect(res).toEqual(fail('OUTCOME_UNKNOWN', 'maybe'));
-    expect(recorded.map((e) => [e.operation, e.outcome, e.errorCode])).toEqual([
-      ['kv:delete', 'failed', 'CONFLICT'],
-      ['kv:put', 'unknown', 'OUTCOME_UNKNOWN'],
+    expect(recorded.map((e) => [e.operation, e.outcome, e.errorCode, e.revisionBefore])).toEqual([
+      ['kv:delete', 'failed', 'CONFLICT', 4],
+      ['kv:put', 'unknown', 'OUTCOME_UNKNOWN', undefined],
     ]);
   });
 

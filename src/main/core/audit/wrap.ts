@@ -95,7 +95,9 @@ export function auditedWrites(trail: AuditRecorder, options: AuditedWritesOption
     if (channel === 'history:restore' && typeof r.revision === 'number') details.fromRevision = r.revision;
     if (channel === 'audit:restore' && typeof v.restoredFrom === 'number') details.fromRevision = v.restoredFrom;
     const key = isBytes(r.key) ? r.key : isBytes(v.key) ? v.key : typeof r.entryId === 'string' ? options.keyOfEntry?.(r.entryId) : undefined;
-    const before = posNum(obj(v.deleted).modRevision) ?? posNum(v.expectedModRevision) ?? posNum(r.expectedModRevision);
+    // A refused compare-and-swap says what the key's revision really was (0: it did not exist).
+    const current = res.ok ? undefined : res.error.details?.currentModRevision;
+    const before = res.ok ? (posNum(obj(v.deleted).modRevision) ?? posNum(v.expectedModRevision) ?? posNum(r.expectedModRevision)) : current !== undefined ? posNum(current) : posNum(r.expectedModRevision);
     return {
       profileId: String(r.profileId),
       operation: channel,
