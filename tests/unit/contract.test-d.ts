@@ -76,6 +76,8 @@ test('the channel set is exactly the one the contract declares', () => {
     | 'access:planEnable'
     | 'access:enable'
     | 'access:disable'
+    | 'audit:list'
+    | 'audit:restore'
   >();
   expectTypeOf<keyof Handlers>().toEqualTypeOf<ChannelName>();
 });

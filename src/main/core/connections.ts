@@ -22,6 +22,8 @@ export interface Connection {
   readonly cluster: ClusterService;
   /** Its jobs and subscriptions: they end when the connection ends. */
   readonly tasks: ConnectionTasks;
+  /** The cluster's id in hex (etcd's header.cluster_id), once the connection has reached it. */
+  readonly clusterId?: string;
 }
 
 export interface ConnectionEvents extends TaskEvents {
@@ -30,6 +32,7 @@ export interface ConnectionEvents extends TaskEvents {
 
 interface Entry extends Connection {
   status: ConnectionStatus;
+  clusterId?: string;
   readonly stop: () => void;
   /** Background probes (absent when liveness is off); started once the first connect settles. */
   readonly monitor?: LivenessMonitor<ProbeRound>;
@@ -136,8 +139,9 @@ export class Connections {
     const current = entry;
     this.setStatus(current, { state: 'connecting' });
     try {
-      const version = await ping(current.session);
+      const { version, clusterId } = await ping(current.session);
       if (this.entries.get(profileId) !== current) throw cancelled();
+      if (clusterId) current.clusterId = clusterId;
       const status = this.setStatus(current, { state: 'connected', version });
       current.monitor?.start();
       return status;
@@ -285,10 +289,11 @@ export async function openSession(profile: ResolvedProfile): Promise<EtcdSession
 }
 
 /** A cheap call that proves the cluster answers and the credentials work. */
-async function ping(session: EtcdSession): Promise<string> {
+async function ping(session: EtcdSession): Promise<{ version: string; clusterId?: string }> {
   // maintenance.status needs no key permissions but does authenticate first.
   const st = await session.run('read', () => session.rpc.status());
-  return st.version;
+  const id = st.header?.cluster_id;
+  return { version: st.version, ...(id !== undefined && /^[0-9]+$/.test(String(id)) ? { clusterId: BigInt(String(id)).toString(16) } : {}) };
 }
 
 /** Try a profile without saving it or keeping a session. */

@@ -7,6 +7,7 @@
 import type { Result } from '../result';
 import { app } from './app';
 import { access } from './auth';
+import { audit } from './audit';
 import { bulk } from './bulk';
 import { cluster } from './cluster';
 import { connection } from './connection';
@@ -22,7 +23,7 @@ import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance, access };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance, access, audit };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -132,3 +133,5 @@ export type {
 export { ALARM_TYPES } from './maintenance';
 export type { UserPasswordRequest, UserRef, UserRoleRequest, RoleRef, PermissionTarget, GrantPermissionRequest, RevokePermissionRequest } from './auth';
 export { ROLE_NAME_MAX } from './auth';
+export type { AuditEntry, AuditPage, AuditOutcome, AuditListRequest, AuditRestoreRequest, AuditRestoreResult } from './audit';
+export { AUDIT_PAGE_MAX, AUDIT_OUTCOMES, isRestorable } from './audit';

@@ -76,4 +76,6 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'access:planEnable': ref,
   'access:enable': ref,
   'access:disable': ref,
+  'audit:list': { ...ref, operation: 'kv:put', keyContains: 'app/', outcome: 'applied', limit: 50 },
+  'audit:restore': { ...ref, entryId: 'entry-1' },
 };

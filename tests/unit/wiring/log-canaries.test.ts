@@ -266,6 +266,12 @@ describe('the log file never holds a key, a value or a secret', () => {
     await failsWith('NOT_FOUND', 'transfer:apply', { profileId: good, planId: CANARY.handle });
     await ok('transfer:chooseFile', { purpose: 'import', current: `/home/${CANARY.key}/export.jsonl` });
 
+    // the audit trail: keys named by canaries, restored and listed
+    await ok('kv:put', { profileId: good, key: utf8(`${CANARY.prefix}audited`), value: utf8(CANARY.value) });
+    await ok('kv:put', { profileId: good, key: utf8(`${CANARY.prefix}audited`), value: utf8(`${CANARY.value}-2`) });
+    const trail = (await ok('audit:list', { profileId: good, keyContains: `${CANARY.prefix}audited`, limit: 10 })) as { entries: { id: string }[] };
+    await ok('audit:restore', { profileId: good, entryId: trail.entries[0].id });
+    await failsWith('NOT_FOUND', 'audit:restore', { profileId: good, entryId: CANARY.handle });
     // maintenance: a snapshot to a path named by a canary, defragment, hashkv, alarms, refused compactions, a compaction
     const st = (await ok('cluster:status', { profileId: good })) as unknown as { members: { id: string }[] };
     const memberId = st.members[0].id;

@@ -16,6 +16,9 @@ import { redact, sensitiveStrings } from '../logging/redact';
 import { gateWrites, profileModePolicy } from '../write-gate';
 import { accessHandlers } from './access';
 import { appHandlers } from './app';
+import { auditHandlers } from './audit';
+import { auditedWrites } from '../audit/wrap';
+import { AuditTrail, auditDir } from '../audit/trail';
 import { bulkHandlers } from './bulk';
 import { clusterHandlers } from './cluster';
 import { connectionHandlers } from './connection';
@@ -107,16 +110,26 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   const log = (deps.logger ?? silentLogger).scope('handlers');
   const connLog = (deps.logger ?? silentLogger).scope('connections');
   const alert = deps.notify ? alertNotifier(profiles, deps.notify, connLog) : undefined;
+  const audit = new AuditTrail({
+    dir: auditDir(deps.profilesDir),
+    log: (deps.logger ?? silentLogger).scope('audit'),
+    profileName: async (id) => (await profiles.list()).find((p) => p.id === id)?.name,
+    clusterId: (id) => connections.get(id).clusterId,
+  });
+  const audited = auditedWrites(audit, { log: (deps.logger ?? silentLogger).scope('audit'), keyOfEntry: (id) => audit.keyOfEntry(id) });
   const connections = new Connections(profiles, {
     status: (status) => {
       connLog.info(`connection ${status.state}`, { profileId: status.profileId, code: status.error?.code });
       deps.emit('event:connection-status', status);
       alert?.(status);
     },
-    job: (info) => deps.emit('event:job', info),
+    job: (info) => {
+      audited.jobEvent(info);
+      deps.emit('event:job', info);
+    },
     subscription: (info) => deps.emit('event:subscription', info),
   }, { liveness: deps.liveness ?? {} });
-  const ctx: HandlerContext = { profiles, connections, emit: deps.emit, log: (deps.logger ?? silentLogger).scope('feeds'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}) };
+  const ctx: HandlerContext = { profiles, connections, emit: deps.emit, log: (deps.logger ?? silentLogger).scope('feeds'), ...(deps.chooseFile ? { chooseFile: deps.chooseFile } : {}), audit };
   const domains: { [N in Namespace]: DomainHandlers<N> } = {
     profiles: profileHandlers(ctx),
     connection: connectionHandlers(ctx),
@@ -132,6 +145,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     transfer: transferHandlers(ctx, deps.chooseSaveFile),
     maintenance: maintenanceHandlers(ctx, deps.chooseSaveFile),
     access: accessHandlers(ctx),
+    audit: auditHandlers(ctx, audit),
     app: appHandlers({ log: (deps.logger ?? silentLogger).scope('renderer'), logFolder: deps.logFolder, openPath: deps.openPath }),
   };
   const table: Record<string, (req: unknown) => Promise<Result<unknown>>> = {};
@@ -142,10 +156,11 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     }
   }
   return {
-    ...gateWrites(table as unknown as Handlers, deps.writePolicy ?? profileModePolicy((id) => profiles.modeOf(id))),
+    ...audited.wrap(gateWrites(table as unknown as Handlers, deps.writePolicy ?? profileModePolicy((id) => profiles.modeOf(id)))),
     tasksOf: (profileId) => connections.get(profileId).tasks,
     setWindowVisible: (visible) => connections.setVisible(visible),
     pageLoading: () => connections.closeSubscriptions({ code: 'NOT_CONNECTED', message: 'The window was reloaded.' }),
-    dispose: () => connections.closeAll(),
+    // Jobs ended by the close are audited before the files are left alone.
+    dispose: () => connections.closeAll().then(() => audit.flushAll()),
   };
 }

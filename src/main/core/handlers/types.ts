@@ -1,4 +1,5 @@
 import type { ChannelName, EventMap, EventName, Namespace, Operation, RequestOf, ResponseOf } from '../../../shared/contract';
+import type { AuditRecorder } from '../audit/trail';
 import type { Connections } from '../connections';
 import type { Logger } from '../logging/logger';
 import type { ProfileStore } from '../profiles/store';
@@ -21,6 +22,8 @@ export interface HandlerContext {
   readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
   /** The handlers' scoped logger (never keys, values or secrets). */
   readonly log: Logger;
+  /** The audit trail of the app's writes (write channels are audited by themselves; other writes, e.g. maintenance, call `record`). */
+  readonly audit?: AuditRecorder;
 }
 
 /** Shows an open-file dialog; resolves with the chosen path, or null when cancelled. */

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, type CSSProperties } from 'react';
 import { AccessView } from '../features/access/AccessView';
+import { AuditView } from '../features/audit/AuditView';
 import { BulkDeleteDialog } from '../features/bulk/BulkDeleteDialog';
 import { CopyDialog } from '../features/bulk/CopyDialog';
 import { KeyMenu } from '../features/bulk/KeyMenu';
@@ -87,6 +88,8 @@ export function App() {
           <AccessView />
         ) : view === 'deleted' ? (
           <DeletedView />
+        ) : view === 'audit' ? (
+          <AuditView />
         ) : (
           <>
             {view === 'search' ? <SearchView /> : <KeyGrid width={fitted.grid} />}

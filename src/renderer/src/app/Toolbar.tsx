@@ -33,6 +33,7 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const clusterOpen = useAppStore((s) => s.view === 'cluster');
   const deletedOpen = useAppStore((s) => s.view === 'deleted');
   const leasesOpen = useAppStore((s) => s.view === 'leases');
+  const auditOpen = useAppStore((s) => s.view === 'audit');
   // A past revision is on screen: nothing is written from it.
   const readOnlyView = useAppStore((s) => s.readOnlyView);
   // A read-only profile: the buttons that would write say why they are off.
@@ -55,6 +56,7 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
       <ToolButton command="cluster-view" onCommand={onCommand} disabled={!connected} pressed={clusterOpen} />
       <ToolButton command="deleted-view" onCommand={onCommand} disabled={!connected} pressed={deletedOpen} />
       <ToolButton command="leases-view" onCommand={onCommand} disabled={!connected} pressed={leasesOpen} />
+      <ToolButton command="audit-view" onCommand={onCommand} disabled={!connected} pressed={auditOpen} />
       <span className="spacer" />
       <label className="control theme-control" title="Theme (follows the OS by default)">
         <span className="control-label">Theme</span>

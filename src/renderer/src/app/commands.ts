@@ -21,6 +21,7 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   'command-palette': { label: 'Command palette', shortcut: 'Mod+K' },
   export: { label: 'Export keys', shortcut: '' },
   import: { label: 'Import keys', shortcut: '' },
+  'audit-view': { label: 'Audit trail', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -105,6 +106,9 @@ export function runCommand(store: AppStore, command: Command): void {
       return;
     case 'import':
       s.openImport();
+      return;
+    case 'audit-view':
+      s.toggleView('audit');
       return;
     default: {
       const unknown: never = command;

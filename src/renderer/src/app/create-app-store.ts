@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
 import { createAccessSlice, type AccessSlice } from '../features/access/access-slice';
+import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
@@ -47,6 +48,7 @@ export type AppState = ScopeState &
   TransferSlice &
   WriteConfirmSlice &
   AccessSlice &
+  AuditSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -98,6 +100,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createTransferSlice(set, get, deps),
       ...createWriteConfirmSlice(set, get, deps),
       ...createAccessSlice(set, get, deps),
+      ...createAuditSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });
