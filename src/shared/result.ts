@@ -20,6 +20,11 @@ export const ErrorCodes = [
   'SECRET_STORAGE_UNAVAILABLE',
   /** The profile does not allow this write (refused in main before anything reached etcd). */
   'READ_ONLY',
+  /**
+   * The action needs a confirmation the request did not carry (the typed name of a production
+   * profile; acknowledging that removing a member risks the quorum). Nothing was done.
+   */
+  'CONFIRMATION_REQUIRED',
   'INTERNAL',
 ] as const;
 

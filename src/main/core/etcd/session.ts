@@ -64,7 +64,20 @@ export interface StreamTarget {
 /** The RPCs services call (inside `run`); each one is routed to a member by the session. */
 export type SessionRpc = Pick<
   EtcdRpc,
-  'range' | 'txn' | 'rangeRaw' | 'status' | 'memberList' | 'hashKv' | 'leaseGrant' | 'leaseRevoke' | 'leaseTimeToLive' | 'leaseLeases'
+  | 'range'
+  | 'txn'
+  | 'rangeRaw'
+  | 'status'
+  | 'memberList'
+  | 'memberAdd'
+  | 'memberPromote'
+  | 'memberRemove'
+  | 'memberUpdate'
+  | 'hashKv'
+  | 'leaseGrant'
+  | 'leaseRevoke'
+  | 'leaseTimeToLive'
+  | 'leaseLeases'
 >;
 
 type Service = 'KV' | 'Lease' | 'Maintenance' | 'Cluster';
@@ -137,6 +150,12 @@ export class EtcdSession {
       rangeRaw: (req) => this.route('KV', 'read', (r) => r.rangeRaw(req)),
       status: () => this.route('Maintenance', 'read', (r) => r.status()),
       memberList: () => this.route('Cluster', 'read', (r) => r.memberList()),
+      // Membership calls carry the attempt's deadline themselves: seen here, etcd3 asked its
+      // call options in another call's async context and sent MemberAdd with a 2 ms deadline.
+      memberAdd: (urls, learner) => this.route('Cluster', 'write', (r) => r.memberAdd(urls, learner, this.attemptOptions())),
+      memberPromote: (id) => this.route('Cluster', 'write', (r) => r.memberPromote(id, this.attemptOptions())),
+      memberRemove: (id) => this.route('Cluster', 'write', (r) => r.memberRemove(id, this.attemptOptions())),
+      memberUpdate: (id, urls) => this.route('Cluster', 'write', (r) => r.memberUpdate(id, urls, this.attemptOptions())),
       hashKv: (req) => this.route('Maintenance', 'read', (r) => r.hashKv(req)),
       leaseGrant: (req) => this.route('Lease', 'write', (r) => r.leaseGrant(req)),
       leaseRevoke: (req) => this.route('Lease', 'write', (r) => r.leaseRevoke(req)),
@@ -275,6 +294,12 @@ export class EtcdSession {
    * Kept back from the tries of a multi-member call: after a timeout, that much of the deadline
    * asks every member for its Status, so the message can say how many answered (no quorum?).
    */
+  /** The current attempt's deadline as call options (read where the call is made, in its own context). */
+  private attemptOptions(): { deadline: number } {
+    const a = this.attempts.getStore();
+    return { deadline: a ? a.deadline : Date.now() + this.config.deadlineMs };
+  }
+
   private reserve(): number {
     return this.members.length > 1 ? Math.min(250, Math.round(this.config.deadlineMs * 0.1)) : 0;
   }
@@ -559,7 +584,11 @@ export class EtcdSession {
       defaultCallOptions: (ctx) => {
         if (ctx.isStream) return {};
         const a = this.attempts.getStore();
-        if (!a) return { deadline: Date.now() + this.config.deadlineMs };
+        // A store whose deadline has passed belongs to an earlier call whose async context this
+        // one inherited (etcd3 resumes shared work in its creator's context; seen: MemberAdd sent
+        // with "Deadline exceeded after 0.000s"). Our own timer (withinDeadline) still bounds the
+        // current attempt.
+        if (!a || a.deadline <= Date.now()) return { deadline: Date.now() + this.config.deadlineMs };
         if (ctx.service !== 'Auth') a.sent = true;
         return a.requireLeader && (ctx.service === 'KV' || ctx.service === 'Lease') ? { deadline: a.deadline, interceptors: [this.hasLeader] } : { deadline: a.deadline };
       },

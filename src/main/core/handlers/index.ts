@@ -23,6 +23,7 @@ import { jobHandlers, subscriptionHandlers } from './jobs';
 import { historyHandlers } from './history';
 import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
+import { memberHandlers } from './members';
 import { profileHandlers } from './profiles';
 import { searchHandlers } from './search';
 import { transferHandlers } from './transfer';
@@ -123,6 +124,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     history: historyHandlers(ctx),
     leases: leaseHandlers(ctx),
     cluster: clusterHandlers(ctx),
+    members: memberHandlers(ctx),
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
     search: searchHandlers(ctx),

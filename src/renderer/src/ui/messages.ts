@@ -209,6 +209,8 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
         detail,
         action: 'edit-profile',
       };
+    case 'CONFIRMATION_REQUIRED':
+      return { title: `Nothing was done: ${error.message}`, detail };
     case 'INTERNAL':
       return { title: `Unexpected error: could not ${verb}.`, detail: error.message || undefined };
     default: {
