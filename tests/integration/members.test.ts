@@ -32,7 +32,18 @@ afterAll(async () => {
 describe('members', () => {
   it('add a learner, change peer URLs, remove it (never started)', async () => {
     const port = await freePort();
-    const added = unwrap(await h.handlers['members:addLearner']({ profileId: id, name: 'spare', peerUrls: [`http://127.0.0.1:${port}`] }));
+    // Right after the cluster starts, etcd (--strict-reconfig-check) refuses membership changes
+    // until every voting member has been connected for 5 s: said at once as a refusal (CONFLICT,
+    // nothing added), never as a write that may have been applied. Asked again until it accepts.
+    let first = await h.handlers['members:addLearner']({ profileId: id, name: 'spare', peerUrls: [`http://127.0.0.1:${port}`] });
+    const until = Date.now() + 15_000;
+    while (!first.ok && Date.now() < until) {
+      expect(first.error.code, first.error.message).toBe('CONFLICT');
+      expect(first.error.message).toContain('5 seconds');
+      await new Promise((res) => setTimeout(res, 250));
+      first = await h.handlers['members:addLearner']({ profileId: id, name: 'spare', peerUrls: [`http://127.0.0.1:${port}`] });
+    }
+    const added = unwrap(first);
     expect(added.members).toHaveLength(4);
     expect(added.members.find((m) => m.id === added.memberId)).toMatchObject({ isLearner: true, peerUrls: [`http://127.0.0.1:${port}`] });
     expect(added.flags).toContain('--initial-cluster-state=existing');

@@ -70,7 +70,7 @@ describe('the etcd3 adapter is the only door, and it uses public members only', 
       const values = [...Object.values(s), ...Object.values(s.rpc)];
       expect(values.some((v) => v instanceof Etcd3)).toBe(false);
       // The session's routed RPCs: plain functions, each sending one RPC through an adapter.
-      expect(Object.keys(s.rpc).sort()).toEqual(['hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberList', 'range', 'rangeRaw', 'status', 'txn'].sort());
+      expect(Object.keys(s.rpc).sort()).toEqual(['hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberAdd', 'memberList', 'memberPromote', 'memberRemove', 'memberUpdate', 'range', 'rangeRaw', 'status', 'txn'].sort());
     } finally {
       s.close();
     }

@@ -22,7 +22,11 @@ function membershipError(err: unknown, session: EtcdSession, kind: 'read' | 'wri
     [/peer ?URLs? already exists/i, 'CONFLICT', 'Another member already uses that peer URL.'],
     [/too many learner members/i, 'CONFLICT', 'The cluster already has as many learners as it allows (1 in etcd 3.4): promote or remove it first.'],
     [/not enough started members/i, 'CONFLICT', 'etcd refused: too few members are started for this change to keep a quorum. Start the members first.'],
-    [/unhealthy cluster/i, 'CONFLICT', 'etcd refused: the cluster is not healthy enough for a membership change now (a member is down or just joined).'],
+    [
+      /unhealthy cluster/i,
+      'CONFLICT',
+      'etcd refused: it changes membership only when every voting member has been connected to the leader for the last 5 seconds. A member is down, or one started or joined just now: try again in a few seconds.',
+    ],
     [/ID removed/i, 'NOT_FOUND', 'That member was already removed.'],
   ];
   for (const [re, code, message] of known) if (re.test(m)) return new AppFailure({ code, message }, { cause: raw });

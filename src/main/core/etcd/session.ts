@@ -150,12 +150,11 @@ export class EtcdSession {
       rangeRaw: (req) => this.route('KV', 'read', (r) => r.rangeRaw(req)),
       status: () => this.route('Maintenance', 'read', (r) => r.status()),
       memberList: () => this.route('Cluster', 'read', (r) => r.memberList()),
-      // Membership calls carry the attempt's deadline themselves: seen here, etcd3 asked its
-      // call options in another call's async context and sent MemberAdd with a 2 ms deadline.
-      memberAdd: (urls, learner) => this.route('Cluster', 'write', (r) => r.memberAdd(urls, learner, this.attemptOptions())),
-      memberPromote: (id) => this.route('Cluster', 'write', (r) => r.memberPromote(id, this.attemptOptions())),
-      memberRemove: (id) => this.route('Cluster', 'write', (r) => r.memberRemove(id, this.attemptOptions())),
-      memberUpdate: (id, urls) => this.route('Cluster', 'write', (r) => r.memberUpdate(id, urls, this.attemptOptions())),
+      // Membership changes are writes: to the leader, sent at most once.
+      memberAdd: (urls, learner) => this.route('Cluster', 'write', (r) => r.memberAdd(urls, learner)),
+      memberPromote: (id) => this.route('Cluster', 'write', (r) => r.memberPromote(id)),
+      memberRemove: (id) => this.route('Cluster', 'write', (r) => r.memberRemove(id)),
+      memberUpdate: (id, urls) => this.route('Cluster', 'write', (r) => r.memberUpdate(id, urls)),
       hashKv: (req) => this.route('Maintenance', 'read', (r) => r.hashKv(req)),
       leaseGrant: (req) => this.route('Lease', 'write', (r) => r.leaseGrant(req)),
       leaseRevoke: (req) => this.route('Lease', 'write', (r) => r.leaseRevoke(req)),
@@ -294,12 +293,6 @@ export class EtcdSession {
    * Kept back from the tries of a multi-member call: after a timeout, that much of the deadline
    * asks every member for its Status, so the message can say how many answered (no quorum?).
    */
-  /** The current attempt's deadline as call options (read where the call is made, in its own context). */
-  private attemptOptions(): { deadline: number } {
-    const a = this.attempts.getStore();
-    return { deadline: a ? a.deadline : Date.now() + this.config.deadlineMs };
-  }
-
   private reserve(): number {
     return this.members.length > 1 ? Math.min(250, Math.round(this.config.deadlineMs * 0.1)) : 0;
   }
@@ -358,6 +351,13 @@ export class EtcdSession {
         if (f.verdict.quorum) {
           // Refused before proposing ("no leader"): wait for the election, within the deadline.
           if (this.noLeaderFor() >= NO_LEADER_GIVE_UP_MS) throw await this.failure(op);
+          await delay(Math.max(0, Math.min(ELECTION_POLL_MS, end - Date.now())));
+        } else if (!f.verdict.connection && !f.verdict.leaderStale && !f.verdict.learner) {
+          // Refused by a member that answers (overloaded, not capable yet): the next target is
+          // the same member, so pause before asking it again. Without a pause a refusal that
+          // comes back in a few ms (seen: etcd's "unhealthy cluster" to MemberAdd, before it was
+          // judged final) was sent hundreds of times until the deadline, and the last try, left
+          // with a few ms, timed out and made the write "maybe applied".
           await delay(Math.max(0, Math.min(ELECTION_POLL_MS, end - Date.now())));
         }
       }
@@ -483,7 +483,7 @@ export class EtcdSession {
       if (op.kind === 'write') op.maybeApplied = true;
       return res;
     } catch (err) {
-      const verdict = judgeAttempt(err, a.sent, Date.now() - started, requireLeader);
+      const verdict = judgeAttempt(err, a.sent, Date.now() - started, requireLeader, wasLeader);
       op.failures.push({ member: m, err, verdict, wasLeader });
       if (op.kind === 'write' && !verdict.notApplied) op.maybeApplied = true;
       if (verdict.learner) m.isLearner = true;
@@ -584,11 +584,7 @@ export class EtcdSession {
       defaultCallOptions: (ctx) => {
         if (ctx.isStream) return {};
         const a = this.attempts.getStore();
-        // A store whose deadline has passed belongs to an earlier call whose async context this
-        // one inherited (etcd3 resumes shared work in its creator's context; seen: MemberAdd sent
-        // with "Deadline exceeded after 0.000s"). Our own timer (withinDeadline) still bounds the
-        // current attempt.
-        if (!a || a.deadline <= Date.now()) return { deadline: Date.now() + this.config.deadlineMs };
+        if (!a) return { deadline: Date.now() + this.config.deadlineMs };
         if (ctx.service !== 'Auth') a.sent = true;
         return a.requireLeader && (ctx.service === 'KV' || ctx.service === 'Lease') ? { deadline: a.deadline, interceptors: [this.hasLeader] } : { deadline: a.deadline };
       },
