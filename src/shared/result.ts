@@ -21,8 +21,10 @@ export const ErrorCodes = [
   /** The profile does not allow this write (refused in main before anything reached etcd). */
   'READ_ONLY',
   /**
-   * A write to a production profile without the text the user must type (the profile's name, or
-   * the key of a single-key delete), or with other text: refused in main before etcd was asked.
+   * The action needs a confirmation the request did not carry: a write to a production profile
+   * without the text the user must type (the profile's name, or the key of a single-key delete),
+   * or a member removal that risks the quorum without a second confirmation. Refused in main
+   * before etcd was asked.
    */
   'CONFIRMATION_REQUIRED',
   /** The user cancelled a write's confirmation in the renderer: nothing was sent, nothing is shown. */

@@ -254,6 +254,32 @@ export interface ClusterMetrics {
   readonly members: readonly MemberMetrics[];
 }
 
+/** members:addLearner: the new member, and how to start it. */
+export interface AddLearnerResult {
+  readonly memberId: string;
+  readonly members: readonly MemberInfo[];
+  /** The flags the new member must start with (besides its data dir and client URLs). */
+  readonly flags: readonly string[];
+}
+
+/** members:planRemove: the quorum before and after removing a member. */
+export interface RemovePlan {
+  readonly memberId: string;
+  readonly name: string;
+  readonly isLearner: boolean;
+  readonly voters: { readonly before: number; readonly after: number };
+  /** Votes needed for a leader: floor(voters / 2) + 1. */
+  readonly quorum: { readonly before: number; readonly after: number };
+  /** Voters that answered a Status through the profile's endpoints just now. */
+  readonly healthyVoters: { readonly before: number; readonly after: number };
+  /** Voters the profile has no endpoint for: their health is unknown (counted as not healthy). */
+  readonly unknownVoters: number;
+  /** Removing it leaves fewer healthy voters than the quorum needs (or removes the last voter). */
+  readonly risky: boolean;
+  /** Why it is risky, in words. */
+  readonly reason?: string;
+}
+
 // ---------- jobs and subscriptions ----------
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';

@@ -18,12 +18,13 @@ import { history } from './history';
 import { kv } from './kv';
 import { leases } from './leases';
 import { maintenance } from './maintenance';
+import { members } from './members';
 import { profiles } from './profiles';
 import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, jobs, subscriptions, app, search, bulk, transfer, maintenance, access, audit };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, members, jobs, subscriptions, app, search, bulk, transfer, maintenance, access, audit };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;
@@ -110,6 +111,7 @@ export type { SearchRequest, SearchHit, SearchHits } from './search';
 export { SEARCH_RESULTS_DEFAULT, SEARCH_RESULTS_MAX, SEARCH_QUERY_MAX } from './search';
 export type { BulkSource, DeletePlan, PlanDeleteRequest, BulkDeleteRequest, UndoRequest, CopyRequest } from './bulk';
 export { BULK_DELETE_MAX_KEYS, BULK_SELECTION_MAX_KEYS, BULK_COPY_MAX_KEYS, UNDO_CAP_BYTES, REPORT_KEYS_MAX } from './bulk';
+export type { AddLearnerRequest, RemoveMemberRequest } from './members';
 export type { ExportRequest, PlanRequest, ApplyRequest, ChooseTransferFileRequest } from './transfer';
 export { EXPORT_KEYS_MAX } from './transfer';
 export type {

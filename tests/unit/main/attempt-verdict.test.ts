@@ -13,6 +13,7 @@ const CODES: Record<string, number> = {
   UNKNOWN: 2,
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
   OUT_OF_RANGE: 11,
@@ -113,5 +114,29 @@ describe('lost quorum, leader changes and timeouts, as the user reads them', () 
   it('refused: never sent, so a write may go to another member', () => {
     const v = judgeAttempt(grpcError('UNAVAILABLE', 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1'), true, 3);
     expect(v).toMatchObject({ transient: true, connection: true, notApplied: true, problem: 'refused the connection' });
+  });
+});
+
+describe('membership refusals: certain, final, never "maybe applied"', () => {
+  it.each([
+    ['UNAVAILABLE', 'etcdserver: unhealthy cluster'],
+    ['FAILED_PRECONDITION', 'etcdserver: re-configuration failed due to not enough started members'],
+    ['NOT_FOUND', 'etcdserver: member not found'],
+    ['FAILED_PRECONDITION', 'etcdserver: Peer URLs already exists'],
+    ['FAILED_PRECONDITION', 'etcdserver: member ID already exist'],
+    ['FAILED_PRECONDITION', 'etcdserver: too many learner members in cluster'],
+  ])('%s %s', (code, text) => {
+    // Not retried (the same request would be refused again; "unhealthy cluster" came back in a
+    // few ms for 5 s after a start, and retrying it at once used up the whole deadline).
+    expect(judgeAttempt(grpcError(code, text), true, 10, false)).toMatchObject({ transient: false, notApplied: true, connection: false, timedOut: false });
+  });
+
+  it("a learner not in sync (or not a learner): certain when the leader said it, not when a follower forwarded it", () => {
+    for (const text of ['etcdserver: can only promote a learner member which is in sync with leader', 'etcdserver: can only promote a learner member']) {
+      const err = grpcError('FAILED_PRECONDITION', text);
+      expect(judgeAttempt(err, true, 10, false, true)).toMatchObject({ transient: false, notApplied: true });
+      expect(judgeAttempt(err, true, 10, false, false).transient).toBe(false);
+    }
+    expect(judgeAttempt(grpcError('FAILED_PRECONDITION', 'etcdserver: can only promote a learner member which is in sync with leader'), true, 10, false, false).notApplied).toBe(false);
   });
 });

@@ -71,7 +71,8 @@ describe('the etcd3 adapter is the only door, and it uses public members only', 
       expect(values.some((v) => v instanceof Etcd3)).toBe(false);
       // The session's routed RPCs: plain functions, each sending one RPC through an adapter.
       const auth = ['userList', 'userGet', 'userAdd', 'userDelete', 'userChangePassword', 'userGrantRole', 'userRevokeRole', 'roleList', 'roleGet', 'roleAdd', 'roleDelete', 'roleGrantPermission', 'roleRevokePermission', 'authEnable', 'authDisable', 'authEnabledProbe'];
-      expect(Object.keys(s.rpc).sort()).toEqual(['alarm', 'compact', 'hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberList', 'range', 'rangeRaw', 'status', 'txn', ...auth].sort());
+      const members = ['memberAdd', 'memberPromote', 'memberRemove', 'memberUpdate'];
+      expect(Object.keys(s.rpc).sort()).toEqual(['alarm', 'compact', 'hashKv', 'leaseGrant', 'leaseLeases', 'leaseRevoke', 'leaseTimeToLive', 'memberList', 'range', 'rangeRaw', 'status', 'txn', ...auth, ...members].sort());
     } finally {
       s.close();
     }

@@ -298,7 +298,7 @@ export interface AttemptVerdict {
  * are etcd's (3.4-3.6) and grpc-js's; a text not listed here is not transient, so it ends the call
  * and is mapped by toAppError.
  */
-export function judgeAttempt(err: unknown, sent: boolean, ms: number, kv = true): AttemptVerdict {
+export function judgeAttempt(err: unknown, sent: boolean, ms: number, kv = true, toLeader = false): AttemptVerdict {
   const m = messageOf(err);
   const neverSent = !sent || certainlyNotSent(err);
   const v = (transient: boolean, notApplied: boolean, problem: string, extra: Partial<AttemptVerdict> = {}): AttemptVerdict => ({
@@ -313,6 +313,8 @@ export function judgeAttempt(err: unknown, sent: boolean, ms: number, kv = true)
   });
   if (err instanceof AppFailure || err instanceof ClientClosedError) return v(false, neverSent, 'failed');
   if (isTlsFailure(err)) return v(false, true, 'failed the TLS handshake');
+  const refused = membershipRefusal(m, toLeader);
+  if (refused) return v(false, true, refused);
   const e = classifyEtcdMessage(m);
   const tableSaysNotApplied = neverSent || e?.write === 'not-applied';
   switch (e?.kind) {
@@ -356,6 +358,31 @@ export function judgeAttempt(err: unknown, sent: boolean, ms: number, kv = true)
     return v(true, neverSent, connectionProblem(m), { connection: true });
   }
   return v(false, neverSent, 'failed');
+}
+
+/**
+ * etcd's refusals of a membership change (MemberAdd, MemberRemove, MemberUpdate, MemberPromote)
+ * that certainly changed nothing, as a verb phrase; undefined for any other text. They end the
+ * call (the same request would be refused again) and are never "maybe applied" (etcd 3.4-3.6
+ * server.go, api/membership/cluster.go):
+ *  - "unhealthy cluster", "not enough started members": mayAddMember / mayRemoveMember, before the
+ *    conf change is proposed (--strict-reconfig-check; the first until every voting member has
+ *    been connected to the one asked for 5 s, HealthInterval);
+ *  - "member not found", "Peer URLs already exists", "member ID already exist", "too many learner
+ *    members": ValidateConfigurationChange, checked when the change is applied, where every member
+ *    rejects it alike and turns it into a no-op;
+ *  - "can only promote a learner member [which is in sync with leader]": the leader's
+ *    mayPromoteMember, before proposing. Only when the leader answered (`toLeader`): a follower
+ *    forwards the promotion to the leader in a loop, and a later round's refusal can follow an
+ *    earlier round that timed out after proposing (etcd-messages.ts keeps that text maybe-applied).
+ */
+function membershipRefusal(m: string, toLeader: boolean): string | undefined {
+  if (/can only promote a learner member/i.test(m)) return toLeader ? 'refused the promotion' : undefined;
+  if (/etcdserver: unhealthy cluster/i.test(m)) return 'refused the membership change (not every member connected for 5 s)';
+  if (/not enough started members|etcdserver: member not found|peer ?urls? already exists|member ID already exist|too many learner members/i.test(m)) {
+    return 'refused the membership change';
+  }
+  return undefined;
 }
 
 /** A member's connection failure as a verb phrase after its address. */

@@ -262,8 +262,12 @@ export const ETCD_MESSAGES: readonly EtcdMessage[] = [
       '3.4 etcdserver/server.go mayAddMember, mayRemoveMember (strict reconfig check, before configure) and TransferLeadership (on shutdown, not a client RPC); 3.5, 3.6 server/etcdserver/server.go same',
     kind: 'unhealthy',
     write: 'not-applied',
-    readRetry: true,
-    why: 'A membership change was refused before the proposal because this member does not see enough healthy peers.',
+    // No read gets it, and a membership change that did is not tried again at once: etcd refuses
+    // until every voting member has been connected to the member asked for HealthInterval (5 s),
+    // so a retry within a few ms gets the same refusal (seen here on 3.4 right after a start:
+    // "not healthy for reconfigure, rejecting member add" every few ms for the whole deadline).
+    readRetry: false,
+    why: 'A membership change was refused before the proposal because this member does not see enough healthy peers (all voting members connected for the last 5 s, with --strict-reconfig-check).',
   },
   // ── space, corruption, size ─────────────────────────────────────────────────────────────────
   {

@@ -41,6 +41,7 @@ import {
   type ILeaseRevokeResponse,
   type ILeaseTimeToLiveRequest,
   type ILeaseTimeToLiveResponse,
+  type IMemberAddResponse,
   type IMemberListResponse,
   type IMoveLeaderResponse,
   type IOptions,
@@ -181,6 +182,26 @@ export class EtcdRpc {
   /** Cluster.MemberList. */
   memberList(): Promise<IMemberListResponse> {
     return this.#call((c) => c.cluster.memberList({}));
+  }
+
+  /** Cluster.MemberAdd (as a learner when asked): the new member's id and the list after. */
+  memberAdd(peerURLs: string[], isLearner: boolean, options?: CallOptions): Promise<IMemberAddResponse> {
+    return this.#client.cluster.memberAdd({ peerURLs, isLearner }, options);
+  }
+
+  /** Cluster.MemberPromote: a learner in sync with the leader becomes a voter. */
+  async memberPromote(id: string, options?: CallOptions): Promise<void> {
+    await this.#client.cluster.memberPromote({ ID: id }, options);
+  }
+
+  /** Cluster.MemberRemove. */
+  async memberRemove(id: string, options?: CallOptions): Promise<void> {
+    await this.#client.cluster.memberRemove({ ID: id }, options);
+  }
+
+  /** Cluster.MemberUpdate: new peer URLs for a member. */
+  async memberUpdate(id: string, peerURLs: string[], options?: CallOptions): Promise<void> {
+    await this.#client.cluster.memberUpdate({ ID: id, peerURLs }, options);
   }
 
   /**

@@ -69,6 +69,10 @@ export type SessionRpc = Pick<
   | 'rangeRaw'
   | 'status'
   | 'memberList'
+  | 'memberAdd'
+  | 'memberPromote'
+  | 'memberRemove'
+  | 'memberUpdate'
   | 'hashKv'
   | 'leaseGrant'
   | 'leaseRevoke'
@@ -171,6 +175,11 @@ export class EtcdSession {
       rangeRaw: (req) => this.route('KV', 'read', (r) => r.rangeRaw(req)),
       status: () => this.route('Maintenance', 'read', (r) => r.status()),
       memberList: () => this.route('Cluster', 'read', (r) => r.memberList()),
+      // Membership changes are writes: to the leader, sent at most once.
+      memberAdd: (urls, learner) => this.route('Cluster', 'write', (r) => r.memberAdd(urls, learner)),
+      memberPromote: (id) => this.route('Cluster', 'write', (r) => r.memberPromote(id)),
+      memberRemove: (id) => this.route('Cluster', 'write', (r) => r.memberRemove(id)),
+      memberUpdate: (id, urls) => this.route('Cluster', 'write', (r) => r.memberUpdate(id, urls)),
       hashKv: (req) => this.route('Maintenance', 'read', (r) => r.hashKv(req)),
       leaseGrant: (req) => this.route('Lease', 'write', (r) => r.leaseGrant(req)),
       leaseRevoke: (req) => this.route('Lease', 'write', (r) => r.leaseRevoke(req)),
@@ -419,6 +428,13 @@ export class EtcdSession {
           // Refused before proposing ("no leader"): wait for the election, within the deadline.
           if (this.noLeaderFor() >= NO_LEADER_GIVE_UP_MS) throw await this.failure(op);
           await delay(Math.max(0, Math.min(ELECTION_POLL_MS, end - Date.now())));
+        } else if (!f.verdict.connection && !f.verdict.leaderStale && !f.verdict.learner) {
+          // Refused by a member that answers (overloaded, not capable yet): the next target is
+          // the same member, so pause before asking it again. Without a pause a refusal that
+          // comes back in a few ms (seen: etcd's "unhealthy cluster" to MemberAdd, before it was
+          // judged final) was sent hundreds of times until the deadline, and the last try, left
+          // with a few ms, timed out and made the write "maybe applied".
+          await delay(Math.max(0, Math.min(ELECTION_POLL_MS, end - Date.now())));
         }
       }
     }
@@ -543,7 +559,7 @@ export class EtcdSession {
       if (op.kind === 'write') op.maybeApplied = true;
       return res;
     } catch (err) {
-      const verdict = judgeAttempt(err, a.sent, Date.now() - started, requireLeader);
+      const verdict = judgeAttempt(err, a.sent, Date.now() - started, requireLeader, wasLeader);
       op.failures.push({ member: m, err, verdict, wasLeader });
       if (op.kind === 'write' && !verdict.notApplied) op.maybeApplied = true;
       if (verdict.learner) m.isLearner = true;

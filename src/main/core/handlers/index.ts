@@ -28,6 +28,7 @@ import { historyHandlers } from './history';
 import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
 import { maintenanceHandlers } from './maintenance';
+import { memberHandlers } from './members';
 import { profileHandlers } from './profiles';
 import { searchHandlers } from './search';
 import { transferHandlers } from './transfer';
@@ -138,6 +139,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     history: historyHandlers(ctx),
     leases: leaseHandlers(ctx),
     cluster: clusterHandlers(ctx),
+    members: memberHandlers(ctx),
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
     search: searchHandlers(ctx),

@@ -223,6 +223,8 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
         action: 'edit-profile',
       };
     case 'CONFIRMATION_REQUIRED':
+      // A member removal that risks the quorum names why (details.hint); otherwise a production write.
+      if (error.details?.hint) return { title: `Nothing was done: ${error.message}`, detail };
       return {
         title: `Nothing was written: ${context.profileName ? `“${context.profileName}”` : 'this profile'} is a production profile, and the app did not ${verb} without the typed confirmation.`,
         detail,
