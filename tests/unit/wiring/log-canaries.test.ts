@@ -283,6 +283,13 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('maintenance:alarms', { profileId: good });
     await ok('maintenance:disarm', { profileId: good, memberId });
     await failsWith('NOT_FOUND', 'maintenance:moveLeader', { profileId: good, targetMemberId: 'abc' });
+    // members: only refusals (a real change would break this one-member cluster)
+    const self = st.members[0] as unknown as { id: string; peerUrls: string[] };
+    await ok('members:planRemove', { profileId: good, memberId });
+    await failsWith('INVALID_ARGUMENT', 'members:promote', { profileId: good, memberId });
+    await failsWith('NOT_FOUND', 'members:updatePeerUrls', { profileId: good, memberId: 'abc', peerUrls: ['http://127.0.0.1:1'] });
+    await failsWith('CONFIRMATION_REQUIRED', 'members:remove', { profileId: good, memberId });
+    await failsWith('CONFLICT', 'members:addLearner', { profileId: good, name: 'canary', peerUrls: self.peerUrls });
     await failsWith('INVALID_ARGUMENT', 'maintenance:compact', { profileId: good, revision: (put.revision as number) + 1_000_000 });
     await ok('maintenance:compact', { profileId: good, revision: put.revision as number });
     await failsWith('COMPACTED', 'maintenance:compact', { profileId: good, revision: put.revision as number });
