@@ -15,6 +15,9 @@ import type { AuditRecord, AuditRecorder } from './trail';
 
 type Fn = (req: unknown) => Promise<Result<unknown>>;
 
+/** Maintenance that writes nothing to etcd but is an action on the cluster all the same. */
+const AUDITED_READS = new Set<string>(['maintenance:snapshot']);
+
 /** What was known of a job's target when it started. */
 type JobStart = Omit<AuditRecord, 'outcome'>;
 
@@ -150,7 +153,7 @@ export function auditedWrites(trail: AuditRecorder, options: AuditedWritesOption
         };
       }
       for (const { name, def } of channels()) {
-        if (def.effect !== 'write') continue;
+        if (def.effect !== 'write' && !AUDITED_READS.has(name)) continue;
         const inner = table[name];
         table[name] = async (req) => {
           const res = await inner(req);

@@ -3,7 +3,7 @@
  * Electron layer registers it after checking the sender and the request schema; end-to-end
  * tests call it directly. Adding a channel means adding its function to its domain's file.
  */
-import { contract, type ChannelName, type Handlers, type Namespace } from '../../../shared/contract';
+import { channelDef, contract, type ChannelName, type Handlers, type Namespace } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import { ClusterAlerts, type ClusterAlert } from '../cluster-alerts';
 import { Connections } from '../connections';
@@ -40,9 +40,11 @@ export type { HandlerDeps } from './deps';
 /**
  * Turns thrown AppFailures (and anything unexpected) into result values at the IPC edge, and
  * logs every failure by code; raw text (a library's message, a stack) goes to the log only,
- * with the request's own strings removed.
+ * with the request's own strings removed. Administration (maintenance, membership, changes to
+ * users and roles) is logged when it succeeds too: time, profile, action and duration, never a
+ * request's strings (names and passwords stay out).
  */
-async function guard<T>(channel: string, req: unknown, log: Logger, fn: () => Promise<T>): Promise<Result<T>> {
+async function guard<T>(channel: string, req: unknown, log: Logger, fn: () => Promise<T>, logSuccess = false): Promise<Result<T>> {
   const started = performance.now();
   const fields = () => ({
     channel,
@@ -50,7 +52,9 @@ async function guard<T>(channel: string, req: unknown, log: Logger, fn: () => Pr
     ms: Math.round(performance.now() - started),
   });
   try {
-    return ok(await fn());
+    const value = await fn();
+    if (logSuccess) log.info(`${channel} done`, fields());
+    return ok(value);
   } catch (err) {
     if (err instanceof AppFailure) {
       const detail = err.cause === undefined ? undefined : redact(describe(err.cause), sensitiveStrings(req));
@@ -154,7 +158,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
   for (const ns of Object.keys(contract) as Namespace[]) {
     for (const [op, fn] of Object.entries(domains[ns] as Record<string, (req: unknown) => Promise<unknown>>)) {
       const channel = `${ns}:${op}` as ChannelName;
-      table[channel] = (req) => guard(channel, req, log, () => fn(req));
+      table[channel] = (req) => guard(channel, req, log, () => fn(req), ns === 'maintenance' || ns === 'members' || (ns === 'access' && channelDef(channel)?.effect === 'write'));
     }
   }
   return {
