@@ -7,6 +7,7 @@
  * contract, so a new write channel is covered (and must get a request here) without editing
  * anything else.
  */
+import { sampleRequests } from '../unit/support/sample-requests';
 import { ConnectionPool } from 'etcd3/lib/connection-pool';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,8 +91,13 @@ async function writeRequest(channel: ChannelName, profileId: string): Promise<Re
       expect(planId).toBeTruthy();
       return { ...ref, planId };
     }
-    default:
+    default: {
+      // Administration (users, maintenance, members, audit restore): the shared sample request,
+      // for this profile. The gate refuses before the request's contents matter.
+      const sample = (sampleRequests as Record<string, unknown>)[channel];
+      if (sample && typeof sample === 'object') return { ...(sample as Record<string, unknown>), profileId };
       throw new Error(`no write request for ${channel}: add one here`);
+    }
   }
 }
 
