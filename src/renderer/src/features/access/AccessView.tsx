@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
 import { describePermission, type PermissionType, type RoleInfo, type UserInfo } from '../../../../shared/access';
 import { text } from '../../../../shared/bytes';
@@ -54,66 +55,16 @@ export function AccessView() {
       {overview ? (
         <>
           <AuthSwitch enabled={overview.authEnabled} />
-          <div className="cluster-header">
-            <h3>Users</h3>
-            <span className="spacer" />
-            <button type="button" className="primary" onClick={() => open({ kind: 'add-user' })} data-testid="access-add-user">
-              Add user…
-            </button>
-          </div>
-          <div className="table-scroll">
-            <table className="table" data-testid="access-users" aria-label="Users">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.users.map((u) => (
-                  <UserRow key={u.name} user={u} />
-                ))}
-                {overview.users.length === 0 ? (
-                  <tr>
-                    <td colSpan={3} className="muted">
-                      No users.
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-          </div>
-          <div className="cluster-header">
-            <h3>Roles</h3>
-            <span className="spacer" />
-            <button type="button" className="primary" onClick={() => open({ kind: 'add-role' })} data-testid="access-add-role">
-              Add role…
-            </button>
-          </div>
-          <div className="table-scroll">
-            <table className="table" data-testid="access-roles" aria-label="Roles">
-              <thead>
-                <tr>
-                  <th scope="col">Role</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.roles.map((r) => (
-                  <RoleRow key={r.name} role={r} />
-                ))}
-                {overview.roles.length === 0 ? (
-                  <tr>
-                    <td colSpan={3} className="muted">
-                      No roles.
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-          </div>
+          <ListSection title="Users" addLabel="Add user…" addTestId="access-add-user" onAdd={() => open({ kind: 'add-user' })} tableTestId="access-users" first="User" second="Roles" empty="No users.">
+            {overview.users.map((u) => (
+              <UserRow key={u.name} user={u} />
+            ))}
+          </ListSection>
+          <ListSection title="Roles" addLabel="Add role…" addTestId="access-add-role" onAdd={() => open({ kind: 'add-role' })} tableTestId="access-roles" first="Role" second="Permissions" empty="No roles.">
+            {overview.roles.map((r) => (
+              <RoleRow key={r.name} role={r} />
+            ))}
+          </ListSection>
         </>
       ) : loading ? (
         <p className="muted pad">Reading users and roles…</p>
@@ -415,5 +366,61 @@ function DialogError({ error }: { error: AppError }) {
       {d.title}
       {d.detail ? <div className="muted">{d.detail}</div> : null}
     </div>
+  );
+}
+
+/** A titled table of users or roles with its add button; `children` are its rows. */
+function ListSection({
+  title,
+  addLabel,
+  addTestId,
+  onAdd,
+  tableTestId,
+  first,
+  second,
+  empty,
+  children,
+}: {
+  title: string;
+  addLabel: string;
+  addTestId: string;
+  onAdd: () => void;
+  tableTestId: string;
+  first: string;
+  second: string;
+  empty: string;
+  children: ReactNode[];
+}) {
+  return (
+    <>
+      <div className="cluster-header">
+        <h3>{title}</h3>
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={onAdd} data-testid={addTestId}>
+          {addLabel}
+        </button>
+      </div>
+      <div className="table-scroll">
+        <table className="table" data-testid={tableTestId} aria-label={title}>
+          <thead>
+            <tr>
+              <th scope="col">{first}</th>
+              <th scope="col">{second}</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {children}
+            {children.length === 0 ? (
+              <tr>
+                <td colSpan={3} className="muted">
+                  {empty}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
