@@ -32,6 +32,7 @@ async function renderCluster(): Promise<{ store: AppStore; fake: FakeApi }> {
   fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' }), profile('b')], secretStorage: 'encrypted', notices: [] }));
   useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first' }));
   fake.ep['cluster:status'].handle(() => okR(clusterStatus));
+  fake.ep['history:bounds'].handle(() => okR({ current: 42, compacted: 5 }));
   fake.ep['jobs:cancel'].handle((req) => okR(job(req.jobId, 'defragment', 'running')));
   const store = createAppStore(fake.api);
   render(
@@ -123,6 +124,7 @@ describe('maintenance in the cluster view', () => {
   it('compact: type-to-confirm (the revision or the profile name), physical optional; a refusal is shown in the panel', async () => {
     const { fake } = await renderCluster();
     expect(within(panel()).getByTestId('maintenance-compact').textContent).toContain('Kubernetes API server compacts etcd on its own');
+    expect(within(panel()).getByTestId('maintenance-compact').textContent).toContain('Current revision: 42 (compacted up to 5)');
     fake.ep['maintenance:compact'].handle(() => errR('COMPACTED', 'The history is already compacted up to revision 9'));
     const compact = () => within(panel()).getByRole('button', { name: 'Compact' }) as HTMLButtonElement;
     const typeIn = (label: string, value: string) => run(() => fireEvent.change(within(panel()).getByLabelText(label), { target: { value } }));
@@ -148,6 +150,8 @@ describe('maintenance in the cluster view', () => {
     expect(within(panel()).getAllByTestId('alarm').map((li) => li.textContent)).toEqual([expect.stringContaining('NOSPACE on m1')]);
     const flow = within(panel()).getByTestId('nospace-flow');
     expect(flow.textContent).toMatch(/compact.*defragment every member.*disarm/i);
+    await click(flow, 'Fill in the compaction below');
+    expect((within(panel()).getByLabelText('Compact up to revision') as HTMLInputElement).value).toBe('42');
     fake.ep['maintenance:defragment'].handle(() => okR(job('d9', 'defragment', 'running')));
     await click(flow, 'Defragment every member…');
     await confirm('Defragment');

@@ -218,8 +218,13 @@ function MaintenancePanel({ status }: { status: ClusterStatus }) {
   const checkHashes = useAppStore((s) => s.checkHashes);
   const cancel = useAppStore((s) => s.cancelMaintenanceJob);
   const profileName = useAppStore((s) => s.activeProfile()?.name ?? '');
-  // The revision the app last saw (the listing's, or the live watch's, whichever is newer).
-  const current = useAppStore((s) => Math.max(s.listRevision, s.liveRevision));
+  const bounds = useAppStore((s) => s.revisionBounds);
+  const readBounds = useAppStore((s) => s.readRevisionBounds);
+  // Read with every refresh of the status (and after each operation, which reads the status again).
+  useEffect(() => {
+    void readBounds();
+  }, [status.at, readBounds]);
+  const current = bounds?.current ?? 0;
   const [revision, setRevision] = useState('');
   const [typed, setTyped] = useState('');
   const [physical, setPhysical] = useState(true);
@@ -283,7 +288,8 @@ function MaintenancePanel({ status }: { status: ClusterStatus }) {
       <div className="maintenance-compact" data-testid="maintenance-compact">
         <h4>Compact</h4>
         <p className="muted">
-          Current revision: <span className="mono" data-testid="current-revision">{current > 0 ? current : 'unknown'}</span>. Compaction drops every revision
+          Current revision: <span className="mono" data-testid="current-revision">{current > 0 ? current : 'unknown'}</span>
+          {bounds && bounds.compacted > 0 ? <> (compacted up to {bounds.compacted})</> : null}. Compaction drops every revision
           before the one chosen: older versions and deleted keys can no longer be read. A Kubernetes API server compacts etcd on its own (every 5 minutes by
           default), so a cluster behind Kubernetes rarely needs it by hand.
         </p>

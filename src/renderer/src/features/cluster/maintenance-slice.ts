@@ -8,7 +8,7 @@
 import type { HashKvResult } from '../../../../shared/contract';
 import type { DefragReport, SnapshotReport } from '../../../../shared/maintenance-reports';
 import type { AppError, Result } from '../../../../shared/result';
-import type { JobInfo } from '../../../../shared/types';
+import type { JobInfo, RevisionBounds } from '../../../../shared/types';
 import { isTrackedJob, type TrackedJob } from '../../app/jobs';
 import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 
@@ -20,6 +20,10 @@ export interface MaintenanceSlice {
   maintenanceError: AppError | null;
   /** The last HashKV comparison. */
   hashKv: HashKvResult | null;
+  /** The cluster's current and compacted revisions, as last read (the compact form shows them). */
+  revisionBounds: RevisionBounds | null;
+  /** Read the current and compacted revisions again (failures keep the last ones). */
+  readRevisionBounds(): Promise<void>;
   /** Compact (the panel's type-to-confirm is the confirmation); `physical`: wait until every member freed the space. */
   compactTo(revision: number, physical: boolean): void;
   defragment(target: 'all' | string, label: string): void;
@@ -37,7 +41,7 @@ interface MaintenanceNeeds extends Notify, Confirm {
 export const defragReportOf = (job: JobInfo | null): DefragReport | undefined => (job?.report?.kind === 'defragment' ? job.report : undefined);
 export const snapshotReportOf = (job: JobInfo | null): SnapshotReport | undefined => (job?.report?.kind === 'snapshot' ? job.report : undefined);
 
-const initial = () => ({ maintenanceJob: null, maintenanceBusy: null, maintenanceError: null, hashKv: null });
+const initial = () => ({ maintenanceJob: null, maintenanceBusy: null, maintenanceError: null, hashKv: null, revisionBounds: null });
 
 export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceNeeds> = (set, get, { client, scope, jobs }) => {
   let running: TrackedJob | null = null;
@@ -131,6 +135,13 @@ export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceN
             if (v) get().pushToast('success', `${label} is the leader now.`);
           }),
       });
+    },
+
+    async readRevisionBounds() {
+      const guard = scope.capture();
+      if (!guard) return;
+      const r = await guard.wait(client.history.bounds({ profileId: guard.profileId }));
+      if (r?.ok) set({ revisionBounds: r.value });
     },
 
     cancelMaintenanceJob() {
