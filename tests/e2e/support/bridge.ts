@@ -8,6 +8,7 @@ import { buildSync } from 'esbuild';
 import type { Page } from '@playwright/test';
 import type { EventMap, EventName } from '../../../src/shared/contract';
 import { createHandlers, type AppHandlers } from '../../../src/main/core/handlers';
+import type { ChooseSaveFile } from '../../../src/main/core/handlers/types';
 import { parseRequest } from '../../../src/main/core/validation';
 import type { SecretCipher } from '../../../src/main/core/profiles/secrets';
 import { testCipher } from '../../support/harness';
@@ -126,6 +127,11 @@ export async function openApp(
      * against etcd, only its answer arrives late (an old cluster's reply after a switch).
      */
     answerDelayMs?: (channel: string) => number;
+    /**
+     * Answers the native save dialog (maintenance:chooseFile, transfer:chooseFile for an export)
+     * in place of the user: a path, or null for a cancelled dialog. Without it there is no dialog.
+     */
+    chooseSaveFile?: ChooseSaveFile;
   } = {},
 ): Promise<AppUnderTest> {
   const profilesDir = opts.profilesDir ?? (await mkdtemp(join(tmpdir(), 'etcd-desktop-e2e-')));
@@ -145,7 +151,7 @@ export async function openApp(
     if (page.isClosed()) return;
     pushTo(channel, `${JSON.stringify([event, payload])}\n`);
   };
-  const handlers = createHandlers({ profilesDir, cipher: opts.cipher ?? testCipher(), emit });
+  const handlers = createHandlers({ profilesDir, cipher: opts.cipher ?? testCipher(), emit, ...(opts.chooseSaveFile ? { chooseSaveFile: opts.chooseSaveFile } : {}) });
   await page.exposeBinding('__etcdInvoke', async (_source, channel: string, req: unknown) => {
     calls.push(channel);
     const parsed = parseRequest(channel as never, req);

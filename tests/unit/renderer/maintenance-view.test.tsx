@@ -32,6 +32,7 @@ async function renderCluster(): Promise<{ store: AppStore; fake: FakeApi }> {
   fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' }), profile('b')], secretStorage: 'encrypted', notices: [] }));
   useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first' }));
   fake.ep['cluster:status'].handle(() => okR(clusterStatus));
+  fake.ep['history:bounds'].handle(() => okR({ current: 42, compacted: 5 }));
   fake.ep['jobs:cancel'].handle((req) => okR(job(req.jobId, 'defragment', 'running')));
   const store = createAppStore(fake.api);
   render(
@@ -79,7 +80,8 @@ describe('maintenance in the cluster view', () => {
     await run(() => fake.emit('event:job', job('d1', 'defragment', 'failed', { report, error: { code: 'TIMEOUT', message: 'Defragmenting m2:2379 failed' } })));
     const rows = within(screen.getByTestId('defrag-report')).getAllByRole('row');
     expect(rows.map((r) => r.textContent)).toEqual([
-      expect.stringMatching(/m1:2379.*follower.*done.*4\.0 MiB.*→ 1\.0 MiB/),
+      expect.stringMatching(/Endpoint.*Before.*After/),
+      expect.stringMatching(/m1:2379.*follower.*done.*4\.0 MiB \(1\.0 MiB in use, 75% fragmented\).*→ 1\.0 MiB \(1\.0 MiB in use, 0% fragmented\)/),
       expect.stringMatching(/m2:2379.*follower.*failed/),
       expect.stringMatching(/m3:2379.*leader.*not-attempted/),
     ]);
@@ -119,15 +121,41 @@ describe('maintenance in the cluster view', () => {
     expect(fake.ep['maintenance:moveLeader'].requests).toEqual([{ profileId: 'a', targetMemberId: 'a1' }]);
   });
 
-  it('compact: confirmed, with physical; a refusal is shown in the panel', async () => {
+  it('compact: type-to-confirm (the revision or the profile name), physical optional; a refusal is shown in the panel', async () => {
     const { fake } = await renderCluster();
+    expect(within(panel()).getByTestId('maintenance-compact').textContent).toContain('Kubernetes API server compacts etcd on its own');
+    expect(within(panel()).getByTestId('maintenance-compact').textContent).toContain('Current revision: 42 (compacted up to 5)');
     fake.ep['maintenance:compact'].handle(() => errR('COMPACTED', 'The history is already compacted up to revision 9'));
-    await run(() => fireEvent.change(within(panel()).getByLabelText('Compact up to revision'), { target: { value: '7' } }));
-    await click(panel(), 'Compact…');
-    expect(screen.getByTestId('confirm-dialog').textContent).toContain('revision 7');
-    await confirm('Compact');
+    const compact = () => within(panel()).getByRole('button', { name: 'Compact' }) as HTMLButtonElement;
+    const typeIn = (label: string, value: string) => run(() => fireEvent.change(within(panel()).getByLabelText(label), { target: { value } }));
+    await typeIn('Compact up to revision', '7');
+    expect(compact().disabled).toBe(true);
+    await typeIn('Type to confirm the compaction', '8');
+    expect(compact().disabled).toBe(true);
+    await typeIn('Type to confirm the compaction', '7');
+    expect(compact().disabled).toBe(false);
+    await click(panel(), 'Compact');
     expect(fake.ep['maintenance:compact'].requests).toEqual([{ profileId: 'a', revision: 7, physical: true }]);
     expect(screen.getByTestId('maintenance-error').textContent).toBe('The history is already compacted up to revision 9');
+    // The confirmation is used up; the profile name confirms too, and physical can be left out.
+    expect(compact().disabled).toBe(true);
+    await run(() => fireEvent.click(within(panel()).getByRole('checkbox', { name: /physical/ })));
+    await typeIn('Type to confirm the compaction', 'local');
+    await click(panel(), 'Compact');
+    expect(fake.ep['maintenance:compact'].requests[1]).toEqual({ profileId: 'a', revision: 7, physical: false });
+  });
+
+  it('NOSPACE: the alarms per member and the recovery in order (compact, defragment every member, disarm)', async () => {
+    const { fake } = await renderCluster();
+    expect(within(panel()).getAllByTestId('alarm').map((li) => li.textContent)).toEqual([expect.stringContaining('NOSPACE on m1')]);
+    const flow = within(panel()).getByTestId('nospace-flow');
+    expect(flow.textContent).toMatch(/compact.*defragment every member.*disarm/i);
+    await click(flow, 'Fill in the compaction below');
+    expect((within(panel()).getByLabelText('Compact up to revision') as HTMLInputElement).value).toBe('42');
+    fake.ep['maintenance:defragment'].handle(() => okR(job('d9', 'defragment', 'running')));
+    await click(flow, 'Defragment every member…');
+    await confirm('Defragment');
+    expect(fake.ep['maintenance:defragment'].requests).toEqual([{ profileId: 'a', target: 'all' }]);
   });
 
   it('alarms are disarmed and hashes compared', async () => {

@@ -199,7 +199,14 @@ function MemberActions({ memberId, label, isLeader }: { memberId: string; label:
   );
 }
 
-/** Compact, defragment all, alarms, hashes; the running job's progress and the last outcome. */
+/** Fragmentation: the share of the backend file a defragment gives back. */
+const fragmentation = (sizes: { dbSize: number; dbSizeInUse: number }): number =>
+  sizes.dbSize > 0 ? Math.max(0, Math.round(((sizes.dbSize - sizes.dbSizeInUse) / sizes.dbSize) * 100)) : 0;
+
+const sizesText = (sizes: { dbSize: number; dbSizeInUse: number } | undefined): string =>
+  sizes ? `${formatSize(sizes.dbSize)} (${formatSize(sizes.dbSizeInUse)} in use, ${fragmentation(sizes)}% fragmented)` : '';
+
+/** Compact, defragment all, alarms (with the NOSPACE recovery), hashes; the running job's progress and the last outcome. */
 function MaintenancePanel({ status }: { status: ClusterStatus }) {
   const job = useAppStore((s) => s.maintenanceJob);
   const busy = useAppStore((s) => s.maintenanceBusy);
@@ -210,23 +217,113 @@ function MaintenancePanel({ status }: { status: ClusterStatus }) {
   const disarmAlarms = useAppStore((s) => s.disarmAlarms);
   const checkHashes = useAppStore((s) => s.checkHashes);
   const cancel = useAppStore((s) => s.cancelMaintenanceJob);
+  const profileName = useAppStore((s) => s.activeProfile()?.name ?? '');
+  const bounds = useAppStore((s) => s.revisionBounds);
+  const readBounds = useAppStore((s) => s.readRevisionBounds);
+  // Read with every refresh of the status (and after each operation, which reads the status again).
+  useEffect(() => {
+    void readBounds();
+  }, [status.at, readBounds]);
+  const current = bounds?.current ?? 0;
   const [revision, setRevision] = useState('');
+  const [typed, setTyped] = useState('');
+  const [physical, setPhysical] = useState(true);
   const running = job?.state === 'running';
   const disabled = busy !== null || running;
   const rev = Number(revision);
+  const revOk = revision !== '' && Number.isSafeInteger(rev) && rev >= 1;
+  const confirmed = revOk && (typed.trim() === String(rev) || (profileName !== '' && typed.trim() === profileName));
   const defrag = defragReportOf(job);
   const snapshot = snapshotReportOf(job);
+  const nameOf = (id: string) => status.members.find((m) => m.id === id)?.name || id;
+  const noSpace = status.alarms.some((a) => a.alarm === 'NOSPACE');
+  const compactNow = () => {
+    compactTo(rev, physical);
+    setTyped('');
+  };
   return (
     <section className="cluster-maintenance" aria-label="Maintenance" data-testid="cluster-maintenance">
       <h3>Maintenance</h3>
+      {status.alarms.length > 0 ? (
+        <div data-testid="maintenance-alarms">
+          <h4>Alarms</h4>
+          <ul data-testid="alarm-list">
+            {status.alarms.map((a) => (
+              <li key={`${a.memberId}-${a.alarm}`} data-testid="alarm" data-alarm={a.alarm}>
+                <strong>{a.alarm}</strong> on {nameOf(a.memberId)} <span className="muted mono">{a.memberId}</span>
+              </li>
+            ))}
+          </ul>
+          {noSpace ? (
+            <div data-testid="nospace-flow">
+              <p>
+                The cluster ran out of space (its backend reached --quota-backend-bytes) and refuses writes. To recover, in this order: compact the history
+                (old revisions are what fills it), defragment every member (only that gives the freed space back to the file), then disarm the alarm.
+                Disarming first is pointless: the alarm is raised again at the next write.
+              </p>
+              <ol>
+                <li>
+                  Compact up to the current revision{current > 0 ? ` (${current})` : ''}{' '}
+                  <button type="button" disabled={disabled || current < 1} onClick={() => setRevision(String(current))}>
+                    Fill in the compaction below
+                  </button>
+                </li>
+                <li>
+                  Defragment every member, one at a time{' '}
+                  <button type="button" disabled={disabled} onClick={() => defragment('all', 'every member')}>
+                    Defragment every member…
+                  </button>
+                </li>
+                <li>
+                  Disarm the alarm{' '}
+                  <button type="button" disabled={disabled} onClick={() => void disarmAlarms()}>
+                    Disarm NOSPACE
+                  </button>
+                </li>
+              </ol>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="maintenance-compact" data-testid="maintenance-compact">
+        <h4>Compact</h4>
+        <p className="muted">
+          Current revision: <span className="mono" data-testid="current-revision">{current > 0 ? current : 'unknown'}</span>
+          {bounds && bounds.compacted > 0 ? <> (compacted up to {bounds.compacted})</> : null}. Compaction drops every revision
+          before the one chosen: older versions and deleted keys can no longer be read. A Kubernetes API server compacts etcd on its own (every 5 minutes by
+          default), so a cluster behind Kubernetes rarely needs it by hand.
+        </p>
+        <div className="toolbar-row">
+          <label>
+            Compact up to revision{' '}
+            <input
+              type="number"
+              min={1}
+              value={revision}
+              placeholder={current > 0 ? String(current) : undefined}
+              onChange={(ev) => setRevision(ev.target.value)}
+              aria-label="Compact up to revision"
+            />
+          </label>
+          <label>
+            <input type="checkbox" checked={physical} onChange={(ev) => setPhysical(ev.target.checked)} /> Wait until every member has freed the space (physical)
+          </label>
+        </div>
+        <div className="toolbar-row">
+          <label>
+            Type the revision{profileName ? ` or the profile name (${profileName})` : ''} to confirm{' '}
+            <input type="text" value={typed} onChange={(ev) => setTyped(ev.target.value)} aria-label="Type to confirm the compaction" autoComplete="off" spellCheck={false} />
+          </label>
+          <button type="button" className="danger" disabled={disabled || !confirmed} onClick={compactNow}>
+            Compact
+          </button>
+        </div>
+      </div>
+      <h4>Defragment, hashes</h4>
+      <p className="muted" data-testid="defrag-warning">
+        A member blocks reads and writes while it is defragmented. Defragment all goes one member at a time: the followers first, the leader last.
+      </p>
       <div className="toolbar-row">
-        <label>
-          Compact up to revision{' '}
-          <input type="number" min={1} value={revision} onChange={(ev) => setRevision(ev.target.value)} aria-label="Compact up to revision" />
-        </label>
-        <button type="button" disabled={disabled || !Number.isSafeInteger(rev) || rev < 1} onClick={() => compactTo(rev)}>
-          Compact…
-        </button>
         <button type="button" disabled={disabled} onClick={() => defragment('all', 'every member')}>
           Defragment all…
         </button>
@@ -254,19 +351,28 @@ function MaintenancePanel({ status }: { status: ClusterStatus }) {
       ) : null}
       {snapshot?.complete ? (
         <p className="mono" data-testid="snapshot-report">
-          {snapshot.path} · {formatSize(snapshot.bytes)} · sha256 {snapshot.sha256}
+          {snapshot.path} · {formatSize(snapshot.bytes)} · sha256 <span data-testid="snapshot-sha256">{snapshot.sha256}</span>
         </p>
       ) : null}
       {defrag ? (
         <table className="table" data-testid="defrag-report">
+          <thead>
+            <tr>
+              <th>Endpoint</th>
+              <th>Role</th>
+              <th>State</th>
+              <th className="num">Before</th>
+              <th className="num">After</th>
+            </tr>
+          </thead>
           <tbody>
             {defrag.members.map((m) => (
-              <tr key={m.memberId}>
+              <tr key={m.memberId} data-testid="defrag-member" data-role={m.role} data-state={m.state}>
                 <td className="mono">{m.endpoint}</td>
                 <td>{m.role}</td>
                 <td>{m.state}</td>
-                <td className="num">{m.before ? formatSize(m.before.dbSize) : ''}</td>
-                <td className="num">{m.after ? `→ ${formatSize(m.after.dbSize)} (${formatSize(m.after.dbSizeInUse)} in use)` : ''}</td>
+                <td className="num" data-testid="defrag-before">{sizesText(m.before)}</td>
+                <td className="num" data-testid="defrag-after">{m.after ? `→ ${sizesText(m.after)}` : ''}</td>
               </tr>
             ))}
           </tbody>

@@ -2,13 +2,13 @@
  * Maintenance from the cluster view (contract: maintenance:*): compact, defragment (one member
  * or all), snapshot to a file, disarm alarms, compare HashKV, move the leader. Defragment and
  * snapshot are jobs of the connection (progress, cancel, report); the rest are single calls.
- * What changes the cluster is confirmed first. Everything belongs to the connection it was
+ * What changes the cluster is confirmed first (compact: typed in the panel). Everything belongs to the connection it was
  * started in: leaving it cancels the job and clears what is shown.
  */
 import type { HashKvResult } from '../../../../shared/contract';
 import type { DefragReport, SnapshotReport } from '../../../../shared/maintenance-reports';
 import type { AppError, Result } from '../../../../shared/result';
-import type { JobInfo } from '../../../../shared/types';
+import type { JobInfo, RevisionBounds } from '../../../../shared/types';
 import { isTrackedJob, type TrackedJob } from '../../app/jobs';
 import type { Confirm, Notify, SliceCreator } from '../../app/slice';
 
@@ -20,7 +20,12 @@ export interface MaintenanceSlice {
   maintenanceError: AppError | null;
   /** The last HashKV comparison. */
   hashKv: HashKvResult | null;
-  compactTo(revision: number): void;
+  /** The cluster's current and compacted revisions, as last read (the compact form shows them). */
+  revisionBounds: RevisionBounds | null;
+  /** Read the current and compacted revisions again (failures keep the last ones). */
+  readRevisionBounds(): Promise<void>;
+  /** Compact (the panel's type-to-confirm is the confirmation); `physical`: wait until every member freed the space. */
+  compactTo(revision: number, physical: boolean): void;
   defragment(target: 'all' | string, label: string): void;
   saveSnapshot(memberId: string, label: string): Promise<void>;
   disarmAlarms(): Promise<void>;
@@ -36,7 +41,7 @@ interface MaintenanceNeeds extends Notify, Confirm {
 export const defragReportOf = (job: JobInfo | null): DefragReport | undefined => (job?.report?.kind === 'defragment' ? job.report : undefined);
 export const snapshotReportOf = (job: JobInfo | null): SnapshotReport | undefined => (job?.report?.kind === 'snapshot' ? job.report : undefined);
 
-const initial = () => ({ maintenanceJob: null, maintenanceBusy: null, maintenanceError: null, hashKv: null });
+const initial = () => ({ maintenanceJob: null, maintenanceBusy: null, maintenanceError: null, hashKv: null, revisionBounds: null });
 
 export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceNeeds> = (set, get, { client, scope, jobs }) => {
   let running: TrackedJob | null = null;
@@ -77,17 +82,9 @@ export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceN
   return {
     ...initial(),
 
-    compactTo(revision) {
-      get().askConfirm({
-        title: 'Compact the history',
-        message: `Every revision before ${revision} is dropped for good: older versions, deleted keys and watches from before it can no longer be read.`,
-        subject: `revision ${revision}`,
-        confirmLabel: 'Compact',
-        danger: true,
-        onConfirm: () =>
-          void single('compact', (profileId) => client.maintenance.compact({ profileId, revision, physical: true })).then((v) => {
-            if (v) get().pushToast('success', `Compacted up to revision ${v.revision}.`);
-          }),
+    compactTo(revision, physical) {
+      void single('compact', (profileId) => client.maintenance.compact({ profileId, revision, physical })).then((v) => {
+        if (v) get().pushToast('success', `Compacted up to revision ${v.revision}${v.physical ? ' (space freed on every member)' : ''}.`);
       });
     },
 
@@ -96,8 +93,8 @@ export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceN
         title: target === 'all' ? 'Defragment every member' : `Defragment ${label}`,
         message:
           target === 'all'
-            ? 'Each member is defragmented in turn (followers first, the leader last) and answers nothing while it is; the job stops at the first failure.'
-            : 'The member answers nothing while it is defragmented.',
+            ? 'Each member is defragmented in turn (followers first, the leader last) and blocks reads and writes while it is; the job stops at the first failure.'
+            : 'The member blocks reads and writes while it is defragmented.',
         confirmLabel: 'Defragment',
         onConfirm: () => {
           const profileId = scope.profileId;
@@ -138,6 +135,13 @@ export const createMaintenanceSlice: SliceCreator<MaintenanceSlice, MaintenanceN
             if (v) get().pushToast('success', `${label} is the leader now.`);
           }),
       });
+    },
+
+    async readRevisionBounds() {
+      const guard = scope.capture();
+      if (!guard) return;
+      const r = await guard.wait(client.history.bounds({ profileId: guard.profileId }));
+      if (r?.ok) set({ revisionBounds: r.value });
     },
 
     cancelMaintenanceJob() {
