@@ -12,6 +12,7 @@ import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
 import { createMaintenanceSlice, type MaintenanceSlice } from '../features/cluster/maintenance-slice';
+import { createMembersSlice, type MembersSlice } from '../features/cluster/members-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createHistorySlice, type HistorySlice } from '../features/history/history-slice';
@@ -39,6 +40,7 @@ export type AppState = ScopeState &
   EditorSlice &
   ClusterSlice &
   MaintenanceSlice &
+  MembersSlice &
   HistorySlice &
   LeasesSlice &
   TreeSlice &
@@ -91,6 +93,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createEditorSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
       ...createMaintenanceSlice(set, get, deps),
+      ...createMembersSlice(set, get, deps),
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),

@@ -73,6 +73,14 @@ export function describeWrite(channel: string, request: unknown, targetName?: st
       return `${r.mode === 'move' ? 'Move' : 'Copy'} keys to “${keyText(r.targetPrefix)}”${targetName ? ` in “${targetName}”` : ''}`;
     case 'transfer:apply':
       return 'Import the keys of the checked file';
+    case 'members:addLearner':
+      return `Add the learner “${String(r.name)}” to the cluster`;
+    case 'members:promote':
+      return `Promote member ${String(r.memberId)} to a voting member`;
+    case 'members:remove':
+      return `Remove member ${String(r.memberId)} from the cluster`;
+    case 'members:updatePeerUrls':
+      return `Change the peer URLs of member ${String(r.memberId)}`;
     default:
       return `Write (${channel})`;
   }

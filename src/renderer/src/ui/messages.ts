@@ -50,7 +50,8 @@ export type Operation =
   | 'profile-remove'
   | 'profiles'
   | 'cluster'
-  | 'access';
+  | 'access'
+  | 'members';
 
 export interface ErrorContext {
   readonly op?: Operation;
@@ -91,6 +92,7 @@ const OP_VERB: Record<Operation, string> = {
   profiles: 'load the saved profiles',
   cluster: 'read the cluster status',
   access: 'manage users and roles',
+  members: 'change the cluster membership',
 };
 
 /** The button that offers each follow-up. */
@@ -118,7 +120,8 @@ export function describeError(error: AppError, context: ErrorContext = {}): Erro
   const detail = withDetail(error);
   const code = error.code;
   // Users & roles: main says in words which user, role or permission etcd refused, and why.
-  if (context.op === 'access' && (code === 'NOT_FOUND' || code === 'CONFLICT' || code === 'INVALID_ARGUMENT')) {
+  // Membership: main says in words what etcd refused (a learner not caught up, one learner at a time, …).
+  if ((context.op === 'access' || context.op === 'members') && (code === 'NOT_FOUND' || code === 'CONFLICT' || code === 'INVALID_ARGUMENT')) {
     return { title: error.message, detail: error.details?.hint };
   }
   switch (code) {

@@ -6,6 +6,7 @@ import { formatSize } from '../../ui/format';
 import { describeError } from '../../ui/messages';
 import { MetricsPanel } from './MetricsPanel';
 import { defragReportOf, snapshotReportOf } from './maintenance-slice';
+import { AddLearnerButton, MemberDialogs, MemberRowActions } from './MembershipActions';
 
 /** How often the open cluster view reads the status again. */
 export const CLUSTER_REFRESH_MS = 2000;
@@ -100,7 +101,11 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
           {reachable}/{status.endpoints.length} endpoints reachable
         </span>
       </p>
-      <h3>Members</h3>
+      <div className="members-heading">
+        <h3>Members</h3>
+        <AddLearnerButton />
+      </div>
+      <MemberDialogs status={status} />
       <div className="table-scroll">
         <table className="table" data-testid="cluster-members">
           <thead>
@@ -110,6 +115,7 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
               <th>Role</th>
               <th>Client URLs</th>
               <th>Peer URLs</th>
+              <th>Membership</th>
             </tr>
           </thead>
           <tbody>
@@ -124,6 +130,9 @@ function ClusterTables({ status }: { status: ClusterStatus }) {
                   </td>
                   <td className="mono">{m.clientUrls.join(', ')}</td>
                   <td className="mono">{m.peerUrls.join(', ')}</td>
+                  <td>
+                    <MemberRowActions member={m} />
+                  </td>
                 </tr>
               );
             })}
