@@ -103,4 +103,25 @@ describe('the audit trail', () => {
     expect(failed).toMatchObject({ operation: 'audit:restore', outcome: 'failed', errorCode: 'COMPACTED' });
     expect(unwrap(await h.handlers['kv:get']({ profileId, key: text('c/key') })).value).toEqual(text('new'));
   });
+
+  it('records maintenance: a compaction applied, one refused, a snapshot and a defragmentation when their jobs end', async () => {
+    const rev = unwrap(await put('m/key', 'v')).revision;
+    unwrap(await h.handlers['maintenance:compact']({ profileId, revision: rev, physical: true }));
+    expect(errorOf(await h.handlers['maintenance:compact']({ profileId, revision: rev })).code).toBe('COMPACTED');
+    const st = unwrap(await h.handlers['cluster:status']({ profileId }));
+    const snap = unwrap(await h.handlers['maintenance:snapshot']({ profileId, memberId: st.members[0].id, path: join(h.dir, 'audited.db') }));
+    await jobEnd(h, snap.jobId);
+    const defrag = unwrap(await h.handlers['maintenance:defragment']({ profileId, target: 'all' }));
+    await jobEnd(h, defrag.jobId);
+    await h.handlers['audit:list']({ profileId, limit: 1 }); // the queue is flushed by the time a page is read
+    const ops = (await list({ operation: 'maintenance' })).map((e) => [e.operation, e.outcome, e.errorCode]);
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        ['maintenance:compact', 'applied', undefined],
+        ['maintenance:compact', 'failed', 'COMPACTED'],
+        ['maintenance:snapshot', 'applied', undefined],
+        ['maintenance:defragment', 'applied', undefined],
+      ]),
+    );
+  });
 });
