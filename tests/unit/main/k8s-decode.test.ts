@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeK8sValue, formatGoDuration, schema, type JsonValue, type SchemaTable } from '../../../src/main/core/k8s/decode';
+import { canonicalQuantity } from '../../../src/main/core/k8s/quantity';
 
 interface Fixture {
   key: string;
@@ -213,6 +214,33 @@ describe('k8s field rules', () => {
     };
     const o = decodeObject(envelope('test/v1', 'Thing', vf(10, 0)), table);
     expect(o).toEqual({ apiVersion: 'test/v1', kind: 'Thing', list: null, labels: null, ptr: null, count: 0, struct: {}, zeroPtr: 0, text: '', blob: null });
+  });
+
+  it('Quantity strings are canonical, as Go prints them', () => {
+    const cases: [string, string][] = [
+      ['500m', '500m'],
+      ['0.5', '500m'],
+      ['1000', '1k'],
+      ['1.5k', '1500'],
+      ['1500m', '1500m'],
+      ['1Gi', '1Gi'],
+      ['1024Mi', '1Gi'],
+      ['1.5Gi', '1536Mi'],
+      ['0.5Ki', '512'],
+      ['1025', '1025'],
+      ['128974848', '128974848'],
+      ['129e6', '129e6'],
+      ['1e3', '1e3'],
+      ['0', '0'],
+      ['0Mi', '0'],
+      ['-100m', '-100m'],
+      ['0.0000000001', '1n'],
+      ['100M', '100M'],
+      ['12345u', '12345u'],
+    ];
+    for (const [input, want] of cases) expect(canonicalQuantity(input), input).toBe(want);
+    expect(canonicalQuantity('ten')).toBeUndefined();
+    expect(canonicalQuantity('1Xi')).toBeUndefined();
   });
 
   it('Go duration strings', () => {

@@ -13,6 +13,7 @@
  * Custom resources are stored as JSON; encrypted values start with `k8s:enc:<provider>:v1:<key>:`.
  * A value that cannot be decoded yields an error with the byte offset, never a partial object.
  */
+import { canonicalQuantity } from './quantity';
 import schemaJson from './schema.generated.json';
 import { readFields, readVarint, WireError, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, type RawField } from './wire';
 
@@ -398,7 +399,10 @@ function decodeSpecial(ctx: Ctx, special: string, fields: RawField[], start: num
     case 'quantity': {
       const b = bytesOf(1);
       const s = b ? utf8.decode(b) : '';
-      return s === '' ? '0' : s;
+      if (s === '') return '0';
+      const canonical = canonicalQuantity(s);
+      if (canonical === undefined) throw new WireError(`"${s}" is not a quantity`, get(1)?.valueStart ?? start);
+      return canonical;
     }
     case 'intOrString': {
       const type = int(1, 'int64');
