@@ -142,6 +142,20 @@ describe('k8s field rules', () => {
     expect(bare.metadata).toEqual({ name: 'n' });
   });
 
+  it("Go's zero time stored as seconds (-62135596800) is the zero time too", () => {
+    const cond = [...sf(1, 'Ready'), ...sf(2, 'True'), ...bf(3, vf(1, -62135596800n)), ...bf(4, vf(1, 0))];
+    const o = decodeObject(envelope('v1', 'Pod', bf(3, bf(2, cond))));
+    const c = ((o.status as Record<string, JsonValue>).conditions as JsonValue[])[0] as Record<string, JsonValue>;
+    expect(c.lastProbeTime).toBeNull();
+    expect(c.lastTransitionTime).toBe('1970-01-01T00:00:00Z');
+  });
+
+  it('named slice types carried as {items} messages print as arrays (CSR spec.extra)', () => {
+    const extra = bf(6, [...sf(1, 'scopes'), ...bf(2, [...sf(1, 'a'), ...sf(1, 'b')])]);
+    const o = decodeObject(envelope('certificates.k8s.io/v1', 'CertificateSigningRequest', bf(2, [...bf(1, [0x30, 0x82]), ...extra, ...sf(7, 'x/y')])));
+    expect(o.spec).toEqual({ request: 'MII=', extra: { scopes: ['a', 'b'] }, signerName: 'x/y' });
+  });
+
   it('metav1.MicroTime has six fractional digits', () => {
     const o = decodeObject(envelope('v1', 'Event', [...bf(1, sf(1, 'e')), ...bf(10, [...vf(1, 1704164645), ...vf(2, 123456789)])]));
     expect(o.eventTime).toBe('2024-01-02T03:04:05.123456Z');
