@@ -61,6 +61,8 @@ describe('k8s fixtures decode as kubectl prints them', () => {
       expect(r.kind).toBe('object');
       if (r.kind !== 'object') return;
       expect(canonical(r.object)).toEqual(canonical(f.expected));
+      // Same key order as kubectl too (sorted), so the text matches byte for byte.
+      expect(JSON.stringify(r.object)).toBe(JSON.stringify(f.expected));
       expect(r.unknownFields).toEqual([]);
       expect(r.objectKind).toBe(f.kind);
       expect(r.schemaTag).toBe(schema.source.tag);

@@ -133,7 +133,7 @@ function decodeEnvelope(buf: Uint8Array, table: SchemaTable): DecodedValue {
     return { kind: 'unknown-kind', apiVersion, objectKind: kind, fields: genericFields(buf, raw.valueStart as number, raw.valueEnd as number) };
   }
   const body = decodeMessage(ctx, table, msgName, raw.valueStart as number, raw.valueEnd as number, '');
-  const object: JsonValue = { apiVersion, kind, ...(body as Record<string, JsonValue>) };
+  const object: JsonValue = sortObject({ apiVersion, kind, ...(body as Record<string, JsonValue>) });
   return { kind: 'object', apiVersion, objectKind: kind, object, unknownFields: ctx.unknown.sort((a, b) => a.offset - b.offset), schemaTag: table.source.tag };
 }
 
@@ -201,7 +201,8 @@ function decodeMessage(ctx: Ctx, table: SchemaTable, name: string, start: number
     if (v === OMIT) continue;
     out[entry.name] = v;
   }
-  return out;
+  // kubectl prints objects with their keys sorted (it goes through a map), not in Go field order.
+  return sortObject(out);
 }
 
 const OMIT = Symbol('omit');
