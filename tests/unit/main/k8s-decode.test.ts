@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeK8sValue, formatGoDuration, schema, type JsonValue, type SchemaTable } from '../../../src/main/core/k8s/decode';
+import { decodeK8sValue, formatGoDuration, goString, schema, type JsonValue, type SchemaTable } from '../../../src/main/core/k8s/decode';
 import { canonicalQuantity } from '../../../src/main/core/k8s/quantity';
 
 interface Fixture {
@@ -257,6 +257,12 @@ describe('k8s field rules', () => {
     for (const [input, want] of cases) expect(canonicalQuantity(input), input).toBe(want);
     expect(canonicalQuantity('ten')).toBeUndefined();
     expect(canonicalQuantity('1Xi')).toBeUndefined();
+  });
+
+  it('invalid UTF-8 in strings becomes one U+FFFD per bad byte, as Go writes it', () => {
+    expect(goString(Uint8Array.from([0x61, 0xe2, 0x82, 0x62, 0xff, 0xc3, 0xa9]))).toBe('a\ufffd\ufffdb\ufffdé');
+    expect(goString(Uint8Array.from([0xed, 0xa0, 0x80]))).toBe('\ufffd\ufffd\ufffd');
+    expect(goString(Uint8Array.from([0xf0, 0x9f, 0x98, 0x80]))).toBe('😀');
   });
 
   it('Go duration strings', () => {

@@ -156,7 +156,48 @@ function genericFields(buf: Uint8Array, start: number, end: number): GenericFiel
 }
 
 function str(buf: Uint8Array, f: RawField): string {
-  return utf8.decode(buf.subarray(f.valueStart, f.valueEnd));
+  return goString(buf.subarray(f.valueStart, f.valueEnd));
+}
+
+/**
+ * UTF-8 text as Go's encoding/json writes a string: each byte that does not start a valid sequence
+ * becomes one U+FFFD (TextDecoder would fold a broken sequence into a single U+FFFD).
+ */
+export function goString(bytes: Uint8Array): string {
+  try {
+    return utf8Strict.decode(bytes);
+  } catch (_e) {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+      const n = validSequenceLength(bytes, i);
+      out += n ? utf8.decode(bytes.subarray(i, i + n)) : '\ufffd';
+      i += n || 1;
+    }
+    return out;
+  }
+}
+
+function validSequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  let n: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) n = 2;
+  else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c === 0xe0) lo = 0xa0;
+    if (c === 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c === 0xf0) lo = 0x90;
+    if (c === 0xf4) hi = 0x8f;
+  } else return 0;
+  if (i + n > b.length) return 0;
+  if (b[i + 1] < lo || b[i + 1] > hi) return 0;
+  for (let k = 2; k < n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return 0;
+  return n;
 }
 
 function base64(bytes: Uint8Array): string {
@@ -409,7 +450,7 @@ function decodeSpecial(ctx: Ctx, special: string, fields: RawField[], start: num
       const type = int(1, 'int64');
       if (type === 1n) {
         const b = bytesOf(3);
-        return b ? utf8.decode(b) : '';
+        return b ? goString(b) : '';
       }
       return Number(int(2, 'int32'));
     }
