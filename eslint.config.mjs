@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Lint config, including the layering rules of the project (see /work/shared/DESIGN.md):
+ * Lint config, including the layering rules of the project (see the README's Architecture section):
  *  1. only src/main/electron/ and src/preload/ import 'electron' (src/main/core is plain Node);
  *  2. src/shared imports nothing but its own files and zod;
  *  3. src/renderer never imports electron, etcd3, Node modules or src/main.
