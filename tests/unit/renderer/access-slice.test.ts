@@ -4,7 +4,7 @@ import { describePermission } from '../../../src/shared/access';
 import { text } from '../../../src/shared/bytes';
 import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import { describeError } from '../../../src/renderer/src/ui/messages';
-import { createFakeApi, errR, flush, okR, page, profile } from './fake-api';
+import { connectedStore, createFakeApi, errR, flush, okR, page, profile } from './fake-api';
 
 const overview = (extraUsers: AccessOverview['users'] = []): AccessOverview => ({
   authEnabled: true,
@@ -15,18 +15,7 @@ const overview = (extraUsers: AccessOverview['users'] = []): AccessOverview => (
   ],
 });
 
-async function setup() {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { username: 'root' }), profile('b')], secretStorage: 'encrypted', notices: [] }));
-  fake.ep['kv:list'].handle(() => okR(page([])));
-  fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
-  const store = createAppStore(fake.api);
-  store.getState().init();
-  await flush();
-  await store.getState().switchProfile('a');
-  await flush();
-  return { fake, store };
-}
+const setup = () => connectedStore([profile('a', { username: 'root' }), profile('b')]);
 
 describe('users & roles slice', () => {
   it('opening the view reads the users and roles of the active profile; a failure stays in the view', async () => {

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { text } from '../../../src/shared/bytes';
 import type { AuditEntry } from '../../../src/shared/contract';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import { runCommand } from '../../../src/renderer/src/app/commands';
 import { AUDIT_VIEW_PAGE } from '../../../src/renderer/src/features/audit/audit-slice';
-import { createFakeApi, errR, flush, okR, page, profile } from './fake-api';
+import { connectedStore, errR, flush, okR, profile } from './fake-api';
 
-async function setup() {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a'), profile('b')], secretStorage: 'encrypted', notices: [] }));
-  fake.ep['kv:list'].handle(() => okR(page([])));
-  fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
-  const store = createAppStore(fake.api);
-  store.getState().init();
-  await flush();
-  await store.getState().switchProfile('a');
-  await flush();
-  return { fake, store };
-}
+const setup = () => connectedStore([profile('a'), profile('b')]);
 
 const entry = (id: string, over: Partial<AuditEntry> = {}): AuditEntry => ({
   v: 1,

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import { METRICS_KEEP } from '../../../src/renderer/src/features/cluster/cluster-slice';
 import { forecastText, formatSpan } from '../../../src/renderer/src/features/cluster/MetricsPanel';
 import type { ClusterMetrics, MetricsSample } from '../../../src/shared/types';
-import { createFakeApi, flush, okR, page, profile } from './fake-api';
+import { connectedStore, flush, okR, profile } from './fake-api';
 
-async function setup() {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a'), profile('b')], secretStorage: 'encrypted', notices: [] }));
-  fake.ep['kv:list'].handle(() => okR(page([])));
-  fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
-  const store = createAppStore(fake.api);
-  store.getState().init();
-  await flush();
-  await store.getState().switchProfile('a');
-  await flush();
-  return { fake, store };
-}
+const setup = () => connectedStore([profile('a'), profile('b')]);
 
 const sample = (at: number, dbSize = 1000): MetricsSample => ({
   at,

@@ -5,6 +5,7 @@
  * tiny in-memory etcd (with compare-and-swap) to plug in.
  */
 import { vi } from 'vitest';
+import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import type { Bytes } from '../../../src/shared/bytes';
 import { byteLength, text } from '../../../src/shared/bytes';
 import { channels, type EtcdApi, type EventMap, type EventName } from '../../../src/shared/contract';
@@ -200,4 +201,22 @@ export function useMemoryEtcd(fake: FakeApi, mem: ReturnType<typeof memoryEtcd>)
   fake.ep['kv:put'].handle((r) => mem.put(r));
   fake.ep['kv:delete'].handle((r) => mem.delete(r));
   fake.ep['kv:list'].handle((r) => mem.list(r));
+}
+
+/**
+ * A store over a fake API, connected to profile `a` of `profiles` (default: `a` and `b`) with an
+ * empty keyspace: the starting point of the feature slices' tests. `prepare` adds handlers first.
+ */
+export async function connectedStore(profiles: Profile[] = [profile('a'), profile('b')], prepare?: (fake: FakeApi) => void) {
+  const fake = createFakeApi();
+  fake.ep['profiles:list'].handle(() => okR({ profiles, secretStorage: 'encrypted', notices: [] }));
+  fake.ep['kv:list'].handle(() => okR(page([])));
+  fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
+  prepare?.(fake);
+  const store = createAppStore(fake.api);
+  store.getState().init();
+  await flush();
+  await store.getState().switchProfile('a');
+  await flush();
+  return { fake, store };
 }
