@@ -48,6 +48,9 @@ describe('members', () => {
     expect(added.members.find((m) => m.id === added.memberId)).toMatchObject({ isLearner: true, peerUrls: [`http://127.0.0.1:${port}`] });
     expect(added.flags).toContain('--initial-cluster-state=existing');
     expect(added.flags.find((f) => f.startsWith('--initial-cluster='))).toContain(`spare=http://127.0.0.1:${port}`);
+    // The same peer URL again: etcd derives the id from it and refuses.
+    const again = errorOf(await h.handlers['members:addLearner']({ profileId: id, name: 'spare', peerUrls: [`http://127.0.0.1:${port}`] }));
+    expect(again.code, again.message).toBe('CONFLICT');
     // etcd 3.4 takes one learner at a time.
     const second = errorOf(await h.handlers['members:addLearner']({ profileId: id, name: 'more', peerUrls: [`http://127.0.0.1:${await freePort()}`] }));
     expect(second.code, second.message).toBe('CONFLICT');

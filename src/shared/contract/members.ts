@@ -11,7 +11,8 @@ const peerUrls = z
     z
       .string()
       .max(500)
-      .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, 'a peer URL is http(s)://host:port'),
+      // etcd needs the port ("URL address does not have the form host:port").
+      .regex(/^https?:\/\/(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+):\d{1,5}\/?$/, 'a peer URL is http(s)://host:port'),
   )
   .min(1)
   .max(8);

@@ -20,6 +20,9 @@ function membershipError(err: unknown, session: EtcdSession, kind: 'read' | 'wri
     [/can only promote a learner member/i, 'INVALID_ARGUMENT', 'That member is not a learner: only learners can be promoted.'],
     [/member not found/i, 'NOT_FOUND', 'No member with that id: the member list changed. Refresh the cluster view.'],
     [/peer ?URLs? already exists/i, 'CONFLICT', 'Another member already uses that peer URL.'],
+    // etcd derives a new member's id from its peer URLs: the same URLs again give the same id.
+    [/given member URLs are invalid|URL address does not have the form/i, 'INVALID_ARGUMENT', 'etcd refused the peer URL: it must be http(s)://host:port.'],
+    [/member ID already exist/i, 'CONFLICT', 'A member with that peer URL was already added (etcd derives the id from the peer URLs).'],
     [/too many learner members/i, 'CONFLICT', 'The cluster already has as many learners as it allows (1 in etcd 3.4): promote or remove it first.'],
     [/not enough started members/i, 'CONFLICT', 'etcd refused: too few members are started for this change to keep a quorum. Start the members first.'],
     [
