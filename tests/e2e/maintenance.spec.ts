@@ -151,7 +151,9 @@ test('NOSPACE: the alarm shows per member and the flow (compact, defragment ever
   await expect(m.alarms.first()).toContainText('NOSPACE on ', { timeout: 10_000 });
   await expect(m.nospaceFlow).toContainText(/compact.*defragment every member.*disarm/is);
 
-  // 1. Compact up to the current revision.
+  // 1. Compact up to the current revision, once the panel has read it after the fill (it refreshes
+  // every 2 s; the button fills in what the panel shows).
+  await expect.poll(async () => Number(await m.root.getByTestId('current-revision').textContent()), { timeout: 10_000 }).toBeGreaterThan(1);
   await m.nospaceFlow.getByRole('button', { name: 'Fill in the compaction below' }).click();
   const revision = await m.compactRevision.inputValue();
   expect(Number(revision)).toBeGreaterThan(1);
