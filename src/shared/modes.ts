@@ -24,17 +24,31 @@ const keyText = (key: unknown): string | undefined => {
   return k?.encoding === 'utf8' && typeof k.data === 'string' ? k.data : undefined;
 };
 
+/** What confirms a write: the key of a single-key delete, or a production profile's name. */
+export interface Confirmation {
+  readonly text: string;
+  readonly by: 'key' | 'profile-name';
+}
+
 /**
- * The text the user must type for this write, or null when no production profile is involved:
- * the key of a single-key delete (when it is text), the target's name for a copy or move into a
+ * What the user must type for this write, or null when no production profile is involved: the
+ * key of a single-key delete (when it is text), the target's name for a copy or move into a
  * production profile, otherwise the name of the production profile written to.
  */
-export function requiredConfirmation(channel: string, request: unknown, profiles: WriteProfiles): string | null {
+export function confirmationFor(channel: string, request: unknown, profiles: WriteProfiles): Confirmation | null {
   const { source, target } = profiles;
   const sourceProd = source?.mode === 'production';
   const targetProd = target?.mode === 'production';
   if (!sourceProd && !targetProd) return null;
-  if (channel === 'kv:delete' && sourceProd) return keyText((request as { key?: unknown } | null)?.key) ?? source.name;
-  if (targetProd) return target.name;
-  return sourceProd ? source.name : null;
+  if (channel === 'kv:delete' && sourceProd) {
+    const key = keyText((request as { key?: unknown } | null)?.key);
+    return key !== undefined ? { text: key, by: 'key' } : { text: source.name, by: 'profile-name' };
+  }
+  if (targetProd) return { text: target.name, by: 'profile-name' };
+  return sourceProd ? { text: source.name, by: 'profile-name' } : null;
+}
+
+/** The text of `confirmationFor`. */
+export function requiredConfirmation(channel: string, request: unknown, profiles: WriteProfiles): string | null {
+  return confirmationFor(channel, request, profiles)?.text ?? null;
 }

@@ -4,7 +4,7 @@
  * skip the check. Read-only and production profiles are enforced by the policy.
  */
 import { channels, type ChannelName, type Handlers } from '../../shared/contract';
-import { requiredConfirmation, type ModeOf } from '../../shared/modes';
+import { confirmationFor, type ModeOf } from '../../shared/modes';
 import { fail, type AppError } from '../../shared/result';
 
 /** One write as the gate sees it, for one of the profiles it touches. */
@@ -28,7 +28,7 @@ export const allowAllWrites: WritePolicy = { check: () => null };
 
 /**
  * The policy of the profile modes: a read-only profile refuses every write; a production profile
- * refuses a write unless it carries the text `requiredConfirmation` asks for. An unknown profile
+ * refuses a write unless it carries the text `confirmationFor` asks for. An unknown profile
  * is let through (its handler answers NOT_FOUND / NOT_CONNECTED without writing).
  */
 export function profileModePolicy(modeOf: (profileId: string) => Promise<ModeOf | undefined>): WritePolicy {
@@ -42,9 +42,9 @@ export function profileModePolicy(modeOf: (profileId: string) => Promise<ModeOf 
       const req = (request ?? {}) as { profileId?: unknown; targetProfileId?: unknown };
       const source = typeof req.profileId === 'string' ? await modeOf(req.profileId) : undefined;
       const target = typeof req.targetProfileId === 'string' && req.targetProfileId !== req.profileId ? await modeOf(req.targetProfileId) : undefined;
-      const expected = requiredConfirmation(channel, request, { source: source ?? profile, ...(target ? { target } : {}) }) ?? profile.name;
-      if (confirmation === expected) return null;
-      const what = channel === 'kv:delete' && expected !== profile.name ? 'the key' : `the profile's name “${expected}”`;
+      const expected = confirmationFor(channel, request, { source: source ?? profile, ...(target ? { target } : {}) }) ?? { text: profile.name, by: 'profile-name' };
+      if (confirmation === expected.text) return null;
+      const what = expected.by === 'key' ? 'the key' : `the profile's name “${expected.text}”`;
       return {
         code: 'CONFIRMATION_REQUIRED',
         message:
