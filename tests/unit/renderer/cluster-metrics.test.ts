@@ -65,10 +65,10 @@ describe('cluster metrics in the store', () => {
 describe('forecast words', () => {
   it('says over how long the growth was seen and when the quota is reached', () => {
     expect(formatSpan(80_000)).toBe('1 min 20 s');
-    expect(formatSpan(3 * 3600_000 + 5 * 60_000)).toBe('3 h 5 min');
+    expect(formatSpan(3 * 3600_000 + 5 * 60_000)).toBe('3 h 05 min');
     expect(formatSpan(52 * 3600_000)).toBe('2 d 4 h');
     expect(forecastText({ kind: 'growing', spanMs: 120_000, bytesPerHour: 60 * 1024 * 1024, msToQuota: 3 * 3600_000 })).toBe(
-      'Forecast: at the growth seen over the last 2 min (60.0 MiB/h), the DB reaches its quota in about 3 h.',
+      'Forecast: at the growth seen over the last 2 min 00 s (60.0 MiB/h), the DB reaches its quota in about 3 h 00 min.',
     );
     expect(forecastText({ kind: 'not-growing', spanMs: 30_000, bytesPerHour: 0 })).toBe('Forecast: the DB did not grow over the last 30 s.');
     expect(forecastText({ kind: 'too-early', spanMs: 4000 })).toContain('4 s so far');

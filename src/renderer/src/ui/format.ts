@@ -17,6 +17,16 @@ export function formatClock(ms: number): string {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** Seconds as "42 s", "3 min 05 s", "2 h 03 min", "4 d 2 h"; "expired" below 0 (a lease that ran out). */
+export function formatDuration(seconds: number): string {
+  if (seconds < 0) return 'expired';
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
 /** Bytes in binary units: "512 B", "1.5 KiB", "2.0 MiB". */
 export function formatSize(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '—';

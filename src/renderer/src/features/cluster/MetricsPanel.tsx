@@ -1,7 +1,7 @@
 import type { MetricsSample } from '../../../../shared/types';
 import { forecastQuota, FORECAST_MIN_SPAN_MS, type QuotaForecast } from '../../../../shared/quota-forecast';
 import { useAppStore } from '../../app/store-context';
-import { formatCount, formatSize } from '../../ui/format';
+import { formatCount, formatDuration, formatSize } from '../../ui/format';
 import type { MemberSeries } from './cluster-slice';
 
 /**
@@ -157,17 +157,8 @@ function DbChart({ samples }: { samples: readonly MetricsSample[] }) {
   );
 }
 
-/** "1 min 20 s", "3 h 5 min", "2 d 4 h". */
-export function formatSpan(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
+/** A span of milliseconds in words (the shared duration format). */
+export const formatSpan = (ms: number): string => formatDuration(Math.round(ms / 1000));
 
 export function forecastText(f: QuotaForecast): string {
   switch (f.kind) {

@@ -2,6 +2,7 @@
  * Lease ids and TTLs for people. Ids are int64 decimal strings on the wire: they go through
  * BigInt, never Number (ids above 2^53 would lose their low bits).
  */
+import { formatDuration } from '../../ui/format';
 import type { AppError } from '../../../../shared/result';
 import type { LeaseChoice } from '../../../../shared/contract';
 
@@ -33,15 +34,8 @@ export function parseLeaseId(input: string): { id: string } | { error: string } 
   return { id: n.toString() };
 }
 
-/** Seconds as "42 s", "3 min 05 s", "2 h 03 min", "4 d 2 h". */
-export function formatTtl(seconds: number): string {
-  if (seconds < 0) return 'expired';
-  const s = Math.floor(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
-}
+/** A lease's TTL in words ("42 s", "3 min 05 s", ...; "expired" below 0). */
+export const formatTtl = formatDuration;
 
 /** Seconds left at `now` of a TTL read at `at` (ms): counted down locally, -1 once it ran out. */
 export function remainingAt(ttl: number, at: number, now: number): number {
