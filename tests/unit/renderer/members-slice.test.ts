@@ -5,11 +5,10 @@
  * and leaving the profile forgets it all.
  */
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
 import { parsePeerUrls } from '../../../src/renderer/src/features/cluster/members-slice';
 import { describeError } from '../../../src/renderer/src/ui/messages';
 import type { AddLearnerResult, ClusterStatus, Profile, RemovePlan } from '../../../src/shared/types';
-import { createFakeApi, errR, flush, okR, page, profile } from './fake-api';
+import { connectedStore, errR, flush, okR, profile } from './fake-api';
 
 const status: ClusterStatus = {
   clusterId: 'ff',
@@ -36,19 +35,8 @@ const plan = (extra: Partial<RemovePlan> = {}): RemovePlan => ({
   ...extra,
 });
 
-async function setup(profiles: Profile[] = [profile('a'), profile('b')]) {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles, secretStorage: 'encrypted', notices: [] }));
-  fake.ep['kv:list'].handle(() => okR(page([])));
-  fake.ep['kv:count'].handle(() => okR({ count: 0, revision: 1 }));
-  fake.ep['cluster:status'].handle(() => okR(status));
-  const store = createAppStore(fake.api);
-  store.getState().init();
-  await flush();
-  await store.getState().switchProfile('a');
-  await flush();
-  return { fake, store };
-}
+const setup = (profiles: Profile[] = [profile('a'), profile('b')]) =>
+  connectedStore(profiles, (fake) => fake.ep['cluster:status'].handle(() => okR(status)));
 
 describe('cluster membership in the store', () => {
   it('add a learner: the request, then the flags in the dialog and the status read again; a refusal stays in the dialog', async () => {
