@@ -45,14 +45,17 @@ describe('cluster alerts', () => {
     const c = collector();
     h = await createHarness({ notify: c.notify, liveness: { visibleIntervalMs: 150, hiddenIntervalMs: 150 } });
     const id = await h.connect({ name: 'three', endpoints: etcd.endpoints, deadlineMs: 1000 });
-    await h.nextStatus(id, (s) => s.members?.answering === 3, 10_000);
+    await h.reachStatus(id, (s) => s.members?.answering === 3, 10_000);
     const follower = ((await etcd.leaderIndex()) + 1) % 3;
     const lost = c.next('member-lost');
     await etcd.kill(follower);
     await lost;
     // Down for the whole restart (several probe rounds at 150 ms), then back.
+    // Listen before restarting: the probes can see it back before restart() returns, and an
+    // unchanged status is not sent again.
+    const back = h.nextStatus(id, (s) => s.members?.answering === 3, 15_000);
     await etcd.restart(follower);
-    await h.nextStatus(id, (s) => s.members?.answering === 3, 15_000);
+    await back;
     expect(c.alerts.map((a) => a.kind)).toEqual(['member-lost']);
     expect(c.alerts[0].title).toBe('three: cluster problem');
     expect(c.alerts[0].body).toContain('2 of 3 answer');
@@ -63,7 +66,7 @@ describe('cluster alerts', () => {
     const c = collector();
     h = await createHarness({ notify: c.notify, liveness: { visibleIntervalMs: 150, hiddenIntervalMs: 150 } });
     const id = await h.connect({ name: 'small', endpoints: etcd.endpoints, deadlineMs: 3000 });
-    await h.nextStatus(id, (s) => s.members?.answering === 1, 10_000);
+    await h.reachStatus(id, (s) => s.members?.answering === 1, 10_000);
     const alarm = c.next('alarm');
     const value = text('x'.repeat(200 * 1024));
     let refused = false;

@@ -42,6 +42,8 @@ export interface Harness {
    * when it arrived (performance.now()); rejects after `timeoutMs` listing what came instead.
    */
   nextStatus(profileId: string, matches: (s: ConnectionStatus) => boolean, timeoutMs: number): Promise<{ status: ConnectionStatus; at: number }>;
+  /** Like nextStatus, but the latest status already sent counts: for a state that may have come before the wait began. */
+  reachStatus(profileId: string, matches: (s: ConnectionStatus) => boolean, timeoutMs: number): Promise<{ status: ConnectionStatus; at: number }>;
   /** Save a profile and connect it; returns its id. */
   connect(input: ProfileInput): Promise<string>;
   close(): Promise<void>;
@@ -72,7 +74,7 @@ export async function createHarness(
     ...(opts.liveness !== undefined ? { liveness: opts.liveness } : {}),
     ...(opts.notify ? { notify: opts.notify } : {}),
   });
-  return {
+  const harness: Harness = {
     handlers,
     dir,
     events,
@@ -108,6 +110,11 @@ export async function createHarness(
         listeners.add(listener);
       });
     },
+    reachStatus(profileId, matches, timeoutMs) {
+      const latest = harness.statuses(profileId).at(-1);
+      if (latest && matches(latest)) return Promise.resolve({ status: latest, at: performance.now() });
+      return harness.nextStatus(profileId, matches, timeoutMs);
+    },
     async connect(input) {
       const saved = unwrap(await handlers['profiles:save'](input));
       unwrap(await handlers['connection:connect']({ profileId: saved.id }));
@@ -118,6 +125,7 @@ export async function createHarness(
       if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 export function unwrap<T>(r: Result<T>): T {
