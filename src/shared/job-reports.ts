@@ -4,6 +4,7 @@
  * here; the renderer branches on `kind`, never on text.
  */
 import type { Bytes } from './bytes';
+import type { K8sAnalyzeReport } from './k8s';
 import type { DefragReport, SnapshotReport } from './maintenance-reports';
 import type { ExportReport, ImportApplyReport, ImportPlanReport } from './transfer-reports';
 
@@ -99,4 +100,4 @@ export interface BulkCopyReport {
   readonly transactions: number;
 }
 
-export type JobReport = PlainReport | SearchReport | BulkDeleteReport | BulkUndoReport | BulkCopyReport | ExportReport | ImportPlanReport | ImportApplyReport | DefragReport | SnapshotReport;
+export type JobReport = PlainReport | SearchReport | BulkDeleteReport | BulkUndoReport | BulkCopyReport | ExportReport | ImportPlanReport | ImportApplyReport | DefragReport | SnapshotReport | K8sAnalyzeReport;

@@ -118,7 +118,7 @@ test.describe('the built app (out/) with a stand-in electron', () => {
       // the page came from the built files, through the app's own handler
       await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
       expect(await page.evaluate(() => Object.keys((window as unknown as { etcd: object }).etcd).sort())).toEqual(
-        ['access', 'app', 'audit', 'bulk', 'cluster', 'connection', 'history', 'jobs', 'kv', 'leases', 'maintenance', 'members', 'on', 'profiles', 'search', 'subscriptions', 'transfer', 'watch'].sort(),
+        ['access', 'app', 'audit', 'bulk', 'cluster', 'connection', 'history', 'jobs', 'k8s', 'kv', 'leases', 'maintenance', 'members', 'on', 'profiles', 'search', 'subscriptions', 'transfer', 'watch'].sort(),
       );
       await expect(ui.sidebar.profile('Local')).toBeVisible();
 

@@ -14,6 +14,7 @@ import { connection } from './connection';
 import type { ChannelDef, Effect, EventDef, Input, Returns } from './define';
 import { events } from './events';
 import { jobs, subscriptions } from './jobs';
+import { k8s } from './k8s';
 import { history } from './history';
 import { kv } from './kv';
 import { leases } from './leases';
@@ -24,7 +25,7 @@ import { search } from './search';
 import { transfer } from './transfer';
 import { watch } from './watch';
 
-export const contract = { profiles, connection, kv, watch, history, leases, cluster, members, jobs, subscriptions, app, search, bulk, transfer, maintenance, access, audit };
+export const contract = { profiles, connection, kv, watch, history, leases, cluster, members, jobs, subscriptions, app, search, bulk, transfer, maintenance, access, audit, k8s };
 
 type Contract = typeof contract;
 export type Namespace = keyof Contract;

@@ -83,4 +83,10 @@ export const sampleRequests: { [C in ChannelName]: RequestOf<C> } = {
   'access:disable': ref,
   'audit:list': { ...ref, operation: 'kv:put', keyContains: 'app/', outcome: 'applied', limit: 50 },
   'audit:restore': { ...ref, entryId: 'entry-1' },
+  'k8s:decode': { value: { encoding: 'base64', data: 'azhzAAo=' }, modRevision: 7 },
+  'k8s:encode': { original: { encoding: 'base64', data: 'azhzAAo=' }, edited: 'apiVersion: v1\nkind: Pod\n' },
+  'k8s:resources': { ...ref, root: { encoding: 'utf8', data: '/registry/' } },
+  'k8s:namespaces': { ...ref, prefix: { encoding: 'utf8', data: '/registry/pods/' } },
+  'k8s:summaries': { ...ref, keys: [{ encoding: 'utf8', data: '/registry/pods/default/web' }] },
+  'k8s:analyze': { ...ref, root: { encoding: 'utf8', data: '/registry/' } },
 };

@@ -25,6 +25,7 @@ import { connectionHandlers } from './connection';
 import type { HandlerDeps } from './deps';
 import { jobHandlers, subscriptionHandlers } from './jobs';
 import { historyHandlers } from './history';
+import { k8sHandlers } from './k8s';
 import { kvHandlers } from './kv';
 import { leaseHandlers } from './leases';
 import { maintenanceHandlers } from './maintenance';
@@ -147,6 +148,7 @@ export function createHandlers(deps: HandlerDeps): AppHandlers {
     jobs: jobHandlers(ctx),
     subscriptions: subscriptionHandlers(ctx),
     search: searchHandlers(ctx),
+    k8s: k8sHandlers(ctx),
     bulk: bulkHandlers(ctx),
     transfer: transferHandlers(ctx, deps.chooseSaveFile),
     maintenance: maintenanceHandlers(ctx, deps.chooseSaveFile),
