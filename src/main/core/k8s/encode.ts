@@ -15,7 +15,7 @@
  * its zero value. Whatever JSON cannot say exactly (integers beyond 2^53, unknown fields, values
  * of the wrong type) is refused with the path of the value, never guessed.
  */
-import { schema as defaultSchema, type FieldEntry, type JsonValue, type SchemaTable } from './decode';
+import { messageForKind, schema as defaultSchema, type FieldEntry, type JsonValue, type SchemaTable } from './decode';
 import { canonicalQuantity } from './quantity';
 
 export interface EncodeProblem {
@@ -51,10 +51,10 @@ const EMPTY = new Uint8Array(0);
 
 /** The stored bytes of a built-in object; throws K8sEncodeError naming the paths of bad values. */
 export function encodeK8sObject(apiVersion: string, kind: string, object: JsonValue, table: SchemaTable = defaultSchema, options: EncodeOptions = {}): Uint8Array {
-  const msgName = table.kinds[`${apiVersion}/${kind}`];
+  const msgName = messageForKind(table, apiVersion, kind);
   if (!msgName) throw new K8sEncodeError([{ path: '', message: `the schema (${table.source.tag}) does not know ${kind} in ${apiVersion}` }]);
   const enc = new Encoder(table, options);
-  let raw = EMPTY;
+  let raw: Uint8Array = EMPTY;
   try {
     if (!isObject(object)) enc.problem('', `expected an object, got ${describe(object)}`);
     else {
@@ -573,7 +573,6 @@ export function goJson(v: JsonValue, sortKeys: boolean): string {
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function goJsonString(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return `"${s.replace(/["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
     if (SHORT_ESCAPES[c]) return SHORT_ESCAPES[c];
     if (c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff) return '\\ufffd';
