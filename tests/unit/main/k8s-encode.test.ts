@@ -28,6 +28,25 @@ function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
+type Container = { [key: string]: JsonValue } | JsonValue[];
+const parts = (path: string) => path.match(/[^.[\]]+/g) ?? [];
+
+function get(v: JsonValue, path: string): JsonValue {
+  for (const p of parts(path)) v = (v as Record<string, JsonValue>)[p];
+  return v;
+}
+
+/** A copy of `o` with the value at each path (e.g. "spec.containers[0].image") replaced. */
+function withChanges(o: JsonValue, changes: Record<string, JsonValue>): JsonValue {
+  const copy = structuredClone(o);
+  for (const [path, value] of Object.entries(changes)) {
+    const ps = parts(path);
+    const parent = get(copy, ps.slice(0, -1).join('.')) as Container;
+    (parent as Record<string, JsonValue>)[ps[ps.length - 1]] = value;
+  }
+  return copy;
+}
+
 function problemsOf(fn: () => unknown): { path: string; message: string }[] {
   try {
     fn();
@@ -158,33 +177,22 @@ describe('k8s encoder: an object per kind with every field set', () => {
 describe('k8s encoder: what it refuses, by path', () => {
   const pod = decodeObject(new Uint8Array(Buffer.from(fixtures.find((f) => f.kind === 'Pod')!.valueBase64, 'base64')));
   const deployment = decodeObject(new Uint8Array(Buffer.from(fixtures.find((f) => f.kind === 'Deployment')!.valueBase64, 'base64')));
-  const edit = (o: JsonValue, fn: (x: any) => void) => {
-    const copy = structuredClone(o);
-    fn(copy);
-    return copy;
-  };
+  const edit = withChanges;
 
   it('an unknown field', () => {
-    const bad = edit(pod.object, (x) => {
-      x.spec.containers[0].imag = x.spec.containers[0].image;
-    });
+    const bad = edit(pod.object, { 'spec.containers[0].imag': get(pod.object, 'spec.containers[0].image') });
     expect(problemsOf(() => encodeK8sObject('v1', 'Pod', bad))).toEqual([{ path: 'spec.containers[0].imag', message: 'unknown field' }]);
   });
 
   it('a string where an integer is', () => {
-    const bad = edit(deployment.object, (x) => {
-      x.spec.replicas = 'three';
-    });
+    const bad = edit(deployment.object, { 'spec.replicas': 'three' });
     const [p] = problemsOf(() => encodeK8sObject('apps/v1', 'Deployment', bad));
     expect(p.path).toBe('spec.replicas');
     expect(p.message).toMatch(/^expected an integer \(int32\)/);
   });
 
   it('an object where a list is, and a list where an object is', () => {
-    const bad = edit(pod.object, (x) => {
-      x.spec.containers = { name: 'x' };
-      x.metadata.labels = ['a'];
-    });
+    const bad = edit(pod.object, { 'spec.containers': { name: 'x' }, 'metadata.labels': ['a'] });
     const problems = problemsOf(() => encodeK8sObject('v1', 'Pod', bad));
     expect(problems.map((p) => p.path)).toEqual(['metadata.labels', 'spec.containers']);
     expect(problems[0].message).toMatch(/^expected an object \(a map\)/);
@@ -192,25 +200,21 @@ describe('k8s encoder: what it refuses, by path', () => {
   });
 
   it('a bad time, a bad quantity and an int32 out of range', () => {
-    const bad = edit(pod.object, (x) => {
-      x.metadata.creationTimestamp = '2024-02-30T10:00:00Z';
-      x.spec.containers[0].resources = { limits: { cpu: '12 cores' } };
-      x.spec.terminationGracePeriodSeconds = 2 ** 40;
+    const bad = edit(pod.object, {
+      'metadata.creationTimestamp': '2024-02-30T10:00:00Z',
+      'spec.containers[0].resources': { limits: { cpu: '12 cores' } },
+      'spec.terminationGracePeriodSeconds': 2 ** 40,
     });
     const problems = problemsOf(() => encodeK8sObject('v1', 'Pod', bad));
     expect(problems.map((p) => p.path)).toEqual(['metadata.creationTimestamp', 'spec.containers[0].resources.limits.cpu']);
     expect(problems[0].message).toMatch(/RFC 3339/);
     expect(problems[1].message).toMatch(/quantity/);
-    const big = edit(deployment.object, (x) => {
-      x.spec.replicas = 2 ** 31;
-    });
+    const big = edit(deployment.object, { 'spec.replicas': 2 ** 31 });
     expect(problemsOf(() => encodeK8sObject('apps/v1', 'Deployment', big))[0]).toMatchObject({ path: 'spec.replicas', message: expect.stringMatching(/out of range for int32/) });
   });
 
   it('an integer JSON numbers cannot hold exactly', () => {
-    const bad = edit(pod.object, (x) => {
-      x.metadata.generation = 2 ** 60;
-    });
+    const bad = edit(pod.object, { 'metadata.generation': 2 ** 60 });
     expect(problemsOf(() => encodeK8sObject('v1', 'Pod', bad))[0].path).toBe('metadata.generation');
   });
 
@@ -248,13 +252,11 @@ describe('k8s encoder: the Go rules it reverses', () => {
   it('IntOrString numbers and strings, Quantity in its canonical form, null as the zero value', () => {
     const svc = (targetPort: JsonValue, extra: Record<string, JsonValue> = {}) =>
       encodeK8sObject('v1', 'Service', { metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort }], ...extra } });
-    const asInt = decodeObject(svc(8080)).object as any;
-    const asString = decodeObject(svc('http')).object as any;
-    expect(asInt.spec.ports[0].targetPort).toBe(8080);
-    expect(asString.spec.ports[0].targetPort).toBe('http');
-    const pod = (cpu: JsonValue) => decodeObject(encodeK8sObject('v1', 'Pod', { spec: { containers: [{ name: 'c', resources: { limits: { cpu } } }] } })).object as any;
-    expect(pod('0.5').spec.containers[0].resources.limits.cpu).toBe('500m');
-    expect(pod(2).spec.containers[0].resources.limits.cpu).toBe('2');
+    expect(get(decodeObject(svc(8080)).object, 'spec.ports[0].targetPort')).toBe(8080);
+    expect(get(decodeObject(svc('http')).object, 'spec.ports[0].targetPort')).toBe('http');
+    const cpu = (v: JsonValue) => get(decodeObject(encodeK8sObject('v1', 'Pod', { spec: { containers: [{ name: 'c', resources: { limits: { cpu: v } } }] } })).object, 'spec.containers[0].resources.limits.cpu');
+    expect(cpu('0.5')).toBe('500m');
+    expect(cpu(2)).toBe('2');
     // null leaves a non-pointer field at its zero value, as Go's encoding/json does
     expect(firstDiff(svc(8080, { clusterIP: null }), svc(8080, { clusterIP: '' }))).toBe(-1);
   });
