@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { fromUint8, toUint8 } from '../../../shared/bytes';
 import type { RequestOf } from '../../../shared/contract';
 import type { K8sEncoded } from '../../../shared/k8s';
@@ -104,13 +104,30 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 /** YAML (JSON is YAML) into JSON values; a syntax error says line and column, never the text. */
 function parseEdited(text: string): { [key: string]: JsonValue } {
-  const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  // yaml's own uniqueKeys check compares each key with every other (seconds for a 1 MB map)
+  const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: false, lineCounter });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
     const what = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw failure('INVALID_ARGUMENT', `The edited text is not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${what}.`);
   }
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : String(pair.key);
+        if (seen.has(key)) {
+          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+          throw failure('INVALID_ARGUMENT', `The edited text is not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: Map keys must be unique.`);
+        }
+        seen.add(key);
+      }
+    },
+  });
   const value = toJson(doc.toJS(), '');
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw failure('INVALID_ARGUMENT', 'The edited text must be one object (a mapping with apiVersion, kind, metadata, ...).');
