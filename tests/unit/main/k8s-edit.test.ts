@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { text, toUint8, type Bytes } from '../../../src/shared/bytes';
 import { AppFailure } from '../../../src/main/core/etcd/errors';
 import { decodeK8sValue, type JsonValue } from '../../../src/main/core/k8s/decode';
-import { encodeK8sObject } from '../../../src/main/core/k8s/encode';
+import { encodeK8sObject, rawJsonKey } from '../../../src/main/core/k8s/encode';
 import { encodeEdited, reencodeEdited } from '../../../src/main/core/k8s/edit';
 
 interface Fixture {
@@ -109,15 +109,22 @@ describe('k8s:encode', () => {
   });
 
   it('FieldsV1 keeps its stored bytes when untouched, even if not as Go would write them', () => {
-    const fields = Buffer.from('{ "f:metadata" : {"f:labels":{}} }');
+    const fields = Buffer.from('{ "f:metadata" : {"f:labels":{}, "f:annotations":{}} }');
     const original = encodeK8sObject('v1', 'ConfigMap', { metadata: { name: 'c', managedFields: [{ manager: 'm', fieldsType: 'FieldsV1', fieldsV1: { placeholder: true } }] } }, undefined, {
-      rawBytes: new Map([[JSON.stringify({ placeholder: true }), fields]]),
+      rawBytes: new Map([[rawJsonKey({ placeholder: true }), fields]]),
     });
     expect(Buffer.from(original).includes(fields)).toBe(true);
     const shown = decoded(original);
-    (shown.metadata as { [key: string]: JsonValue }).labels = { a: 'b' };
+    const metadata = shown.metadata as { [key: string]: JsonValue };
+    metadata.labels = { a: 'b' };
+    // the view may order keys differently: the same FieldsV1 still keeps its bytes
+    const entry = (metadata.managedFields as { [key: string]: JsonValue }[])[0];
+    entry.fieldsV1 = { 'f:metadata': { 'f:annotations': {}, 'f:labels': {} } };
     const r = reencodeEdited(original, stringify(shown));
     expect(Buffer.from(toUint8(r.value)).includes(fields)).toBe(true);
+    // a changed FieldsV1 is written as Go writes JSON
+    entry.fieldsV1 = { 'f:metadata': { 'f:labels': { 'f:a': {} } } };
+    expect(Buffer.from(toUint8(reencodeEdited(original, stringify(shown)).value)).includes('{"f:metadata":{"f:labels":{"f:a":{}}}}')).toBe(true);
     expect(decoded(toUint8(r.value)).metadata).toMatchObject({ labels: { a: 'b' } });
   });
 

@@ -5,7 +5,7 @@ import type { K8sEncoded } from '../../../shared/k8s';
 import { failure } from '../etcd/errors';
 import { byteChanges } from './byte-diff';
 import { decodeK8sValue, schema, type JsonValue, type SchemaTable } from './decode';
-import { encodeK8sJson, encodeK8sObject, K8sEncodeError } from './encode';
+import { encodeK8sJson, encodeK8sObject, K8sEncodeError, rawJsonKey } from './encode';
 
 /** `k8s:encode`: the edited text re-encoded the way the original was stored; writes nothing. */
 export async function encodeEdited(req: RequestOf<'k8s:encode'>): Promise<K8sEncoded> {
@@ -21,7 +21,7 @@ export function reencodeEdited(original: Uint8Array, edited: string, table: Sche
   // FieldsV1 / RawExtension JSON text is not recoverable from the parsed value: keep the stored
   // bytes of every such value so an untouched one is written back as it was.
   const rawBytes = new Map<string, Uint8Array>();
-  const decoded = decodeK8sValue(original, table, { onRawJson: (v, b) => rawBytes.set(JSON.stringify(v), b) });
+  const decoded = decodeK8sValue(original, table, { onRawJson: (v, b) => rawBytes.set(rawJsonKey(v), b) });
   let encode: (object: JsonValue) => Uint8Array;
   let stored: JsonValue;
   switch (decoded.kind) {

@@ -33,7 +33,7 @@ export class K8sEncodeError extends Error {
 
 export interface EncodeOptions {
   /**
-   * FieldsV1 / RawExtension bytes keyed by JSON.stringify of the value they decoded to: an
+   * FieldsV1 / RawExtension bytes keyed by rawJsonKey() of the value they decoded to: an
    * untouched value is written with its stored bytes.
    */
   readonly rawBytes?: ReadonlyMap<string, Uint8Array>;
@@ -330,7 +330,7 @@ class Encoder {
   }
 
   private rawJson(special: string, v: JsonValue): Uint8Array {
-    const stored = this.options.rawBytes?.get(JSON.stringify(v));
+    const stored = this.options.rawBytes?.get(rawJsonKey(v));
     if (stored) return stored;
     if (special === 'rawExtension' && typeof v === 'string') {
       // decode.ts shows a nested protobuf object (k8s\0...) as base64
@@ -550,6 +550,11 @@ export function parseGoDuration(input: string): bigint | undefined {
   if (neg) return -d;
   if (d > MAX_U63 - 1n) return undefined;
   return d;
+}
+
+/** The key of a FieldsV1 / RawExtension value in `rawBytes`: its JSON with keys sorted, so a view that reorders keys still finds it. */
+export function rawJsonKey(v: JsonValue): string {
+  return goJson(v, true);
 }
 
 /**
