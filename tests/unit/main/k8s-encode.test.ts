@@ -209,6 +209,10 @@ describe('k8s encoder: what it refuses, by path', () => {
     expect(problems.map((p) => p.path)).toEqual(['metadata.creationTimestamp', 'spec.containers[0].resources.limits.cpu']);
     expect(problems[0].message).toMatch(/RFC 3339/);
     expect(problems[1].message).toMatch(/quantity/);
+    expect(problemsOf(() => encodeK8sObject('v1', 'Pod', edit(pod.object, { 'metadata.creationTimestamp': '2024-02-01T10:00:00.5Z' })))[0]).toEqual({
+      path: 'metadata.creationTimestamp',
+      message: 'this time keeps whole seconds only: remove the fraction',
+    });
     const big = edit(deployment.object, { 'spec.replicas': 2 ** 31 });
     expect(problemsOf(() => encodeK8sObject('apps/v1', 'Deployment', big))[0]).toMatchObject({ path: 'spec.replicas', message: expect.stringMatching(/out of range for int32/) });
   });

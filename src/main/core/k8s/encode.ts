@@ -6,7 +6,8 @@
  *    set; non-pointer structs always (possibly empty); one entry per list element (unpacked, as
  *    proto2 writes them); map entries by key in byte order, key and value always (a []byte value
  *    only when non-nil);
- *  - a zero metav1.Time / MicroTime is an empty message; Time keeps seconds only;
+ *  - a zero metav1.Time / MicroTime is an empty message; Time keeps whole seconds (a fraction
+ *    is refused rather than dropped), MicroTime exactly six digits;
  *  - Quantity is its canonical string; IntOrString writes type, intVal and strVal;
  *  - FieldsV1 / RawExtension hold JSON bytes: the caller may hand in the exact bytes a value was
  *    decoded from (`rawBytes`), since the JSON text itself (spacing, escapes) cannot be recovered
@@ -268,13 +269,16 @@ class Encoder {
           this.problem(path, `expected an RFC 3339 time such as ${micro ? '"2024-05-01T12:00:00.000000Z" (6 fraction digits)' : '"2024-05-01T12:00:00Z"'}, got ${describe(v)}`);
           return EMPTY;
         }
+        if (!micro && t.nanos !== 0) {
+          // the API server would drop it silently; say so instead
+          this.problem(path, 'this time keeps whole seconds only: remove the fraction');
+          return EMPTY;
+        }
         if (t.seconds === GO_ZERO_UNIX && t.nanos === 0) return EMPTY;
-        // metav1.Time stores seconds only; MicroTime microseconds.
-        const nanos = micro ? t.nanos - (t.nanos % 1000) : 0;
         w.tag(1, 0);
         w.varint(t.seconds);
         w.tag(2, 0);
-        w.varint(nanos);
+        w.varint(t.nanos);
         return w.finish();
       }
       case 'duration': {
