@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { text, toUint8, type Bytes } from '../../../src/shared/bytes';
 import { AppFailure } from '../../../src/main/core/etcd/errors';
@@ -183,6 +184,26 @@ describe('k8s:encode', () => {
     const big = await refusal(original, stringify(asShown(original)).replace(/replicas: \d+/, 'replicas: 9007199254740993'));
     expect(big.error.details?.field).toBe('spec.replicas');
     expect(big.error.message).toMatch(/larger than this editor keeps exactly/);
+  });
+
+  it('a damaged original is refused in words, never a crash (property)', () => {
+    const originals = ['Pod', 'ConfigMap', 'Deployment', 'Service'].map((k) => stored(k));
+    const shown = originals.map((o) => stringify(asShown(o)));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: originals.length - 1 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (which, at, byte) => {
+        const damaged = originals[which].slice();
+        damaged[4 + (at % (damaged.length - 4))] = byte;
+        try {
+          const r = reencodeEdited(damaged, shown[which]);
+          // a byte that changed nothing the encoder writes differently
+          expect(r.size).toBeGreaterThan(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(AppFailure);
+          expect((e as AppFailure).error.code).toBe('INVALID_ARGUMENT');
+        }
+      }),
+      { numRuns: 300, seed: 14 },
+    );
   });
 
   it('time for a 1 MB object, the whole edit (printed for the report)', () => {

@@ -222,6 +222,23 @@ describe('k8s encoder: what it refuses, by path', () => {
     expect(problemsOf(() => encodeK8sObject('v1', 'Pod', bad))[0].path).toBe('metadata.generation');
   });
 
+  it('any JSON anywhere is encoded or refused by path, never a crash (property)', () => {
+    const places = ['spec.containers[0].image', 'spec.containers[0].ports', 'spec.containers[0].resources', 'spec.containers[0].livenessProbe', 'metadata.labels', 'metadata.ownerReferences', 'spec.securityContext', 'spec.volumes[0]', 'spec.affinity', 'spec.overhead', 'metadata.managedFields[0].fieldsV1', 'status.startTime'];
+    fc.assert(
+      fc.property(fc.constantFrom(...places), fc.jsonValue({ maxDepth: 3 }), (place, value) => {
+        const changed = edit(pod.object, { [place]: value as JsonValue });
+        try {
+          const bytes = encodeK8sObject('v1', 'Pod', changed);
+          expect(decodeK8sValue(bytes).kind).toBe('object');
+        } catch (e) {
+          expect(e).toBeInstanceOf(K8sEncodeError);
+          expect((e as K8sEncodeError).problems[0].path.startsWith(place.split('[')[0].split('.')[0])).toBe(true);
+        }
+      }),
+      { numRuns: 400, seed: 14 },
+    );
+  });
+
   it('a changed kind or a kind the table does not know', () => {
     expect(problemsOf(() => encodeK8sObject('v1', 'Pod', { ...(pod.object as object), kind: 'Service' }))[0]).toEqual({ path: 'kind', message: 'must stay "Pod"' });
     expect(problemsOf(() => encodeK8sObject('example.com/v1', 'Gizmo', {}))[0].message).toMatch(/does not know Gizmo/);
