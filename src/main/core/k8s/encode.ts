@@ -440,7 +440,8 @@ function describe(v: JsonValue | undefined): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return v.length > 40 ? 'a string' : `the string ${JSON.stringify(v)}`;
+  // never the text itself: it may be a Secret's data, and messages travel further than values
+  if (typeof v === 'string') return 'a string';
   if (typeof v === 'number') return `the number ${v}`;
   return `${v}`;
 }
