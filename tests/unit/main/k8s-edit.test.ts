@@ -181,6 +181,14 @@ describe('k8s:encode', () => {
     const e = await refusal(original, stringify(shown));
     expect(e.error.message).toMatch(/^The edited object cannot be encoded: spec\.replicas: expected an integer \(int32\)/);
     expect(e.error.details?.field).toBe('spec.replicas');
+    const decimal = await refusal(original, stringify(asShown(original)).replace(/replicas: \d+/, 'replicas: 3.0'));
+    expect(decimal.error.message).toMatch(/spec\.replicas: expected an integer \(int32\), got the decimal number 3\.0/);
+    // a decimal is fine where Go takes one (a quantity)
+    const pod = stored('Pod');
+    const withCpu = stringify(asShown(pod)).replace('cpu: 500m', 'cpu: 1.0');
+    expect(withCpu).toMatch(/ cpu: 1\.0\n/);
+    const containers = decoded(toUint8(reencodeEdited(pod, withCpu).value)).spec as { containers: { resources: { limits: { cpu: string } } }[] };
+    expect(containers.containers[0].resources.limits.cpu).toBe('1');
     const big = await refusal(original, stringify(asShown(original)).replace(/replicas: \d+/, 'replicas: 9007199254740993'));
     expect(big.error.details?.field).toBe('spec.replicas');
     expect(big.error.message).toMatch(/larger than this editor keeps exactly/);

@@ -22,7 +22,7 @@ export function reencodeEdited(original: Uint8Array, edited: string, table: Sche
   // bytes of every such value so an untouched one is written back as it was.
   const rawBytes = new Map<string, Uint8Array>();
   const decoded = decodeK8sValue(original, table, { onRawJson: (v, b) => rawBytes.set(rawJsonKey(v), b) });
-  let encode: (object: JsonValue) => Uint8Array;
+  let encode: (object: JsonValue, decimalPaths?: ReadonlySet<string>) => Uint8Array;
   let stored: JsonValue;
   switch (decoded.kind) {
     case 'encrypted':
@@ -37,7 +37,7 @@ export function reencodeEdited(original: Uint8Array, edited: string, table: Sche
         throw failure('INVALID_ARGUMENT', `The stored object has ${decoded.unknownFields.length} field(s) the schema table (${decoded.schemaTag}) does not know (the first is field ${u.field} in ${u.path || 'the object'}); re-encoding would drop them, so it cannot be edited here.`);
       }
       const { apiVersion, objectKind } = decoded;
-      encode = (object) => encodeK8sObject(apiVersion, objectKind, object, table, { rawBytes });
+      encode = (object, decimalPaths) => encodeK8sObject(apiVersion, objectKind, object, table, { rawBytes, decimalPaths });
       stored = decoded.object;
       break;
     }
@@ -62,7 +62,7 @@ export function reencodeEdited(original: Uint8Array, edited: string, table: Sche
     throw failure('INVALID_ARGUMENT', `The stored object does not re-encode to the same bytes (first difference at byte ${at}), so saving an edit could change what was not edited; it cannot be edited here.`);
   }
 
-  const object = parseEdited(edited);
+  const { object, decimalPaths } = parseEdited(edited);
   for (const name of ['apiVersion', 'kind'] as const) {
     const was = field(stored, name);
     if (object[name] !== was) {
@@ -80,7 +80,7 @@ export function reencodeEdited(original: Uint8Array, edited: string, table: Sche
 
   let value: Uint8Array;
   try {
-    value = encode(object);
+    value = encode(object, decimalPaths);
   } catch (e) {
     if (e instanceof K8sEncodeError) {
       const first = e.problems[0];
@@ -103,7 +103,7 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** YAML (JSON is YAML) into JSON values; a syntax error says line and column, never the text. */
-function parseEdited(text: string): { [key: string]: JsonValue } {
+function parseEdited(text: string): { object: { [key: string]: JsonValue }; decimalPaths: Set<string> } {
   const lineCounter = new LineCounter();
   // yaml's own uniqueKeys check compares each key with every other (seconds for a 1 MB map)
   const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: false, lineCounter });
@@ -128,15 +128,16 @@ function parseEdited(text: string): { [key: string]: JsonValue } {
       }
     },
   });
-  const value = toJson(doc.toJS(), '');
+  const decimalPaths = new Set<string>();
+  const value = toJson(doc.toJS(), '', decimalPaths);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw failure('INVALID_ARGUMENT', 'The edited text must be one object (a mapping with apiVersion, kind, metadata, ...).');
   }
-  return value;
+  return { object: value, decimalPaths };
 }
 
 /** What YAML can say but JSON cannot (binary, big integers, infinities) is refused by path. */
-function toJson(v: unknown, path: string): JsonValue {
+function toJson(v: unknown, path: string, decimalPaths: Set<string>): JsonValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') {
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
@@ -146,14 +147,16 @@ function toJson(v: unknown, path: string): JsonValue {
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw failure('INVALID_ARGUMENT', `${path}: ${v} is not a JSON number.`, { field: path });
+    // with intAsBigInt, YAML integers are bigints: a number here was written as a decimal
+    if (Number.isInteger(v)) decimalPaths.add(path);
     return v;
   }
-  if (Array.isArray(v)) return v.map((x, i) => toJson(x, `${path}[${i}]`));
+  if (Array.isArray(v)) return v.map((x, i) => toJson(x, `${path}[${i}]`, decimalPaths));
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     const out: { [key: string]: JsonValue } = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       // defineProperty: a "__proto__" key is data, as in JSON.parse, not the prototype
-      Object.defineProperty(out, k, { value: toJson(x, path ? `${path}.${k}` : k), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, { value: toJson(x, path ? `${path}.${k}` : k, decimalPaths), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -38,6 +38,11 @@ export interface EncodeOptions {
    * untouched value is written with its stored bytes.
    */
   readonly rawBytes?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Paths of numbers the text wrote as decimals ("3.0"): Go's encoding/json refuses them for an
+   * integer field, JSON.parse cannot tell them from 3.
+   */
+  readonly decimalPaths?: ReadonlySet<string>;
   /** Problems collected before giving up (default 5). */
   readonly maxProblems?: number;
 }
@@ -248,7 +253,7 @@ class Encoder {
       default: {
         const range = INT_RANGES[type];
         if (!range) return this.problem(path, `the encoder has no rule for protobuf type ${type}`);
-        if (typeof v !== 'number' || !Number.isInteger(v)) return this.problem(path, `expected an integer (${type}), got ${describe(v)}`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || this.options.decimalPaths?.has(path)) return this.problem(path, `expected an integer (${type}), got ${describe(v, this.options.decimalPaths?.has(path))}`);
         if (v < range[0] || v > range[1]) return this.problem(path, `${v} is out of range for ${type} (${range[0]} to ${range[1]}${type.includes('64') ? ', the integers JSON numbers here keep exactly' : ''})`);
         w.tag(n, 0);
         if (type === 'sint32' || type === 'sint64') w.varint(BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) < 0n ? -1n : 0n)));
@@ -309,14 +314,14 @@ class Encoder {
           w.tag(2, 0);
           w.varint(0);
           w.string(3, value);
-        } else if (typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) {
+        } else if (typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX && !this.options.decimalPaths?.has(path)) {
           w.tag(1, 0);
           w.varint(0);
           w.tag(2, 0);
           w.varint(value);
           w.string(3, '');
         } else {
-          this.problem(path, `expected an int32 or a string, got ${describe(value)}`);
+          this.problem(path, `expected an int32 or a string, got ${describe(value, this.options.decimalPaths?.has(path))}`);
           return EMPTY;
         }
         return w.finish();
@@ -436,13 +441,13 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function describe(v: JsonValue | undefined): string {
+function describe(v: JsonValue | undefined, decimal = false): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   // never the text itself: it may be a Secret's data, and messages travel further than values
   if (typeof v === 'string') return 'a string';
-  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'number') return decimal ? `the decimal number ${v.toFixed(1)}` : `the number ${v}`;
   return `${v}`;
 }
 
