@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allChannels, channels, type ChannelName } from '../../../src/shared/contract';
 import type { Result } from '../../../src/shared/result';
 import { createHandlers, type AppHandlers } from '../../../src/main/core/handlers';
+import { encodeK8sObject } from '../../../src/main/core/k8s/encode';
 import { createLogger } from '../../../src/main/core/logging/logger';
 import { createSenderCheck, dispatch, type SenderFrame } from '../../../src/main/electron/ipc';
 import { createFileLog } from '../../../src/main/electron/logging';
@@ -297,7 +298,13 @@ describe('the log file never holds a key, a value or a secret', () => {
     const k8sKey = utf8(`/registry/secrets/${CANARY.key}/${CANARY.value}`);
     await ok('kv:put', { profileId: good, key: k8sKey, value: utf8(`{"kind":"Widget","metadata":{"name":"${CANARY.value}"}}`) });
     await call('k8s:decode', { value: utf8(`{"kind":"Widget","data":"${CANARY.value}"}`), modRevision: 3 });
-    await call('k8s:encode', { original: utf8(`{"kind":"Widget","data":"${CANARY.value}"}`), edited: `kind: Widget\ndata: ${CANARY.binaryValue}\n` });
+    // a custom resource: stored keys in Go's order re-encode, an edit gives the new JSON
+    await ok('k8s:encode', { original: utf8(`{"data":"${CANARY.value}","kind":"Widget"}`), edited: `kind: Widget\ndata: ${CANARY.binaryValue}\n` });
+    // keys not in Go's order: the original does not re-encode to its own bytes
+    await failsWith('INVALID_ARGUMENT', 'k8s:encode', { original: utf8(`{"kind":"Widget","data":"${CANARY.value}"}`), edited: `kind: Widget\ndata: ${CANARY.binaryValue}\n` });
+    // an unknown field in a built-in kind, and YAML that does not parse
+    await failsWith('INVALID_ARGUMENT', 'k8s:encode', { original: { encoding: 'base64', data: Buffer.from(encodeK8sObject('v1', 'ConfigMap', { metadata: { name: 'c' } })).toString('base64') }, edited: `apiVersion: v1\nkind: ConfigMap\n${CANARY.key}: ${CANARY.value}\n` });
+    await failsWith('INVALID_ARGUMENT', 'k8s:encode', { original: utf8(`{"data":"${CANARY.value}","kind":"Widget"}`), edited: `kind: Widget\ndata: [${CANARY.binaryValue}\n` });
     await call('k8s:resources', { profileId: good, root: utf8('/registry/') });
     await call('k8s:namespaces', { profileId: good, prefix: utf8('/registry/secrets/') });
     await call('k8s:summaries', { profileId: good, keys: [k8sKey] });

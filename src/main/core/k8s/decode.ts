@@ -81,16 +81,28 @@ const GO_ZERO_UNIX = -62135596800n;
 const utf8 = new TextDecoder('utf-8');
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
-class Ctx {
-  unknown: UnknownField[] = [];
-  constructor(readonly buf: Uint8Array) {}
+export interface DecodeOptions {
+  /**
+   * Called with each FieldsV1 / RawExtension value and the bytes it was parsed from: the JSON
+   * text (spacing, escapes, number spelling) is not in the parsed value, the encoder needs it to
+   * write an untouched value back byte for byte.
+   */
+  onRawJson?: (value: JsonValue, bytes: Uint8Array) => void;
 }
 
-export function decodeK8sValue(value: Uint8Array, table: SchemaTable = schema): DecodedValue {
+class Ctx {
+  unknown: UnknownField[] = [];
+  constructor(
+    readonly buf: Uint8Array,
+    readonly options: DecodeOptions = {},
+  ) {}
+}
+
+export function decodeK8sValue(value: Uint8Array, table: SchemaTable = schema, options: DecodeOptions = {}): DecodedValue {
   try {
     const enc = encrypted(value);
     if (enc) return enc;
-    if (K8S_PREFIX.every((b, i) => value[i] === b)) return decodeEnvelope(value, table);
+    if (K8S_PREFIX.every((b, i) => value[i] === b)) return decodeEnvelope(value, table, options);
     const text = utf8.decode(value).trim();
     if (text.startsWith('{')) {
       try {
@@ -114,8 +126,8 @@ function encrypted(value: Uint8Array): DecodedValue | undefined {
   return { kind: 'encrypted', provider: m[1], keyName: m[3] };
 }
 
-function decodeEnvelope(buf: Uint8Array, table: SchemaTable): DecodedValue {
-  const ctx = new Ctx(buf);
+function decodeEnvelope(buf: Uint8Array, table: SchemaTable, options: DecodeOptions): DecodedValue {
+  const ctx = new Ctx(buf, options);
   let apiVersion = '';
   let kind = '';
   let raw: RawField | undefined;
@@ -128,13 +140,27 @@ function decodeEnvelope(buf: Uint8Array, table: SchemaTable): DecodedValue {
     } else if (f.field === 2 && f.wireType === WIRE_BYTES) raw = f;
   }
   if (!raw) throw new WireError('runtime.Unknown without raw bytes', K8S_PREFIX.length);
-  const msgName = table.kinds[`${apiVersion}/${kind}`];
+  const msgName = messageForKind(table, apiVersion, kind);
   if (!msgName) {
     return { kind: 'unknown-kind', apiVersion, objectKind: kind, fields: genericFields(buf, raw.valueStart as number, raw.valueEnd as number) };
   }
   const body = decodeMessage(ctx, table, msgName, raw.valueStart as number, raw.valueEnd as number, '');
   const object: JsonValue = sortObject({ apiVersion, kind, ...(body as Record<string, JsonValue>) });
   return { kind: 'object', apiVersion, objectKind: kind, object, unknownFields: ctx.unknown.sort((a, b) => a.offset - b.offset), schemaTag: table.source.tag };
+}
+
+const META = 'k8s.io.apimachinery.pkg.apis.meta.v1.';
+/** metav1.AddToGroupVersion registers these in every group version (the table lists API kinds only). */
+const META_IN_EVERY_GROUP = new Set(['WatchEvent', 'ListOptions', 'GetOptions', 'DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions']);
+/** ... and these as "unversioned" types, apiVersion v1. */
+const META_UNVERSIONED = new Set(['Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'APIResourceList']);
+
+/** The message a stored apiVersion/kind is encoded with, if the table knows it. */
+export function messageForKind(table: SchemaTable, apiVersion: string, kind: string): string | undefined {
+  const listed = table.kinds[`${apiVersion}/${kind}`];
+  if (listed) return listed;
+  const meta = META_IN_EVERY_GROUP.has(kind) || (apiVersion === 'v1' && META_UNVERSIONED.has(kind)) ? `${META}${kind}` : undefined;
+  return meta && table.messages[meta] ? meta : undefined;
 }
 
 function genericFields(buf: Uint8Array, start: number, end: number): GenericField[] {
@@ -460,11 +486,14 @@ function decodeSpecial(ctx: Ctx, special: string, fields: RawField[], start: num
       if (!b) return null;
       if (b.length === 0) return null;
       if (special === 'rawExtension' && K8S_PREFIX.every((x, i) => b[i] === x)) return base64(b);
+      let parsed: JsonValue;
       try {
-        return JSON.parse(utf8.decode(b)) as JsonValue;
+        parsed = JSON.parse(utf8.decode(b)) as JsonValue;
       } catch (_e) {
         throw new WireError(`${special} does not hold JSON`, get(1)?.valueStart ?? start);
       }
+      ctx.options.onRawJson?.(parsed, b);
+      return parsed;
     }
     default:
       throw new WireError(`no decoder for ${special}`, start);
