@@ -59,6 +59,9 @@ function dataset(): Written[] {
   // Two equal sizes: the first key in key order comes first in the largest list.
   for (let k = 0; k < BIG_CONFIGMAPS; k++) out.push({ key: `/registry/configmaps/ns-b/big-${k}`, value: objectValue(bigSize(k === 4 ? 3 : k), k), resource: 'configmaps', namespace: 'ns-b' });
   out.push({ key: '/registry/secrets/ns-c/sealed', value: Buffer.concat([Buffer.from('k8s:enc:aescbc:v1:key1:'), Buffer.alloc(300, 7)]), resource: 'secrets', namespace: 'ns-c' });
+  out.push({ key: '/registry/secrets/ns-a/kms-sealed', value: Buffer.concat([Buffer.from('k8s:enc:kms:v2:kms-key:'), Buffer.alloc(120, 5)]), resource: 'secrets', namespace: 'ns-a' });
+  // Not encrypted: the prefix inside a value, not at its start.
+  out.push({ key: '/registry/configmaps/ns-a/mentions-enc', value: Buffer.from('k8s\0 k8s:enc:aescbc:v1:key1: is only text here'), resource: 'configmaps', namespace: 'ns-a' });
   for (let i = 0; i < 3; i++) out.push({ key: `/registry/minions/node-${i}`, value: objectValue(3000 + i, i), resource: 'nodes', namespace: '' });
   out.push({ key: '/registry/example.com/widgets/ns-a/w1', value: Buffer.from('{"apiVersion":"example.com/v1","kind":"Widget"}'), resource: 'widgets.example.com', namespace: 'ns-a' });
   out.push({ key: '/registry/compact_rev_key', value: Buffer.from('12345'), resource: '(other)' });
@@ -184,7 +187,7 @@ describe('k8s:analyze', () => {
 
     // Exact totals; the hand-made resources and namespaces.
     expect(r.report.scanned).toBe(want.scanned);
-    expect(r.report.scanned).toBe(fixtures.length + 3 * PODS_PER_NS + BIG_CONFIGMAPS + 1 + 3 + 1 + 2);
+    expect(r.report.scanned).toBe(fixtures.length + 3 * PODS_PER_NS + BIG_CONFIGMAPS + 3 + 3 + 1 + 2);
     expect(r.report.bytes).toBe(want.bytes);
     expect(byName(r.report.byResource)).toEqual(byName(want.byResource));
     expect(byName(r.report.byNamespace)).toEqual(byName(want.byNamespace));
@@ -207,8 +210,9 @@ describe('k8s:analyze', () => {
       '/registry/configmaps/ns-b/big-0',
     ]);
 
-    expect(r.report.encrypted).toBe(2);
-    expect(want.encrypted).toBe(2);
+    // The fixtures' aescbc Secret, ours, and a kms one.
+    expect(r.report.encrypted).toBe(3);
+    expect(want.encrypted).toBe(3);
     // Nothing was written since the data: the revision read at is the store's.
     expect(r.report.revision).toBe(storeRevision);
 
