@@ -88,7 +88,8 @@ export const createAnalyzeSlice: SliceCreator<AnalyzeSlice, AnalyzeNeeds> = (set
     async startAnalyze() {
       const profileId = get().activeProfileId;
       if (!profileId) return;
-      current?.cancel();
+      // An ended job is not cancelled again (main would answer NOT_FOUND).
+      if (current?.isRunning()) current.cancel();
       current = null;
       const gen = ++generation;
       set({ analyzeRun: { status: 'running', done: 0 } });
@@ -115,7 +116,7 @@ export const createAnalyzeSlice: SliceCreator<AnalyzeSlice, AnalyzeNeeds> = (set
     },
 
     cancelAnalyze() {
-      current?.cancel();
+      if (current?.isRunning()) current.cancel();
     },
 
     openAnalyzedKey(key) {
