@@ -16,7 +16,9 @@ import { K8S_ANALYZE_LARGEST, type K8sAnalyzeReport } from '../../src/shared/k8s
 import type { JobInfo } from '../../src/shared/types';
 import { startCluster, type EtcdCluster } from '../support/etcd';
 import { createHarness, unwrap, type Harness } from '../support/harness';
-import { jobEnd } from '../support/jobs';
+import { jobEnd, testJobContext } from '../support/jobs';
+import { runAnalyze } from '../../src/main/core/k8s/analyze-job';
+import type { RangeReq } from '../../src/main/core/etcd/range-page';
 
 interface Written {
   readonly key: string;
@@ -272,6 +274,39 @@ describe('k8s:analyze', () => {
     unwrap(await h.handlers['kv:delete']({ profileId, key: text(late) }));
     unwrap(await h.handlers['kv:delete']({ profileId, key: text(`${late}-big`) }));
     unwrap(await h.handlers['kv:put']({ profileId, key: text(lastKey), value: { encoding: 'base64', data: objectValue(CANCEL_VALUE, CANCEL_KEYS - 1).toString('base64') } }));
+  });
+
+  it('one revision from the count on: a key written right after the count is not read', async () => {
+    // The session's count-only Range is followed, before the job reads on, by a write of a new pod.
+    const session = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 20_000 });
+    const writer = new EtcdSession({ endpoints: etcd.endpoints, deadlineMs: 20_000 });
+    const gapKey = '/registry/pods/ns-a/aaa-written-after-the-count';
+    try {
+      const rpc = session.rpc as { rangeRaw: (req: RangeReq) => ReturnType<typeof session.rpc.rangeRaw> };
+      const rangeRaw = rpc.rangeRaw.bind(rpc);
+      let counted = 0;
+      let wroteAt = 0;
+      rpc.rangeRaw = async (req) => {
+        const page = await rangeRaw(req);
+        if (req.countOnly && wroteAt === 0) {
+          counted = page.count;
+          wroteAt = (await putMany(writer, [{ key: Buffer.from(gapKey), value: Buffer.from('k8s\0gap') }])).revision;
+        }
+        return page;
+      };
+      const ctx = testJobContext();
+      await runAnalyze(session, Buffer.from('/registry/'), ctx);
+      const report = ctx.last as K8sAnalyzeReport;
+      expect(wroteAt).toBeGreaterThan(0);
+      expect(counted).toBe(data.length);
+      expect(report.scanned).toBe(data.length);
+      expect(report.revision).toBeLessThan(wroteAt);
+      expect(report.byResource.find((x) => x.resource === 'pods')?.count).toBe(3 * PODS_PER_NS + 1);
+    } finally {
+      await h.handlers['kv:delete']({ profileId, key: text(gapKey) });
+      session.close();
+      writer.close();
+    }
   });
 
   it('another root: objects are found under it, keys outside it are not counted', async () => {

@@ -77,15 +77,16 @@ function keyspace(rows: Row[]) {
     }
     return lo;
   };
-  const responses: { keys: number; bytes: number; limit: number }[] = [];
+  const responses: { keys: number; bytes: number; limit: number; revision: number }[] = [];
   const read = async (req: RangeReq): Promise<RangePage> => {
     await Promise.resolve();
     const from = lower(req.key);
     const to = req.end === null || req.end === undefined ? sorted.length : lower(req.end);
     const count = Math.max(0, to - from);
     const take = sorted.slice(from, from + Math.min(count, req.limit ?? count));
-    const page = new SizedPage(take, count, take.length < count, 7);
-    responses.push({ keys: take.length, bytes: page.bytes, limit: req.limit ?? 0 });
+    // As etcd does: the header says the store's current revision, whatever revision was read at.
+    const page = new SizedPage(take, count, take.length < count, 99);
+    responses.push({ keys: take.length, bytes: page.bytes, limit: req.limit ?? 0, revision: req.revision ?? 0 });
     return page;
   };
   return { sorted, read, responses };
@@ -145,6 +146,20 @@ describe('scan with responseBytes', () => {
     const ks = keyspace(k8sLike().slice(40, 5000));
     await scanRanges(ks.read, { prefix: Buffer.from('/registry/') }, () => undefined);
     expect(ks.responses[0].limit).toBe(2000);
+  });
+
+  it('a revision given by the caller is the one every window reads at (not the header of the first answer)', async () => {
+    for (const responseBytes of [4 * MiB, undefined]) {
+      const ks = keyspace(k8sLike().slice(40, 3000));
+      await scanRanges(ks.read, { prefix: Buffer.from('/registry/'), revision: 7, ...(responseBytes ? { responseBytes } : {}) }, () => undefined);
+      expect(ks.responses.length).toBeGreaterThan(2);
+      expect(new Set(ks.responses.map((r) => r.revision))).toEqual(new Set([7]));
+    }
+    // Without one, the first answer's revision is pinned for the rest.
+    const ks = keyspace(k8sLike().slice(40, 3000));
+    const stats = await scanRanges(ks.read, { prefix: Buffer.from('/registry/'), responseBytes: 4 * MiB }, () => undefined);
+    expect(stats.revision).toBe(99);
+    expect(ks.responses.map((r) => r.revision)).toEqual([0, ...ks.responses.slice(1).map(() => 99)]);
   });
 
   it('a consumer that throws: the scan rejects only after its requests in flight have settled', async () => {

@@ -369,7 +369,10 @@ export async function scanRanges(
   };
 
   const first = await get({ key: start, end, limit: pageKeys, revision: stats.revision, keysOnly });
-  stats.revision = first.revision;
+  // A response's header carries the store's current revision, not the one read at: a revision
+  // given by the caller stays the one every window reads at (else the windows after the first
+  // would read the latest, writes after the caller's count included).
+  if (!stats.revision) stats.revision = first.revision;
   stats.total = first.count;
   if (first.length > 0) await deliver(first);
   if (!first.more) return stats;
