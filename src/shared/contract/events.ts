@@ -5,7 +5,7 @@ import { event, returns } from './define';
 import type { SearchHits } from './search';
 
 /** What the native menu (or its accelerators) can ask the window to do. */
-export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view', 'search-view', 'command-palette', 'export', 'import', 'audit-view'] as const;
+export const MENU_COMMANDS = ['new-key', 'save', 'delete', 'reload', 'focus-filter', 'cluster-view', 'deleted-view', 'leases-view', 'search-view', 'command-palette', 'export', 'import', 'audit-view', 'k8s-analyze-view'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 const CONNECTION_STATES = ['connecting', 'connected', 'unreachable', 'disconnected'] as const;

@@ -249,6 +249,20 @@ export interface ScanOptions {
   readonly concurrency?: number;
   /** Pages decoded but not yet handed over, at most (bounds memory), default concurrency + 1. */
   readonly maxBuffered?: number;
+  /**
+   * With values of very different sizes (a Kubernetes keyspace: 1 KB pods beside 1 MB
+   * configmaps): keep each response near this many bytes. Every request's limit becomes this
+   * over the largest key-value of the latest page (a handful of keys next to 1 MB values),
+   * growing at most twofold per page and never above `maxLimit`; the first request asks for a
+   * few keys. Absent: windows are sized from the first page's average (export, search).
+   */
+  readonly responseBytes?: number;
+  /**
+   * With `responseBytes`: the most keys one request asks for (default 128). Bounds a response
+   * when small values are followed by large ones (128 x 1.5 MiB, etcd's largest value by
+   * default, stays under the session's 256 MiB receive limit).
+   */
+  readonly maxLimit?: number;
 }
 
 /** What a finished `scan` read. */
@@ -285,6 +299,11 @@ interface Window {
 }
 
 const DEFAULT_KEYS_ONLY_PAGE = 10_000;
+/** With `responseBytes`: keys asked for by the first request, before any value size is known. */
+const ADAPTIVE_FIRST_LIMIT = 4;
+const ADAPTIVE_MAX_LIMIT = 128;
+/** Tags, lengths and revisions of one key-value in a Range response. */
+const KV_OVERHEAD = 24;
 /** With values, windows are sized to hold about this much. */
 const TARGET_PAGE_BYTES = 1024 * 1024;
 /**
@@ -334,7 +353,9 @@ export async function scanRanges(
   const keysOnly = opts.keysOnly === true;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const maxBuffered = Math.max(1, opts.maxBuffered ?? concurrency + 1);
-  let pageKeys = opts.pageKeys ?? (keysOnly ? DEFAULT_KEYS_ONLY_PAGE : 2_000);
+  const adaptive = !keysOnly && opts.responseBytes !== undefined;
+  const maxLimit = Math.max(2, opts.maxLimit ?? ADAPTIVE_MAX_LIMIT);
+  let pageKeys = opts.pageKeys ?? (keysOnly ? DEFAULT_KEYS_ONLY_PAGE : adaptive ? ADAPTIVE_FIRST_LIMIT : 2_000);
   const stats = { revision: opts.revision ?? 0, keys: 0, pages: 0, requests: 0, bytes: 0, total: 0 };
   const get = (req: RangeReq): Promise<RangePage> => {
     stats.requests++;
@@ -348,17 +369,29 @@ export async function scanRanges(
   };
 
   const first = await get({ key: start, end, limit: pageKeys, revision: stats.revision, keysOnly });
-  stats.revision = first.revision;
+  // A response's header carries the store's current revision, not the one read at: a revision
+  // given by the caller stays the one every window reads at (else the windows after the first
+  // would read the latest, writes after the caller's count included).
+  if (!stats.revision) stats.revision = first.revision;
   stats.total = first.count;
   if (first.length > 0) await deliver(first);
   if (!first.more) return stats;
   const perKey = first.bytes / Math.max(1, first.length);
-  if (opts.pageKeys === undefined && !keysOnly) {
+  if (opts.pageKeys === undefined && !keysOnly && !adaptive) {
     pageKeys = Math.max(100, Math.min(50_000, Math.floor(TARGET_PAGE_BYTES / perKey)));
   }
   // A window is sized to hold about pageKeys, but one that holds more is read whole up to this
   // cap: reading it again in parts would make etcd walk those keys again.
-  const windowLimit = Math.max(pageKeys, Math.floor((opts.maxWindowBytes ?? MAX_WINDOW_BYTES) / perKey));
+  let windowLimit = adaptive ? pageKeys : Math.max(pageKeys, Math.floor((opts.maxWindowBytes ?? MAX_WINDOW_BYTES) / perKey));
+  /** `responseBytes`: the limit of the next requests from the largest key-value just read. */
+  const adapt = (page: RangePage): void => {
+    if (!adaptive || page.length === 0) return;
+    let largest = 1;
+    for (let i = 0; i < page.length; i++) largest = Math.max(largest, page.key(i).length + page.valueSize(i) + KV_OVERHEAD);
+    pageKeys = Math.max(1, Math.min(maxLimit, pageKeys * 2, Math.floor(opts.responseBytes! / largest)));
+    windowLimit = pageKeys;
+  };
+  adapt(first);
 
   const keys: Buffer[] = [];
   for (let i = 0; i < first.length; i++) keys.push(first.key(i));
@@ -421,6 +454,7 @@ export async function scanRanges(
       (page) => {
         inFlight--;
         w.page = page;
+        adapt(page);
         if (w.top) {
           accounted += page.count;
           // Re-estimate the density at the frontier from this window.
@@ -442,40 +476,51 @@ export async function scanRanges(
 
   const buffered = (): number => order.filter((w) => w.page || w.error).length;
 
-  for (;;) {
-    // Start what we may, earliest keys first; new frontier windows last.
-    while (inFlight < concurrency) {
-      const i = order.findIndex((w) => !w.started);
-      if (i >= 0) {
-        // A window before every finished one must start even when the buffer is full, or the
-        // pages waiting behind it would never be handed over.
-        const firstDone = order.findIndex((w) => w.page !== undefined || w.error !== undefined);
-        if (buffered() >= maxBuffered && firstDone >= 0 && firstDone < i) break;
-        launch(order[i]);
-        continue;
+  // Stopped (the consumer threw, or a window failed): the requests still in flight are waited
+  // for, so that no read of this scan outlives it (a cancelled job reads nothing after it ends).
+  try {
+    for (;;) {
+      // Start what we may, earliest keys first; new frontier windows last.
+      while (inFlight < concurrency) {
+        const i = order.findIndex((w) => !w.started);
+        if (i >= 0) {
+          // A window before every finished one must start even when the buffer is full, or the
+          // pages waiting behind it would never be handed over.
+          const firstDone = order.findIndex((w) => w.page !== undefined || w.error !== undefined);
+          if (buffered() >= maxBuffered && firstDone >= 0 && firstDone < i) break;
+          launch(order[i]);
+          continue;
+        }
+        if (frontier === null || buffered() >= maxBuffered) break;
+        const to = scale.advance(frontier, unitsPerKey * BigInt(pageKeys), end);
+        const w: Window = { from: frontier, to, limit: windowLimit, top: true, started: false };
+        frontier = cmpEnd(to, end) === 0 ? null : to;
+        order.push(w);
+        launch(w);
       }
-      if (frontier === null || buffered() >= maxBuffered) break;
-      const to = scale.advance(frontier, unitsPerKey * BigInt(pageKeys), end);
-      const w: Window = { from: frontier, to, limit: windowLimit, top: true, started: false };
-      frontier = cmpEnd(to, end) === 0 ? null : to;
-      order.push(w);
-      launch(w);
+      // Hand over finished pages in order.
+      while (order.length > 0 && (order[0].page || order[0].error)) {
+        const w = order.shift()!;
+        if (w.error) throw w.error;
+        signalled = true; // room in the buffer: look for work again before waiting
+        if (w.page!.length > 0) await deliver(w.page!);
+        w.page = undefined;
+      }
+      if (order.length === 0 && frontier === null && inFlight === 0) return stats;
+      if (!signalled) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      signalled = false;
     }
-    // Hand over finished pages in order.
-    while (order.length > 0 && (order[0].page || order[0].error)) {
-      const w = order.shift()!;
-      if (w.error) throw w.error;
-      signalled = true; // room in the buffer: look for work again before waiting
-      if (w.page!.length > 0) await deliver(w.page!);
-      w.page = undefined;
-    }
-    if (order.length === 0 && frontier === null && inFlight === 0) return stats;
-    if (!signalled) {
+  } catch (err) {
+    while (inFlight > 0) {
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
-    signalled = false;
+    throw err;
   }
 }
 

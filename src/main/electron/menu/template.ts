@@ -74,6 +74,7 @@ export function menuTemplate({ platform, isDev }: MenuTemplateOptions): MenuEntr
         { label: 'Recently Deleted Keys', command: 'deleted-view' },
         { label: 'Leases', command: 'leases-view' },
         { label: 'Audit Trail', command: 'audit-view' },
+        { label: 'Analyze Kubernetes Storage', command: 'k8s-analyze-view' },
         { label: 'Search Keys and Values…', command: 'search-view', accelerator: 'CmdOrCtrl+Shift+F' },
         { label: 'Command Palette…', command: 'command-palette', accelerator: 'CmdOrCtrl+K' },
         separator,

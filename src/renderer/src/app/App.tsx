@@ -9,6 +9,7 @@ import { ProfileForm } from '../features/connections/ProfileForm';
 import { Sidebar } from '../features/connections/Sidebar';
 import { ValuePanel } from '../features/editor/ValuePanel';
 import { DeletedView } from '../features/history/DeletedView';
+import { AnalyzeView } from '../features/kubernetes/AnalyzeView';
 import { SearchView } from '../features/search/SearchView';
 import { CommandPalette } from '../features/search/CommandPalette';
 import { KeyGrid } from '../features/keys/KeyGrid';
@@ -92,7 +93,7 @@ export function App() {
           <AuditView />
         ) : (
           <>
-            {view === 'search' ? <SearchView /> : <KeyGrid width={fitted.grid} />}
+            {view === 'search' ? <SearchView /> : view === 'k8s-analyze' ? <AnalyzeView /> : <KeyGrid width={fitted.grid} />}
             <Splitter
               label="Value panel width"
               value={fitted.value}

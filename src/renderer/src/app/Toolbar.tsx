@@ -34,12 +34,13 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
   const deletedOpen = useAppStore((s) => s.view === 'deleted');
   const leasesOpen = useAppStore((s) => s.view === 'leases');
   const auditOpen = useAppStore((s) => s.view === 'audit');
+  const analyzeOpen = useAppStore((s) => s.view === 'k8s-analyze');
   // A past revision is on screen: nothing is written from it.
   const readOnlyView = useAppStore((s) => s.readOnlyView);
   // A read-only profile: the buttons that would write say why they are off.
   const refused = useAppStore(readOnlyReason);
   // Save and Delete act on the key in the value panel: only while it is on screen.
-  const keyOnScreen = useAppStore((s) => s.view === 'keys' || s.view === 'search');
+  const keyOnScreen = useAppStore((s) => s.view === 'keys' || s.view === 'search' || s.view === 'k8s-analyze');
   const activeProfile = useAppStore((s) => s.profiles.find((p) => p.id === s.activeProfileId));
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
@@ -57,6 +58,7 @@ export function Toolbar({ onCommand }: { onCommand: (c: Command) => void }) {
       <ToolButton command="deleted-view" onCommand={onCommand} disabled={!connected} pressed={deletedOpen} />
       <ToolButton command="leases-view" onCommand={onCommand} disabled={!connected} pressed={leasesOpen} />
       <ToolButton command="audit-view" onCommand={onCommand} disabled={!connected} pressed={auditOpen} />
+      <ToolButton command="k8s-analyze-view" onCommand={onCommand} disabled={!connected} pressed={analyzeOpen} />
       <span className="spacer" />
       <label className="control theme-control" title="Theme (follows the OS by default)">
         <span className="control-label">Theme</span>

@@ -22,6 +22,7 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   export: { label: 'Export keys', shortcut: '' },
   import: { label: 'Import keys', shortcut: '' },
   'audit-view': { label: 'Audit trail', shortcut: '' },
+  'k8s-analyze-view': { label: 'Analyze Kubernetes', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -39,7 +40,7 @@ const WRITES: ReadonlySet<Command> = new Set<Command>(['new-key', 'save', 'delet
 const ON_SHOWN_KEY: ReadonlySet<Command> = new Set<Command>(['save', 'delete']);
 
 /** Whether the value panel, and so the selected key, is on screen. */
-export const keyOnScreen = (s: Pick<AppState, 'view'>): boolean => s.view === 'keys' || s.view === 'search';
+export const keyOnScreen = (s: Pick<AppState, 'view'>): boolean => s.view === 'keys' || s.view === 'search' || s.view === 'k8s-analyze';
 
 /** Why `command` cannot run now, or null when it can (the toolbar and the menu ask the same question). */
 export function commandRefusal(store: AppStore, command: Command): 'not-on-screen' | 'read-only-profile' | 'past-revision' | null {
@@ -109,6 +110,9 @@ export function runCommand(store: AppStore, command: Command): void {
       return;
     case 'audit-view':
       s.toggleView('audit');
+      return;
+    case 'k8s-analyze-view':
+      s.toggleView('k8s-analyze');
       return;
     default: {
       const unknown: never = command;

@@ -8,6 +8,7 @@ import type { EtcdApi } from '../../../shared/contract';
 import { createEtcdClient } from '../api/etcd-client';
 import { createAccessSlice, type AccessSlice } from '../features/access/access-slice';
 import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
+import { createAnalyzeSlice, type AnalyzeSlice } from '../features/kubernetes/analyze-slice';
 import { createBulkSlice, type BulkSlice } from '../features/bulk/bulk-slice';
 import { createCopySlice, type CopySlice } from '../features/bulk/copy-slice';
 import { createClusterSlice, type ClusterSlice } from '../features/cluster/cluster-slice';
@@ -51,6 +52,7 @@ export type AppState = ScopeState &
   WriteConfirmSlice &
   AccessSlice &
   AuditSlice &
+  AnalyzeSlice &
   Workflows;
 
 export type AppStore = StoreApi<AppState>;
@@ -104,6 +106,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createWriteConfirmSlice(set, get, deps),
       ...createAccessSlice(set, get, deps),
       ...createAuditSlice(set, get, deps),
+      ...createAnalyzeSlice(set, get, deps),
       ...createWorkflows(set, get, deps),
     };
   });

@@ -6,7 +6,7 @@ import type { Confirm, ConfirmRequest, SliceCreator } from './slice';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 /** What the main area shows next to the sidebar: the key grid (with the value panel) or one of the other views. */
-export type MainView = 'keys' | 'cluster' | 'leases' | 'deleted' | 'search' | 'access' | 'audit';
+export type MainView = 'keys' | 'cluster' | 'leases' | 'deleted' | 'search' | 'access' | 'audit' | 'k8s-analyze';
 
 export interface ShellSlice extends Confirm {
   confirm: ConfirmRequest | null;
