@@ -298,9 +298,9 @@ describe('the log file never holds a key, a value or a secret', () => {
     await ok('kv:put', { profileId: good, key: k8sKey, value: utf8(`{"kind":"Widget","metadata":{"name":"${CANARY.value}"}}`) });
     await call('k8s:decode', { value: utf8(`{"kind":"Widget","data":"${CANARY.value}"}`), modRevision: 3 });
     await call('k8s:encode', { original: utf8(`{"kind":"Widget","data":"${CANARY.value}"}`), edited: `kind: Widget\ndata: ${CANARY.binaryValue}\n` });
-    await call('k8s:resources', { profileId: good, root: utf8('/registry/') });
-    await call('k8s:namespaces', { profileId: good, prefix: utf8('/registry/secrets/') });
-    await call('k8s:summaries', { profileId: good, keys: [k8sKey] });
+    await ok('k8s:resources', { profileId: good, root: utf8('/registry/') });
+    await ok('k8s:namespaces', { profileId: good, prefix: utf8('/registry/secrets/') });
+    await ok('k8s:summaries', { profileId: good, keys: [k8sKey] });
     await call('k8s:analyze', { profileId: good, root: utf8('/registry/') });
 
     // every channel: an invalid request carrying canaries, and a call from a foreign page
