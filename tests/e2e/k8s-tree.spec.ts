@@ -76,6 +76,18 @@ test('the Kubernetes layout: types with counts and quirks, pods â†’ namespace â†
   await k8s.label(k8s.namespace('pods', 'shop'), 'shop').click();
   await expect(ui.grid.count).toHaveText('1 key');
 
+  // Remembered for this profile: after a reload and reconnect the tree opens in the Kubernetes layout.
+  await ui.page.reload();
+  await ui.sidebar.connect('e2e etcd');
+  await expect(k8s.layoutToggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(k8s.count(k8s.type('pods'))).toHaveText('(2)');
+  // A key opened from the grid is revealed in the tree (its type and namespace expand).
+  await ui.grid.prefix.fill('/registry/');
+  await ui.grid.prefix.press('Enter');
+  await ui.grid.select('/registry/pods/shop/api-1');
+  await expect(ui.value.keyText).toHaveText('/registry/pods/shop/api-1');
+  await expect(k8s.object(k8s.namespace('pods', 'shop'), 'api-1')).toHaveAttribute('aria-selected', 'true');
+
   // Back to folders: the plain columns again.
   await k8s.layoutToggle.click();
   await expect(k8s.tree).toHaveCount(0);

@@ -122,6 +122,24 @@ describe('the Kubernetes tree layout', () => {
     expect(fake.ep['kv:list'].next().req).toMatchObject({ prefix: text('/registry/minions/'), keysOnly: true });
   });
 
+  it('a key opened elsewhere is revealed: its type and namespace expand (read once), a key of no type changes nothing', async () => {
+    const { store, fake } = await connected();
+    store.getState().probeK8s();
+    await flush();
+    fake.ep['k8s:namespaces'].handle(() => okR([{ namespace: 'default', prefix: text('/registry/pods/default/'), count: 1 }]));
+    fake.ep['kv:list'].handle(() => okR(page([entry('/registry/pods/default/web-0')])));
+    await store.getState().revealInK8sTree(text('/registry/pods/default/web-0'));
+    expect([...store.getState().k8sExpanded]).toEqual([keyId(text('/registry/pods/')), keyId(text('/registry/pods/default/'))]);
+    expect(fake.ep['kv:list'].requests.at(-1)).toMatchObject({ prefix: text('/registry/pods/default/') });
+    await store.getState().revealInK8sTree(text('/registry/minions/kind-worker'));
+    expect(store.getState().k8sExpanded.has(keyId(text('/registry/minions/')))).toBe(true);
+    const before = fake.ep['kv:list'].requests.length + fake.ep['k8s:namespaces'].requests.length;
+    await store.getState().revealInK8sTree(text('/registry/pods/default/web-0'));
+    await store.getState().revealInK8sTree(text('/registry/compact_rev_key'));
+    expect(fake.ep['kv:list'].requests.length + fake.ep['k8s:namespaces'].requests.length).toBe(before);
+    expect(store.getState().k8sExpanded.size).toBe(3);
+  });
+
   it('the grid shows the Kubernetes columns only in the layout and under /registry/', async () => {
     const { store } = await connected();
     store.getState().probeK8s();

@@ -5,7 +5,7 @@
  * window, app/preferences.ts) and offered only when the keyspace has /registry/: the first
  * k8s:resources answer of a connection tells. Everything read is owned by the connection.
  */
-import type { Bytes } from '../../../../shared/bytes';
+import { type Bytes, text } from '../../../../shared/bytes';
 import { K8S_SUMMARY_KEYS_MAX } from '../../../../shared/contract/k8s';
 import type { K8sNamespaceCount, K8sResourceTypes, K8sSummary } from '../../../../shared/k8s';
 import type { AppError } from '../../../../shared/result';
@@ -21,6 +21,8 @@ export const K8S_NAMES_PAGE = 200;
 export const K8S_SUMMARIES_KEPT = 5000;
 /** Keys per k8s:summaries call: a screenful or two. */
 const SUMMARY_BATCH = 100;
+/** Rows remembered as asked for; past it the memory starts again (a row is then read at most once more). */
+const ASKED_MAX = 20_000;
 
 export type K8sLoad<T> = { readonly state: 'loading' } | { readonly state: 'done'; readonly value: T } | { readonly state: 'failed'; readonly error: AppError };
 
@@ -61,6 +63,8 @@ export interface K8sTreeSlice {
   toggleK8sNode(prefix: Bytes, holds: 'namespaces' | 'names'): Promise<void>;
   expandK8sNode(prefix: Bytes, holds: 'namespaces' | 'names'): Promise<void>;
   loadMoreK8sNames(prefix: Bytes): Promise<void>;
+  /** Expand the type and namespace that hold `key` (its name shows once its namespace's first page has it). */
+  revealInK8sTree(key: Bytes): Promise<void>;
   /** The grid shows the Kubernetes columns: the layout is on and the grid lists keys under /registry/. */
   k8sGridColumns(): boolean;
   /** Summaries for these rows (the ones on screen); rows that scrolled away before their turn are not read. */
@@ -157,6 +161,7 @@ export const createK8sTreeSlice: SliceCreator<K8sTreeSlice, K8sTreeNeeds> = (set
     });
     if (wanted.length === 0) return;
     const batch = wanted.slice(0, Math.min(SUMMARY_BATCH, K8S_SUMMARY_KEYS_MAX));
+    if (asked.size + batch.length > ASKED_MAX) asked = new Set();
     for (const r of batch) asked.add(rowId(r));
     const askedNow = asked;
     inFlight = true;
@@ -242,6 +247,21 @@ export const createK8sTreeSlice: SliceCreator<K8sTreeSlice, K8sTreeNeeds> = (set
 
     async loadMoreK8sNames(prefix) {
       await loadNames(prefix, true);
+    },
+
+    async revealInK8sTree(key) {
+      const r = get().k8sResources;
+      if (r?.state !== 'done' || key.encoding !== 'utf8') return;
+      let type: K8sResourceTypes['types'][number] | undefined;
+      for (const t of r.value.types) {
+        if (t.prefix.encoding === 'utf8' && key.data.startsWith(t.prefix.data) && (!type || t.prefix.data.length > type.prefix.data.length)) type = t;
+      }
+      if (!type) return;
+      await get().expandK8sNode(type.prefix, type.namespaced ? 'namespaces' : 'names');
+      if (!type.namespaced) return;
+      const rest = key.data.slice(type.prefix.data.length);
+      const slash = rest.indexOf('/');
+      if (slash > 0) await get().expandK8sNode(text(type.prefix.data + rest.slice(0, slash + 1)), 'names');
     },
 
     k8sGridColumns() {

@@ -31,19 +31,22 @@ export function FolderTree() {
   const setTreeLayout = useAppStore((s) => s.setTreeLayout);
   const reloadK8s = useAppStore((s) => s.reloadK8s);
   const k8s = layout === 'kubernetes';
+  const k8sChosen = useAppStore((s) => s.activeProfileId !== null && s.treeLayouts[s.activeProfileId] === 'kubernetes');
+  const revealK8s = useAppStore((s) => s.revealInK8sTree);
   useEffect(() => {
     if (open && active) ensureRoot();
   }, [open, active, ensureRoot]);
+  // Also with the tree closed when this profile chose the layout: the grid's columns follow it.
   useEffect(() => {
-    if (open && active) probeK8s();
-  }, [open, active, probeK8s]);
+    if ((open || k8sChosen) && active) probeK8s();
+  }, [open, k8sChosen, active, probeK8s]);
   // The key open in the value panel is revealed in the tree (its folders expanded), as an
   // editor's explorer follows the active file.
   const selectedKey = useAppStore((s) => s.selectedKey);
   const reveal = useAppStore((s) => s.revealInTree);
   useEffect(() => {
-    if (open && active && selectedKey && !k8s) void reveal(selectedKey);
-  }, [open, active, selectedKey, reveal, k8s]);
+    if (open && active && selectedKey) void (k8s ? revealK8s(selectedKey) : reveal(selectedKey));
+  }, [open, active, selectedKey, reveal, k8s, revealK8s]);
   if (!active) return null;
   return (
     <section className="folder-tree" aria-label="Folders" data-testid="folder-tree">
