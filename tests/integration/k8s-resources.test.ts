@@ -79,6 +79,9 @@ beforeAll(async () => {
       ...quirky,
       ...scaled('/scale/registry/', PODS_PER_NAMESPACE),
       ...scaled('/small/registry/', 2),
+      // More keys that are no resource than `other` lists.
+      ...Array.from({ length: 150 }, (_, i): [string, Buffer] => [`/junk/registry/k-${String(i).padStart(3, '0')}`, Buffer.from('j')]),
+      ['/junk/registry/pods/default/p', Buffer.from('p')],
     ];
     await putMany(s, entries.map(([key, value]) => ({ key: Buffer.from(key), value })));
     for (const key of BIG) await putMany(s, [{ key: Buffer.from(key), value: Buffer.alloc(1024 * 1024, 0x61) }]);
@@ -126,7 +129,7 @@ describe('k8s:resources', () => {
     expect(r.other.map(str)).toEqual(['/registry/compact_rev_key', '/registry/masterleases/', '/registry/unknownthing/']);
   });
 
-  it('reads at one revision: a write after the answer does not change a count read at its revision', async () => {
+  it('counts follow writes, and each answer names the revision it read at', async () => {
     const before = unwrap(await h.handlers['k8s:resources']({ profileId }));
     unwrap(await h.handlers['kv:put']({ profileId, key: text('/registry/pods/default/later'), value: text('{}') }));
     try {
@@ -137,6 +140,14 @@ describe('k8s:resources', () => {
     } finally {
       unwrap(await h.handlers['kv:delete']({ profileId, key: text('/registry/pods/default/later') }));
     }
+  });
+
+  it('other is bounded: 100 of 150 keys that are no resource, in key order, the types still listed', async () => {
+    const r = unwrap(await h.handlers['k8s:resources']({ profileId, root: text('/junk/registry/') }));
+    expect(r.other).toHaveLength(100);
+    expect(str(r.other[0])).toBe('/junk/registry/k-000');
+    expect(str(r.other[99])).toBe('/junk/registry/k-099');
+    expect(r.types.map((t) => [t.resource, t.count])).toEqual([['pods', 1]]);
   });
 
   it('a root without a trailing "/" is refused with INVALID_ARGUMENT; an empty root answers no types', async () => {
