@@ -66,7 +66,7 @@ function GroupRow({ prefix, name, level, holds, count, note }: { prefix: Bytes; 
       </button>
       <button
         type="button"
-        className="tree-label"
+        className="tree-label k8s-group-label"
         title={`${full} — show in the grid`}
         onClick={() => {
           if (prefix.encoding === 'utf8') void setPrefix(prefix.data);
@@ -77,7 +77,7 @@ function GroupRow({ prefix, name, level, holds, count, note }: { prefix: Bytes; 
       </button>
       <Count n={count} title={`${formatCount(count)} keys under ${full}`} />
       {note ? (
-        <span className="k8s-note muted" data-testid="k8s-note">
+        <span className="k8s-note muted" data-testid="k8s-note" title={note}>
           {note}
         </span>
       ) : null}

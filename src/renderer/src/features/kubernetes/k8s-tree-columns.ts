@@ -18,7 +18,7 @@ export const K8S_COLUMN_LABELS: Readonly<Record<K8sColumn, string>> = {
 };
 
 /** Fixed widths, px; the name column is flexible (at least NAME_MIN). */
-const FIXED: Readonly<Record<Exclude<K8sColumn, 'name'>, number>> = { kind: 90, namespace: 100, uid: 100, owner: 140, age: 60 };
+const FIXED: Readonly<Record<Exclude<K8sColumn, 'name'>, number>> = { kind: 90, namespace: 100, uid: 100, owner: 140, age: 76 };
 const ORDER: readonly K8sColumn[] = ['kind', 'namespace', 'name', 'uid', 'owner', 'age'];
 /** Which columns a narrower grid drops first. */
 const DROP_ORDER: readonly Exclude<K8sColumn, 'name'>[] = ['uid', 'age', 'owner', 'namespace', 'kind'];
