@@ -72,9 +72,17 @@ test('the Kubernetes layout: types with counts and quirks, pods â†’ namespace â†
   const apiRow = ui.grid.row('/registry/pods/shop/api-1');
   for (const cell of ['Pod', 'shop', 'api-1', 'ReplicaSet/api-5d8']) await expect(apiRow.getByRole('gridcell', { name: cell, exact: true })).toBeVisible();
 
+  // An encrypted Secret says so in the Kind column; its namespace and name come from its key.
+  await k8s.label(k8s.type('secrets'), 'secrets').click();
+  const encRow = ui.grid.row('/registry/secrets/shop/stripe-api-key');
+  for (const cell of ['encrypted', 'shop', 'stripe-api-key']) await expect(encRow.getByRole('gridcell', { name: cell, exact: true })).toBeVisible();
+  await expect(encRow.getByRole('gridcell', { name: 'encrypted', exact: true })).toHaveAttribute('title', /aescbc, key key1/);
+  await expect(ui.grid.row('/registry/secrets/default/db-credentials').getByRole('gridcell', { name: 'Secret', exact: true })).toBeVisible();
+
   // A namespace narrows the grid to its keys.
   await k8s.label(k8s.namespace('pods', 'shop'), 'shop').click();
   await expect(ui.grid.count).toHaveText('1 key');
+  await expect(k8s.namespace('pods', 'shop')).toHaveAttribute('aria-selected', 'true');
 
   // Remembered for this profile: after a reload and reconnect the tree opens in the Kubernetes layout.
   await ui.page.reload();
