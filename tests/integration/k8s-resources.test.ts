@@ -49,6 +49,25 @@ const quirky: Array<[string, Buffer]> = [
   ['/registryx/pods/default/p', Buffer.from('x')],
 ];
 
+/** Protobuf by hand (field numbers from the schema table): a ConfigMap large enough to be summarized from its metadata. */
+const varint = (n: number): number[] => {
+  const o: number[] = [];
+  for (; n > 127; n = Math.floor(n / 128)) o.push((n % 128) | 128);
+  o.push(n);
+  return o;
+};
+const field = (f: number, payload: Buffer) => Buffer.concat([Buffer.from([(f << 3) | 2, ...varint(payload.length)]), payload]);
+const pstr = (f: number, s: string) => field(f, Buffer.from(s));
+function bigConfigMap(): Buffer {
+  const owner = Buffer.concat([pstr(1, 'Deployment'), pstr(3, 'api'), pstr(4, 'uid-owner'), pstr(5, 'apps/v1'), Buffer.from([6 << 3, 1])]);
+  const created = Buffer.from([1 << 3, ...varint(1784538764)]);
+  const meta = field(1, Buffer.concat([pstr(1, 'big-config'), pstr(3, 'shop'), pstr(5, 'uid-big'), field(8, created), field(13, owner)]));
+  const data = Array.from({ length: 200 }, (_, i) => field(2, Buffer.concat([pstr(1, `key-${i}`), pstr(2, 'x'.repeat(1000))])));
+  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), field(1, Buffer.concat([pstr(1, 'v1'), pstr(2, 'ConfigMap')])), field(2, Buffer.concat([meta, ...data]))]);
+}
+const BIG_CM = '/registry/configmaps/shop/big-config';
+const BIG_CM_CUT = '/registry/configmaps/shop/big-config-cut';
+
 /** 1 MiB values for the byte budget of k8s:summaries. */
 const BIG = Array.from({ length: 16 }, (_, i) => `/budget/registry/configmaps/default/big-${String(i).padStart(2, '0')}`);
 
@@ -84,6 +103,11 @@ beforeAll(async () => {
       ['/junk/registry/pods/default/p', Buffer.from('p')],
     ];
     await putMany(s, entries.map(([key, value]) => ({ key: Buffer.from(key), value })));
+    await putMany(s, [
+      { key: Buffer.from(BIG_CM), value: bigConfigMap() },
+      // Cut in the data, after the metadata: still "cannot decode", not a summary from the metadata.
+      { key: Buffer.from(BIG_CM_CUT), value: bigConfigMap().subarray(0, 150_000) },
+    ]);
     for (const key of BIG) await putMany(s, [{ key: Buffer.from(key), value: Buffer.alloc(1024 * 1024, 0x61) }]);
   } finally {
     s.close();
@@ -114,7 +138,7 @@ describe('k8s:resources', () => {
     expect(r.types.map(shape)).toEqual([
       { resource: 'apiservices.apiregistration.k8s.io', group: 'apiregistration.k8s.io', prefix: '/registry/apiregistration.k8s.io/apiservices/', namespaced: false, count: 1, note: 'stored as JSON' },
       { resource: 'clusterwidgets.example.com', group: 'example.com', prefix: '/registry/example.com/clusterwidgets/', namespaced: false, count: 1, note: 'custom resource' },
-      { resource: 'configmaps', group: '', prefix: '/registry/configmaps/', namespaced: true, count: 1, note: undefined },
+      { resource: 'configmaps', group: '', prefix: '/registry/configmaps/', namespaced: true, count: 3, note: undefined },
       { resource: 'deployments.apps', group: 'apps', prefix: '/registry/deployments/', namespaced: true, count: 1, note: undefined },
       { resource: 'endpoints', group: '', prefix: '/registry/services/endpoints/', namespaced: true, count: 1, note: 'stored under services/endpoints' },
       { resource: 'ingresses.networking.k8s.io', group: 'networking.k8s.io', prefix: '/registry/ingress/', namespaced: true, count: 1, note: 'stored as ingress' },
@@ -235,6 +259,24 @@ describe('k8s:summaries', () => {
     expect(w2).toMatchObject({ objectKind: 'Widget', apiVersion: 'example.com/v1', namespace: 'shop', name: 'w2', uid: 'uid-w2' });
     expect(ns).toMatchObject({ objectKind: 'Namespace', name: 'shop', uid: '0c5e8a3f-71b2-4d9e-8f46-3a1d7c2e9b04', createdAt: '2026-07-18T13:58:02Z' });
     expect(ns.namespace).toBeUndefined();
+  });
+
+  it('a large object is summarized from its metadata; a large one cut after its metadata is still undecodable', async () => {
+    const [big, cut] = unwrap(await h.handlers['k8s:summaries']({ profileId, keys: [text(BIG_CM), text(BIG_CM_CUT)] }));
+    expect(big).toMatchObject({
+      objectKind: 'ConfigMap',
+      apiVersion: 'v1',
+      namespace: 'shop',
+      name: 'big-config',
+      uid: 'uid-big',
+      owner: 'Deployment/api',
+      createdAt: new Date(1784538764 * 1000).toISOString().replace('.000Z', 'Z'),
+      size: bigConfigMap().length,
+    });
+    expect(big.problem).toBeUndefined();
+    expect(big.size).toBeGreaterThan(200_000);
+    expect(cut.problem).toMatch(/^Cannot decode this value: .*byte \d+/);
+    expect(cut.objectKind).toBeUndefined();
   });
 
   it('stops starting reads past its byte budget: the caller asks again for the rest', async () => {

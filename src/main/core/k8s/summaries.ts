@@ -11,11 +11,50 @@ import type { Connection } from '../connections';
 import { toBuffer } from '../etcd/bytes';
 import { decodeK8sValue } from './decode';
 import { objectOfKey } from './resource-path';
+import { readFields, WIRE_BYTES } from './wire';
 
 /** Single-key reads in flight per call. */
 const SUMMARY_READS = 8;
 /** Value bytes per call after which no new read starts. */
 export const SUMMARY_READ_BYTES = 4 * 1024 * 1024;
+/**
+ * Above this size a protobuf value is summarized from its metadata alone: decoding a whole 1 MB
+ * ConfigMap takes 24-44 ms of main's event loop (measured), its metadata a fraction of that.
+ */
+export const METADATA_ONLY_ABOVE = 64 * 1024;
+
+const K8S_MAGIC = Buffer.from('k8s\0', 'latin1');
+
+/**
+ * The same envelope with the object cut down to its metadata (field 1 of every Kubernetes
+ * object), or undefined when the value is not such an envelope: the full decode then says why.
+ * Every field is still walked, so a truncated value is not summarized as if whole.
+ */
+function metadataOnly(value: Buffer): Buffer | undefined {
+  if (!value.subarray(0, K8S_MAGIC.length).equals(K8S_MAGIC)) return undefined;
+  try {
+    const top = readFields(value, K8S_MAGIC.length, value.length);
+    const typeMeta = top.find((f) => f.field === 1 && f.wireType === WIRE_BYTES);
+    const raw = top.find((f) => f.field === 2 && f.wireType === WIRE_BYTES);
+    if (!typeMeta || !raw) return undefined;
+    const meta = readFields(value, raw.valueStart as number, raw.valueEnd as number).find((f) => f.field === 1 && f.wireType === WIRE_BYTES);
+    if (!meta) return undefined;
+    const metaBytes = value.subarray(meta.start, meta.end);
+    return Buffer.concat([K8S_MAGIC, value.subarray(typeMeta.start, typeMeta.end), Buffer.from([(2 << 3) | WIRE_BYTES]), varint(metaBytes.length), metaBytes]);
+  } catch {
+    return undefined;
+  }
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
 
 type Obj = { readonly [key: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +89,7 @@ function fromObject(object: JsonValue): Partial<K8sSummary> {
 }
 
 function summaryOf(key: Bytes, value: Buffer, modRevision: number): K8sSummary {
-  const decoded = decodeK8sValue(value);
+  const decoded = decodeK8sValue((value.length > METADATA_ONLY_ABOVE && metadataOnly(value)) || value);
   let fields: Partial<K8sSummary>;
   switch (decoded.kind) {
     case 'object':
