@@ -19,7 +19,7 @@ const SUMMARY_READS = 8;
 export const SUMMARY_READ_BYTES = 4 * 1024 * 1024;
 /**
  * Above this size a protobuf value is summarized from its metadata alone: decoding a whole 1 MB
- * ConfigMap takes 24-44 ms of main's event loop (measured), its metadata a fraction of that.
+ * ConfigMap of 1,000 entries took 14-44 ms of main's event loop, its metadata under 1 ms (measured).
  */
 export const METADATA_ONLY_ABOVE = 64 * 1024;
 
