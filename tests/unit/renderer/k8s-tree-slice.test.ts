@@ -10,7 +10,7 @@ import { keyId } from '../../../src/renderer/src/features/keys/live-listing';
 import { K8S_NAMES_PAGE } from '../../../src/renderer/src/features/kubernetes/k8s-tree-slice';
 import { formatAge, k8sGridLayout } from '../../../src/renderer/src/features/kubernetes/k8s-tree-columns';
 import { restorePreferences, TREE_LAYOUTS_KEY } from '../../../src/renderer/src/app/preferences';
-import { entry, flush, okR, page } from './fake-api';
+import { entry, errR, flush, okR, page } from './fake-api';
 import { setupStore } from './helpers';
 
 const RESOURCES: K8sResourceTypes = {
@@ -62,6 +62,20 @@ describe('the Kubernetes tree layout', () => {
     expect(store.getState().treeLayouts).toEqual({ a: 'kubernetes', b: 'kubernetes' });
     store.getState().setTreeLayout('folders');
     expect(store.getState().treeLayout()).toBe('folders');
+  });
+
+  it('a failed probe offers nothing and is tried again when asked', async () => {
+    const { store, fake } = await connected();
+    fake.ep['k8s:resources'].handle(() => errR('TIMEOUT', 'slow'));
+    await store.getState().switchProfile('b');
+    store.getState().probeK8s();
+    await flush();
+    expect(store.getState().k8sResources).toMatchObject({ state: 'failed', error: { code: 'TIMEOUT' } });
+    expect(store.getState().k8sAvailable()).toBe(false);
+    fake.ep['k8s:resources'].handle(() => okR(RESOURCES));
+    store.getState().probeK8s();
+    await flush();
+    expect(store.getState().k8sAvailable()).toBe(true);
   });
 
   it('is remembered per profile by the window', async () => {

@@ -169,18 +169,28 @@ function Names({ prefix, level }: { prefix: Bytes; level: number }) {
   );
 }
 
-/** An object's key: a click opens it in the value panel, as in the folder tree. */
+/** An object's key: a click opens it in the value panel, Ctrl/Cmd-click toggles it in the multi-selection, as in the folder tree. */
 function KeyItem({ itemKey, name, level }: { itemKey: Bytes; name: string; level: number }) {
   const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(itemKey));
+  const inSelection = useAppStore((s) => s.bulkSelected.has(keyId(itemKey)));
   const selectKey = useAppStore((s) => s.selectKey);
+  const bulkClick = useAppStore((s) => s.bulkClick);
   const row = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) row.current?.scrollIntoView?.({ block: 'nearest' });
   }, [selected]);
   return (
-    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected} aria-label={name} data-testid="k8s-key">
-      <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: level * INDENT + 16 }}>
-        <button type="button" className="tree-label tree-key" title={keyLabel(itemKey, 500)} onClick={() => void selectKey(itemKey)}>
+    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected || inSelection} aria-label={name} data-testid="k8s-key">
+      <div className={`tree-row${selected ? ' selected' : ''}${inSelection ? ' multi-selected' : ''}`} style={{ paddingLeft: level * INDENT + 16 }}>
+        <button
+          type="button"
+          className="tree-label tree-key"
+          title={keyLabel(itemKey, 500)}
+          onClick={(e) => {
+            if (e.ctrlKey || e.metaKey) bulkClick(itemKey, [], 'toggle');
+            else void selectKey(itemKey);
+          }}
+        >
           {name}
         </button>
       </div>

@@ -55,7 +55,7 @@ export interface K8sTreeSlice {
   /** The layout the active profile's tree shows: 'kubernetes' only when chosen and available. */
   treeLayout(): TreeLayout;
   setTreeLayout(layout: TreeLayout): void;
-  /** Reads the resource types once per connection (the probe for /registry/). */
+  /** Reads the resource types once per connection (the probe for /registry/), again after a failure. */
   probeK8s(): void;
   /** Read the types again, and the namespaces and names shown. */
   reloadK8s(): Promise<void>;
@@ -212,7 +212,9 @@ export const createK8sTreeSlice: SliceCreator<K8sTreeSlice, K8sTreeNeeds> = (set
     },
 
     probeK8s() {
-      if (get().activeProfileId && get().k8sResources === null) void loadResources();
+      const r = get().k8sResources;
+      // A failed probe (a timeout, say) is tried again the next time it is asked for.
+      if (get().activeProfileId && (r === null || r.state === 'failed')) void loadResources();
     },
 
     async reloadK8s() {

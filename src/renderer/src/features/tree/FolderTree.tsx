@@ -72,7 +72,13 @@ export function FolderTree() {
             <button
               type="button"
               className="icon-button"
-              onClick={() => void (k8s ? reloadK8s() : reloadTree())}
+              onClick={() => {
+                if (k8s) void reloadK8s();
+                else {
+                  void reloadTree();
+                  probeK8s();
+                }
+              }}
               title={k8s ? 'Read the resource types again' : 'Read the folders again'}
               aria-label={k8s ? 'Reload resources' : 'Reload folders'}
             >
@@ -82,7 +88,7 @@ export function FolderTree() {
         ) : null}
       </div>
       {open && k8s ? (
-        <ul className="tree" role="tree" aria-label="Kubernetes resources">
+        <ul className="tree" role="tree" aria-label="Kubernetes resources" aria-multiselectable="true">
           <K8sTree />
         </ul>
       ) : open ? (
