@@ -22,6 +22,7 @@ import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-s
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
 import { createTreeSlice, type TreeSlice } from '../features/tree/tree-slice';
+import { createK8sTreeSlice, type K8sTreeSlice } from '../features/kubernetes/k8s-tree-slice';
 import { createSearchSlice, type SearchSlice } from '../features/search/search-slice';
 import { createTransferSlice, type TransferSlice } from '../features/transfer/transfer-slice';
 import { createFeeds } from './feeds';
@@ -45,6 +46,7 @@ export type AppState = ScopeState &
   HistorySlice &
   LeasesSlice &
   TreeSlice &
+  K8sTreeSlice &
   SearchSlice &
   BulkSlice &
   CopySlice &
@@ -99,6 +101,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createHistorySlice(set, get, deps),
       ...createLeasesSlice(set, get, deps),
       ...createTreeSlice(set, get, deps),
+      ...createK8sTreeSlice(set, get, deps),
       ...createSearchSlice(set, get, deps),
       ...createBulkSlice(set, get, deps),
       ...createCopySlice(set, get, deps),

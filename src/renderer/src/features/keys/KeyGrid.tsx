@@ -18,6 +18,8 @@ import { keyId } from './live-listing';
 import { rowWindow, scrollTopFor } from './row-window';
 import { LiveBar } from './LiveToggle';
 import { PastRevisionBanner } from './PastRevisionBanner';
+import { K8sCells, K8sColumnHeaders } from '../kubernetes/K8sColumns';
+import { k8sGridLayout, type K8sColumn } from '../kubernetes/k8s-tree-columns';
 import { filterEntries, lowerBound } from './rows';
 
 export const ROW_HEIGHT = 28;
@@ -102,8 +104,14 @@ export function KeyGrid({ width }: { width: number }) {
   const deletedRows = useAppStore((s) => s.deletedRows);
   const pastView = useAppStore((s) => s.viewRevision !== null);
   const liveUpdates = useAppStore((s) => s.liveUpdates);
+  // Kubernetes layout over /registry/: Kind, Namespace, Name, ... instead of the value.
+  const k8s = useAppStore((s) => s.k8sGridColumns());
+  const ensureK8sSummaries = useAppStore((s) => s.ensureK8sSummaries);
 
-  const layout = gridLayout(width, keyColumn);
+  const plainLayout = gridLayout(width, keyColumn);
+  const k8sLayout = k8s ? k8sGridLayout(width, keyColumn) : null;
+  const layout = k8sLayout ? { ...plainLayout, key: k8sLayout.key, keyMax: k8sLayout.keyMax, template: k8sLayout.template } : plainLayout;
+  const k8sColumns = k8sLayout?.columns;
   const columnsKey = layout.columns.join(' ');
   // One array per set of columns, so the memoized rows re-render only when the columns change.
   const columns = useMemo(() => columnsKey.split(' ') as GridColumn[], [columnsKey]);
@@ -155,8 +163,10 @@ export function KeyGrid({ width }: { width: number }) {
       const e = entryAt(i);
       if (e) onScreen.push(e);
     }
-    if (onScreen.length > 0) ensurePreviews(onScreen);
-  }, [firstRenderedIndex, lastRenderedIndex, entryAt, ensurePreviews]);
+    if (onScreen.length === 0) return;
+    if (k8s) ensureK8sSummaries(onScreen);
+    else ensurePreviews(onScreen);
+  }, [firstRenderedIndex, lastRenderedIndex, entryAt, ensurePreviews, k8s, ensureK8sSummaries]);
 
   // Rows on screen that are not loaded: read them where they are.
   useEffect(() => {
@@ -294,11 +304,15 @@ export function KeyGrid({ width }: { width: number }) {
             className="column-splitter"
           />
         </span>
-        {columns.map((c) => (
-          <span key={c} role="columnheader" className={COLUMN_HEADERS[c].numeric ? 'num' : undefined}>
-            {COLUMN_HEADERS[c].label}
-          </span>
-        ))}
+        {k8sColumns ? (
+          <K8sColumnHeaders columns={k8sColumns} />
+        ) : (
+          columns.map((c) => (
+            <span key={c} role="columnheader" className={COLUMN_HEADERS[c].numeric ? 'num' : undefined}>
+              {COLUMN_HEADERS[c].label}
+            </span>
+          ))
+        )}
       </div>
       <div
         ref={scrollRef}
@@ -331,6 +345,7 @@ export function KeyGrid({ width }: { width: number }) {
                 onModifiedClick={onModifiedClick}
                 keyWidth={layout.key}
                 columns={columns}
+                k8sColumns={k8sColumns}
                 measure={measure}
                 flashAt={flashes.get(id)}
                 deleted={deletedRows.has(id)}
@@ -402,6 +417,7 @@ const KeyRow = memo(function KeyRow({
   onModifiedClick,
   keyWidth,
   columns,
+  k8sColumns,
   measure,
   flashAt,
   deleted = false,
@@ -415,6 +431,8 @@ const KeyRow = memo(function KeyRow({
   onModifiedClick?: (key: Bytes, mode: 'toggle' | 'range') => void;
   keyWidth: number;
   columns: readonly GridColumn[];
+  /** The Kubernetes columns instead of `columns` (the Kubernetes layout over /registry/). */
+  k8sColumns?: readonly K8sColumn[];
   measure: Measure;
   /** When a live update last changed this row (ms): a brief highlight, restarted by each change. */
   flashAt?: number;
@@ -454,9 +472,11 @@ const KeyRow = memo(function KeyRow({
         ) : null}
         {shown}
       </span>
-      {columns.map((c) => (
-        <Cell key={c} column={c} entry={entry} />
-      ))}
+      {k8sColumns ? (
+        <K8sCells rowKey={entry.key} columns={k8sColumns} />
+      ) : (
+        columns.map((c) => <Cell key={c} column={c} entry={entry} />)
+      )}
     </div>
   );
 });

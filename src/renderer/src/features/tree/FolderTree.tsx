@@ -6,6 +6,7 @@ import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCount, keyLabel } from '../../ui/format';
 import { keyId } from '../keys/live-listing';
+import { K8sTree } from '../kubernetes/K8sTree';
 
 const ROOT = text('');
 
@@ -23,16 +24,29 @@ export function FolderTree() {
   const ensureRoot = useAppStore((s) => s.ensureTreeRoot);
   const delimiter = useAppStore((s) => s.treeDelimiter());
   const reloadTree = useAppStore((s) => s.reloadTree);
+  // The Kubernetes layout is offered when the keyspace has /registry/ (k8s:resources tells).
+  const layout = useAppStore((s) => s.treeLayout());
+  const k8sAvailable = useAppStore((s) => s.k8sAvailable());
+  const probeK8s = useAppStore((s) => s.probeK8s);
+  const setTreeLayout = useAppStore((s) => s.setTreeLayout);
+  const reloadK8s = useAppStore((s) => s.reloadK8s);
+  const k8s = layout === 'kubernetes';
+  const k8sChosen = useAppStore((s) => s.activeProfileId !== null && s.treeLayouts[s.activeProfileId] === 'kubernetes');
+  const revealK8s = useAppStore((s) => s.revealInK8sTree);
   useEffect(() => {
     if (open && active) ensureRoot();
   }, [open, active, ensureRoot]);
+  // Also with the tree closed when this profile chose the layout: the grid's columns follow it.
+  useEffect(() => {
+    if ((open || k8sChosen) && active) probeK8s();
+  }, [open, k8sChosen, active, probeK8s]);
   // The key open in the value panel is revealed in the tree (its folders expanded), as an
   // editor's explorer follows the active file.
   const selectedKey = useAppStore((s) => s.selectedKey);
   const reveal = useAppStore((s) => s.revealInTree);
   useEffect(() => {
-    if (open && active && selectedKey) void reveal(selectedKey);
-  }, [open, active, selectedKey, reveal]);
+    if (open && active && selectedKey) void (k8s ? revealK8s(selectedKey) : reveal(selectedKey));
+  }, [open, active, selectedKey, reveal, k8s, revealK8s]);
   if (!active) return null;
   return (
     <section className="folder-tree" aria-label="Folders" data-testid="folder-tree">
@@ -42,14 +56,42 @@ export function FolderTree() {
         </button>
         {open ? (
           <>
-            <DelimiterField key={`${active}:${delimiter}`} delimiter={delimiter} />
-            <button type="button" className="icon-button" onClick={() => void reloadTree()} title="Read the folders again" aria-label="Reload folders">
+            {k8sAvailable ? (
+              <button
+                type="button"
+                className="tree-layout-toggle"
+                aria-pressed={k8s}
+                onClick={() => setTreeLayout(k8s ? 'folders' : 'kubernetes')}
+                title={k8s ? 'Show the keys as folders' : 'Show /registry/ by resource type, namespace and name'}
+                data-testid="tree-layout-kubernetes"
+              >
+                Kubernetes
+              </button>
+            ) : null}
+            {k8s ? null : <DelimiterField key={`${active}:${delimiter}`} delimiter={delimiter} />}
+            <button
+              type="button"
+              className="icon-button"
+              onClick={() => {
+                if (k8s) void reloadK8s();
+                else {
+                  void reloadTree();
+                  probeK8s();
+                }
+              }}
+              title={k8s ? 'Read the resource types again' : 'Read the folders again'}
+              aria-label={k8s ? 'Reload resources' : 'Reload folders'}
+            >
               ↻
             </button>
           </>
         ) : null}
       </div>
-      {open ? (
+      {open && k8s ? (
+        <ul className="tree" role="tree" aria-label="Kubernetes resources" aria-multiselectable="true">
+          <K8sTree />
+        </ul>
+      ) : open ? (
         <ul className="tree" role="tree" aria-label="Folder tree" aria-multiselectable="true">
           <Children prefix={ROOT} level={1} />
         </ul>
