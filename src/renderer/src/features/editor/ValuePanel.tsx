@@ -8,6 +8,10 @@ import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
 import { HistoryTab } from '../history/HistoryTab';
+import { isKubernetesValue } from '../kubernetes/k8s-value';
+import { K8sView } from '../kubernetes/K8sView';
+import { K8sViewSwitch } from '../kubernetes/K8sViewSwitch';
+import { sameKey } from '../../ui/key-order';
 import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
 import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
@@ -145,6 +149,9 @@ function ValueBody() {
   const pastRevision = useAppStore((s) => s.pastRevision);
   const readOnlyView = useAppStore((s) => s.readOnlyView);
   const selectKey = useAppStore((s) => s.selectKey);
+  // Kubernetes' stored objects open decoded; the value editor stays one click away.
+  const k8sValue = useAppStore((s) => !!s.selectedKey && !!s.loaded && isKubernetesValue(s.selectedKey, s.loaded.value));
+  const k8sRaw = useAppStore((s) => sameKey(s.k8sRawKey, s.selectedKey));
   // Back to live: the panel shows the current value again.
   useEffect(() => {
     if (pastRevision !== null && !readOnlyView && selectedKey) void selectKey(selectedKey, { reread: true, force: true });
@@ -165,9 +172,21 @@ function ValueBody() {
     );
   }
 
+  if (k8sValue && !k8sRaw) {
+    return (
+      <>
+        <RemoteChangeNotice />
+        <K8sViewSwitch />
+        <DraftError />
+        <K8sView />
+      </>
+    );
+  }
+
   return (
     <>
       <RemoteChangeNotice />
+      {k8sValue ? <K8sViewSwitch /> : null}
       <EditorBar />
       <EditorLeaseChoice />
       <DraftError />
