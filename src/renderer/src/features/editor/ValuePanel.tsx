@@ -11,7 +11,6 @@ import { HistoryTab } from '../history/HistoryTab';
 import { isKubernetesValue } from '../kubernetes/k8s-value';
 import { K8sView } from '../kubernetes/K8sView';
 import { K8sViewSwitch } from '../kubernetes/K8sViewSwitch';
-import { sameKey } from '../../ui/key-order';
 import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
 import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
@@ -50,6 +49,10 @@ export function ValuePanel() {
   const selectKey = useAppStore((s) => s.selectKey);
   const { context, handlers } = useKeyErrorContext();
   const [showHistory, setShowHistory] = useState(false);
+  // Another key: the Kubernetes view masks Secrets again and drops its edit.
+  const keyId = selectedKey ? `${selectedKey.encoding}:${selectedKey.data}` : '';
+  const k8sKeyChanged = useAppStore((s) => s.k8sKeyChanged);
+  useEffect(() => k8sKeyChanged(), [keyId, k8sKeyChanged]);
 
   if (!selectedKey) {
     return (
@@ -151,7 +154,7 @@ function ValueBody() {
   const selectKey = useAppStore((s) => s.selectKey);
   // Kubernetes' stored objects open decoded; the value editor stays one click away.
   const k8sValue = useAppStore((s) => !!s.selectedKey && !!s.loaded && isKubernetesValue(s.selectedKey, s.loaded.value));
-  const k8sRaw = useAppStore((s) => sameKey(s.k8sRawKey, s.selectedKey));
+  const k8sRaw = useAppStore((s) => s.k8sRaw);
   // Back to live: the panel shows the current value again.
   useEffect(() => {
     if (pastRevision !== null && !readOnlyView && selectedKey) void selectKey(selectedKey, { reread: true, force: true });

@@ -123,7 +123,7 @@ function Item({ label, value, testId }: { label: string; value: string | undefin
 function K8sObject({ decoded }: { decoded: Extract<K8sDecoded, { kind: 'object' | 'json' }> }) {
   const format = useAppStore((s) => s.k8sFormat);
   const setFormat = useAppStore((s) => s.setK8sFormat);
-  const revealed = useAppStore((s) => sameKey(s.k8sRevealedKey, s.selectedKey));
+  const revealed = useAppStore((s) => s.k8sReveal);
   const setReveal = useAppStore((s) => s.setK8sReveal);
   const editing = useAppStore((s) => !!s.k8sEdit && sameKey(s.k8sEdit.key, s.selectedKey));
   const startEdit = useAppStore((s) => s.startK8sEdit);

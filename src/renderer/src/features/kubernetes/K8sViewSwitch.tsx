@@ -1,9 +1,8 @@
 import { useAppStore } from '../../app/store-context';
-import { sameKey } from '../../ui/key-order';
 
 /** Kubernetes view (the default for a Kubernetes value) or the raw value editor, one click apart. */
 export function K8sViewSwitch() {
-  const raw = useAppStore((s) => sameKey(s.k8sRawKey, s.selectedKey));
+  const raw = useAppStore((s) => s.k8sRaw);
   const setRaw = useAppStore((s) => s.setK8sRaw);
   return (
     <div className="k8s-switch" role="group" aria-label="Show the value as">

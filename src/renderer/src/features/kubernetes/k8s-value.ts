@@ -54,7 +54,8 @@ export function maskSecret(object: JsonValue): JsonValue {
 /** The object as kubectl prints it: keys in the decoder's (sorted) order, YAML without folding. */
 export function objectText(object: JsonValue, format: K8sFormat): string {
   if (format === 'json') return `${JSON.stringify(object, null, 2)}\n`;
-  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
+  // Sequences not indented under their key, as kubectl (go-yaml) prints them.
+  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false });
 }
 
 /** Bytes (base64) as spaced hex, the first `max` of them. */

@@ -6,8 +6,8 @@
  * editor's own write (compare-and-swap on the mod revision the edit started from), so production
  * confirmation, CONFLICT and OUTCOME_UNKNOWN behave as for any save.
  *
- * Per-key choices (reveal, the raw editor instead of this view, an edit) remember the key they
- * were made for, so another key starts masked, in this view, not editing.
+ * Per-key choices (reveal, the raw editor instead of this view, an edit) end when the value panel
+ * shows another key (`k8sKeyChanged`), so another key starts masked, in this view, not editing.
  */
 import { bytesEqual, type Bytes } from '../../../../shared/bytes';
 import type { K8sDecoded, K8sEncoded } from '../../../../shared/k8s';
@@ -42,10 +42,10 @@ export interface K8sEditState {
 export interface K8sViewSlice {
   k8sDecode: K8sDecodeState | null;
   k8sFormat: K8sFormat;
-  /** The key whose Secret values are revealed. */
-  k8sRevealedKey: Bytes | null;
-  /** The key shown in the raw value editor instead of the Kubernetes view. */
-  k8sRawKey: Bytes | null;
+  /** Secret values are shown (until another key is shown). */
+  k8sReveal: boolean;
+  /** The raw value editor is shown instead of the Kubernetes view (until another key is shown). */
+  k8sRaw: boolean;
   k8sEdit: K8sEditState | null;
 
   /** Decode the loaded value (again only when the key, revision or bytes changed). */
@@ -59,6 +59,8 @@ export interface K8sViewSlice {
   reviewK8sEdit(): Promise<void>;
   saveK8sEdit(): Promise<void>;
   cancelK8sEdit(): void;
+  /** The value panel shows another key: masked again, the Kubernetes view again, no edit. */
+  k8sKeyChanged(): void;
 }
 
 interface K8sViewNeeds {
@@ -83,8 +85,8 @@ export function k8sEditRefusal(s: Pick<K8sViewNeeds, 'pastRevision' | 'readOnlyV
 
 const initial = () => ({
   k8sDecode: null as K8sDecodeState | null,
-  k8sRevealedKey: null as Bytes | null,
-  k8sRawKey: null as Bytes | null,
+  k8sReveal: false,
+  k8sRaw: false,
   k8sEdit: null as K8sEditState | null,
 });
 
@@ -124,11 +126,11 @@ export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set
     },
 
     setK8sReveal(reveal) {
-      set({ k8sRevealedKey: reveal ? get().selectedKey : null });
+      set({ k8sReveal: reveal });
     },
 
     setK8sRaw(raw) {
-      set({ k8sRawKey: raw ? get().selectedKey : null });
+      set({ k8sRaw: raw });
     },
 
     async startK8sEdit() {
@@ -180,6 +182,11 @@ export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set
 
     cancelK8sEdit() {
       set({ k8sEdit: null });
+    },
+
+    k8sKeyChanged() {
+      const s = get();
+      if (s.k8sReveal || s.k8sRaw || (s.k8sEdit && !sameKey(s.k8sEdit.key, s.selectedKey))) set({ k8sReveal: false, k8sRaw: false, k8sEdit: null });
     },
   };
 };
