@@ -149,11 +149,10 @@ function K8sObject({ decoded }: { decoded: Extract<K8sDecoded, { kind: 'object' 
             </dd>
           </div>
         ) : null}
-        <div>
-          <dt>decoded</dt>
-          <dd data-testid="k8s-schema">{decoded.kind === 'object' ? `decoded with schema ${decoded.schemaTag}` : 'stored as JSON (a custom resource)'}</dd>
-        </div>
       </dl>
+      <p className="muted pad-x k8s-schema" data-testid="k8s-schema">
+        {decoded.kind === 'object' ? `decoded with schema ${decoded.schemaTag}` : 'stored as JSON (a custom resource)'}
+      </p>
       <div className="editor-bar k8s-bar">
         <div className="k8s-switch" role="group" aria-label="Format">
           {(['yaml', 'json'] as const).map((f) => (
