@@ -11,7 +11,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfirmDialog } from '../../../src/renderer/src/app/ConfirmDialog';
-import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
+import { createAppStore, type AppStore } from '../../../src/renderer/src/app/create-app-store';
 import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { ValuePanel } from '../../../src/renderer/src/features/editor/ValuePanel';
 import { MASK } from '../../../src/renderer/src/features/kubernetes/k8s-value';
@@ -43,7 +43,7 @@ async function open(values: Record<string, Bytes>, select: string, mode: Profile
   for (const [k, v] of Object.entries(values)) mem.data.set(k, kv(k, v, ++rev));
   useMemoryEtcd(fake, mem);
   fake.ep['k8s:decode'].handle(async (req) => okR(await decodeForView(req)));
-  const store = fake.api && (await import('../../../src/renderer/src/app/create-app-store')).createAppStore(fake.api);
+  const store = createAppStore(fake.api);
   store.getState().init();
   await flush();
   await store.getState().switchProfile('a');
@@ -183,6 +183,25 @@ describe('the Kubernetes view', () => {
     await open({ '/registry/example.com/widgets/default/w1': text('{"kind":"Widget","apiVersion":"example.com/v1","metadata":{"name":"w1","namespace":"default"},"spec":{"size":3}}') }, '/registry/example.com/widgets/default/w1');
     expect(screen.getByTestId('k8s-schema').textContent).toBe('stored as JSON (a custom resource)');
     expect(lines('k8s-object')).toMatch(/^apiVersion: example.com\/v1\nkind: Widget\nmetadata:\n {2}name: w1\n {2}namespace: default\n {2}resourceVersion: "11"\nspec:\n {2}size: 3\n$/);
+  });
+
+  it('a decode that fails in main (the worker timed out) says so in words and shows the bytes', async () => {
+    const fake = createFakeApi();
+    fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a')], secretStorage: 'encrypted', notices: [] }));
+    const mem = memoryEtcd();
+    mem.data.set(POD, kv(POD, fx(POD), 11));
+    useMemoryEtcd(fake, mem);
+    fake.ep['k8s:decode'].handle(() => errR('TIMEOUT', 'Decoding this value took longer than 20 s, so it was stopped.'));
+    const store = createAppStore(fake.api);
+    store.getState().init();
+    await flush();
+    await store.getState().switchProfile('a');
+    await store.getState().selectKey(text(POD));
+    renderPanel(store);
+    await act(flush);
+    expect(screen.getByTestId('k8s-problem').textContent).toBe('Could not decode this value: Decoding this value took longer than 20 s, so it was stopped.');
+    expect(screen.getByTestId('hex-view')).toBeTruthy();
+    expect(screen.queryByTestId('k8s-object')).toBeNull();
   });
 
   it('a plain value is not offered the Kubernetes view', async () => {
