@@ -2,7 +2,7 @@
  * What the Kubernetes view shows of a decoded value, as text: which values it is offered for,
  * the object as YAML or JSON, Secrets' values masked until revealed, unknown fields as lines.
  */
-import { stringify } from 'yaml';
+import { Document, parse, visit } from 'yaml';
 import { base64ToUint8, toUint8, type Bytes } from '../../../../shared/bytes';
 import type { JsonValue, K8sUnknownField } from '../../../../shared/k8s';
 
@@ -51,11 +51,31 @@ export function maskSecret(object: JsonValue): JsonValue {
   return out;
 }
 
+/**
+ * A string a YAML 1.1 or 1.2 reader would take for something else (`yes`, `on`, `y`, `0755`,
+ * `1_000`, a number, null): quoted, as go-yaml (kubectl) quotes them, so the text means the same
+ * to kubectl and to any YAML reader. Only short strings can be such scalars.
+ */
+function ambiguous(s: string): boolean {
+  if (s.length > 64 || s.includes('\n')) return false;
+  try {
+    return typeof parse(s, { version: '1.1' }) !== 'string' || typeof parse(s) !== 'string';
+  } catch {
+    return false;
+  }
+}
+
 /** The object as kubectl prints it: keys in the decoder's (sorted) order, YAML without folding. */
 export function objectText(object: JsonValue, format: K8sFormat): string {
   if (format === 'json') return `${JSON.stringify(object, null, 2)}\n`;
+  const doc = new Document(object, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && ambiguous(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
   // Sequences not indented under their key, as kubectl (go-yaml) prints them.
-  return stringify(object, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false });
+  return doc.toString({ lineWidth: 0, indentSeq: false });
 }
 
 /** Bytes (base64) as spaced hex, the first `max` of them. */
