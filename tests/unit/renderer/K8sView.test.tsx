@@ -221,6 +221,22 @@ describe('Edit as YAML', () => {
     }
   });
 
+  it('a past revision (the grid at a revision) shows the object read-only, with no Edit as YAML', async () => {
+    const { fake, store } = await open({ [POD]: fx(POD) }, POD);
+    fake.ep['history:get'].handle(() => okR(kv(POD, fx(POD), 7)));
+    await act(async () => {
+      await store.getState().viewAtRevision(9);
+      await flush();
+      await store.getState().selectKey(text(POD), { reread: true, force: true });
+      await flush();
+    });
+    expect(store.getState().pastRevision).toBe(9);
+    expect(screen.getByTestId('past-value-note')).toBeTruthy();
+    expect(screen.getByTestId('k8s-kind').textContent).toBe('Pod');
+    expect(screen.getByTestId('k8s-resource-version').textContent).toMatch(/^7 /);
+    expect(screen.queryByRole('button', { name: 'Edit as YAML' })).toBeNull();
+  });
+
   it('a Secret is edited only after Reveal values', async () => {
     await open({ [SECRET]: fx(SECRET) }, SECRET);
     expect((screen.getByRole('button', { name: 'Edit as YAML' }) as HTMLButtonElement).disabled).toBe(true);

@@ -166,7 +166,10 @@ function ValueBody() {
         <p className="notice pad-x" role="status" data-testid="past-value-note">
           The value at revision {pastRevision}, read-only (the grid shows a past revision).
         </p>
-        {isText(loaded.value) ? (
+        {k8sValue ? <K8sViewSwitch /> : null}
+        {k8sValue && !k8sRaw ? (
+          <K8sView />
+        ) : isText(loaded.value) ? (
           <ValueEditor value={loaded.value.data} mode="plain" onChange={() => undefined} readOnly ariaLabel={`Value at revision ${pastRevision}`} />
         ) : (
           <HexView value={loaded.value} />
