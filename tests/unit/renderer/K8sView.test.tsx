@@ -291,6 +291,33 @@ describe('Edit as YAML', () => {
     expect(fake.ep['k8s:decode'].requests.at(-1)?.modRevision).toBe(mem.revision);
   });
 
+  it('opening another key with an edited YAML draft asks first, as an unsaved value draft does', async () => {
+    const { store } = await open({ [POD]: fx(POD), [SECRET]: fx(SECRET) }, POD);
+    await click('Edit as YAML');
+    await act(async () => {
+      await store.getState().selectKey(text(SECRET));
+      await flush();
+    });
+    // Nothing typed yet: no question, the edit ends.
+    expect(store.getState().selectedKey).toEqual(text(SECRET));
+    expect(screen.queryByTestId('k8s-edit')).toBeNull();
+    await act(async () => {
+      await store.getState().selectKey(text(POD));
+      await flush();
+    });
+    await click('Edit as YAML');
+    act(() => store.getState().setK8sEditText(`${store.getState().k8sEdit!.text}# note\n`));
+    await act(async () => {
+      await store.getState().selectKey(text(SECRET));
+      await flush();
+    });
+    expect(screen.getByRole('dialog').textContent).toContain('Discard unsaved changes?');
+    expect(store.getState().selectedKey).toEqual(text(POD));
+    await click('Discard draft');
+    expect(store.getState().selectedKey).toEqual(text(SECRET));
+    expect(store.getState().k8sEdit).toBeNull();
+  });
+
   it('an unchanged object says there is nothing to save', async () => {
     const { fake } = await open({ [POD]: fx(POD) }, POD);
     await click('Edit as YAML');

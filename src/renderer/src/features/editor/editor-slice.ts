@@ -131,6 +131,8 @@ interface EditorNeeds extends Notify, Confirm {
   /** The grid shows the prefix at a past revision (`listRevision`): nothing is written from it. */
   readonly readOnlyView: boolean;
   readonly listRevision: number;
+  /** The Kubernetes view holds an edited YAML draft (opening another key discards it too). */
+  k8sDraftPending(): boolean;
 }
 
 /**
@@ -499,7 +501,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (!scope.profileId) return;
       const same = sameKey(s.selectedKey, key);
       if (same && !opts.reread && s.editorStatus !== 'error' && s.editorStatus !== 'missing') return;
-      if (!same && s.dirty && !opts.force) {
+      if (!same && (s.dirty || s.k8sDraftPending()) && !opts.force) {
         s.askConfirm({
           title: 'Discard unsaved changes?',
           message: 'Your draft has not been saved. Opening another key discards it.',

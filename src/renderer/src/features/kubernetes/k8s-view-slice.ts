@@ -32,6 +32,8 @@ export interface K8sEditState {
   readonly original: Bytes;
   readonly baseRevision: number;
   readonly text: string;
+  /** The text the edit started with: a draft is pending once `text` differs. */
+  readonly startText: string;
   readonly busy: boolean;
   /** Why the last review was refused (the encoder names the path); the draft stays. */
   readonly error: AppError | null;
@@ -61,6 +63,8 @@ export interface K8sViewSlice {
   cancelK8sEdit(): void;
   /** The value panel shows another key: masked again, the Kubernetes view again, no edit. */
   k8sKeyChanged(): void;
+  /** An edit whose text differs from what it started with. */
+  k8sDraftPending(): boolean;
 }
 
 interface K8sViewNeeds {
@@ -143,7 +147,8 @@ export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set
       const now = get();
       if (!sameKey(now.selectedKey, key) || now.loaded?.modRevision !== kv.modRevision) return;
       if (!r.ok || (r.value.kind !== 'object' && r.value.kind !== 'json')) return;
-      set({ k8sEdit: { key, original: kv.value, baseRevision: kv.modRevision, text: objectText(r.value.object, 'yaml'), busy: false, error: null, review: null } });
+      const text = objectText(r.value.object, 'yaml');
+      set({ k8sEdit: { key, original: kv.value, baseRevision: kv.modRevision, text, startText: text, busy: false, error: null, review: null } });
     },
 
     setK8sEditText(text) {
@@ -182,6 +187,11 @@ export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set
 
     cancelK8sEdit() {
       set({ k8sEdit: null });
+    },
+
+    k8sDraftPending() {
+      const e = get().k8sEdit;
+      return !!e && e.text !== e.startText;
     },
 
     k8sKeyChanged() {
