@@ -10,7 +10,7 @@ import { etcdBase64, etcdModRevision, etcdPutBytes } from './support/etcd-helper
 import { openConnected } from './support/flows';
 import { expect, test } from './support/fixtures';
 import { K8sViewPage } from './pages/k8s-view';
-import { k8sFixture, k8sFixtures } from '../support/k8s-values';
+import { k8sFixture, k8sFixtures, syntheticConfigMap } from '../support/k8s-values';
 import type { EtcdCluster } from '../support/etcd';
 
 const POD = '/registry/pods/default/web-0';
@@ -98,6 +98,21 @@ test.describe('the Kubernetes view', () => {
     await expect(k8s.encrypted).toHaveText('Encrypted at rest by aescbc, key key1: the API server holds the key.');
     await expect(k8s.hexDump).toContainText('6b 38 73 3a 65 6e 63 3a');
     await expect(k8s.object).toHaveCount(0);
+  });
+
+  test('a 1 MB ConfigMap (decoded in the worker thread) opens as YAML', async ({ launch, startEtcd, ui }) => {
+    const etcd = await startEtcd();
+    const key = '/registry/configmaps/default/big';
+    const big = Buffer.from(syntheticConfigMap('big', 1000, 1024));
+    await etcdPutBytes(etcd, key, big);
+    await openConnected(launch, ui, etcd);
+    const k8s = new K8sViewPage(ui.page);
+    const started = Date.now();
+    await ui.grid.select(key);
+    await expect(k8s.kind).toHaveText('ConfigMap');
+    await expect.poll(() => k8s.visibleText()).toMatch(/^apiVersion: v1\ndata:\n {2}key-00000: a{1024}\n {2}key-00001: b{1024}\n/);
+    console.log(`[k8s-view e2e] ${big.length}-byte ConfigMap selected to YAML on screen in ${Date.now() - started} ms`);
+    await expect(k8s.header).toContainText('default/big');
   });
 
   test('a truncated Pod (its first 100 bytes) says "Cannot decode" with a byte offset and shows no YAML', async ({ launch, startEtcd, ui }) => {
