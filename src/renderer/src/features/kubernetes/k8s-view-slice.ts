@@ -95,8 +95,14 @@ const initial = () => ({
 });
 
 export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set, get, { client, scope }) => {
-  scope.own({ reset: () => set(initial()) });
   let decodeRun = 0;
+  scope.own({
+    reset: () => {
+      // A decode still in flight belongs to the connection left.
+      decodeRun++;
+      set(initial());
+    },
+  });
 
   const editOfSelected = (): K8sEditState | null => {
     const s = get();
