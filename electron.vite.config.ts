@@ -23,7 +23,15 @@ const csp = (): Plugin => {
 
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/app.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/electron/app.ts'),
+          // The Kubernetes codec's worker thread, found at run time next to index.js (k8s-worker.ts).
+          'k8s-decode-worker': resolve(__dirname, 'src/main/core/k8s/k8s-decode-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: {

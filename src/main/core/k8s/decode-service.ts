@@ -1,8 +1,92 @@
+/**
+ * `k8s:decode`: a stored value decoded for the Kubernetes view. Small values decode inline (a
+ * worker round trip costs more than they do); values above K8S_WORKER_THRESHOLD decode in the
+ * app's one Kubernetes worker thread, so main's event loop never waits on a 1 MB object.
+ * The view's `metadata.resourceVersion` is the key's mod revision, as the API server shows it.
+ */
 import type { RequestOf } from '../../../shared/contract';
-import type { K8sDecoded } from '../../../shared/k8s';
-import { failure } from '../etcd/errors';
+import { byteLength, toUint8 } from '../../../shared/bytes';
+import { K8S_WORKER_THRESHOLD, type JsonValue, type K8sDecoded } from '../../../shared/k8s';
+import { decodeK8sValue, schema, type DecodedValue } from './decode';
+import { K8sWorker } from './k8s-worker';
 
-/** Stub: replaced by the decode service (worker for large values). */
-export async function decodeForView(_req: RequestOf<'k8s:decode'>): Promise<K8sDecoded> {
-  throw failure('INTERNAL', 'Not built yet.');
+let shared: K8sWorker | undefined;
+
+/** The app's Kubernetes worker, started on first use. */
+export function k8sWorker(): K8sWorker {
+  return (shared ??= new K8sWorker());
+}
+
+/** Ends the worker (the app is quitting, or a test is done); the next use starts a new one. */
+export async function stopK8sWorker(): Promise<void> {
+  const w = shared;
+  shared = undefined;
+  await w?.close();
+}
+
+export interface DecodeOptions {
+  /** Values larger than this many bytes decode in the worker. */
+  readonly threshold?: number;
+  readonly worker?: K8sWorker;
+  /** Told which thread decoded (tests prove the worker ran it). */
+  readonly onThread?: (threadId: number) => void;
+}
+
+export async function decodeForView(req: RequestOf<'k8s:decode'>, opts: DecodeOptions = {}): Promise<K8sDecoded> {
+  const threshold = opts.threshold ?? K8S_WORKER_THRESHOLD;
+  let decoded: DecodedValue;
+  if (byteLength(req.value) > threshold) {
+    // A fresh copy of our own, moved (not copied) to the worker.
+    const value = toUint8(req.value).slice();
+    const answer = await (opts.worker ?? k8sWorker()).run('decode', { value }, { transfer: [value.buffer as ArrayBuffer] });
+    opts.onThread?.(answer.threadId);
+    decoded = answer.value;
+  } else {
+    decoded = decodeK8sValue(toUint8(req.value));
+  }
+  return forView(decoded, req.modRevision);
+}
+
+/** The decoder's answer as the view shows it: resourceVersion from the mod revision, the schema tag. */
+export function forView(d: DecodedValue, modRevision: number | undefined): K8sDecoded {
+  switch (d.kind) {
+    case 'object': {
+      const rv = withResourceVersion(d.object, modRevision);
+      return { ...d, object: rv.object, resourceVersionFromModRevision: rv.set };
+    }
+    case 'json': {
+      // Custom resources are stored as the API server wrote them; kubectl prints keys sorted.
+      const rv = withResourceVersion(sortDeep(d.object), modRevision);
+      return { kind: 'json', object: rv.object, resourceVersionFromModRevision: rv.set };
+    }
+    case 'unknown-kind':
+      return { ...d, schemaTag: schema.source.tag };
+    default:
+      return d;
+  }
+}
+
+/** The API server fills metadata.resourceVersion from the key's mod revision; so does the view. */
+function withResourceVersion(object: JsonValue, modRevision: number | undefined): { object: JsonValue; set: boolean } {
+  if (modRevision === undefined || !isRecord(object)) return { object, set: false };
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  return { object: sortKeys({ ...object, metadata: sortKeys({ ...metadata, resourceVersion: String(modRevision) }) }), set: true };
+}
+
+function isRecord(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function sortKeys(o: { [key: string]: JsonValue }): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}
+
+function sortDeep(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (!isRecord(v)) return v;
+  const out: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortDeep(v[k]);
+  return out;
 }

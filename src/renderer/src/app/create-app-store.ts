@@ -18,6 +18,7 @@ import { createConnectionsSlice, type ConnectionsSlice } from '../features/conne
 import { createEditorSlice, type EditorSlice } from '../features/editor/editor-slice';
 import { createHistorySlice, type HistorySlice } from '../features/history/history-slice';
 import { createKeysSlice, type KeysSlice } from '../features/keys/keys-slice';
+import { createK8sViewSlice, type K8sViewSlice } from '../features/kubernetes/k8s-view-slice';
 import { createLeasesSlice, type LeasesSlice } from '../features/leases/leases-slice';
 import { createNewKeySlice, type NewKeySlice } from '../features/keys/new-key-slice';
 import { createNotificationsSlice, type NotificationsSlice } from '../features/notifications/notifications-slice';
@@ -40,6 +41,7 @@ export type AppState = ScopeState &
   KeysSlice &
   NewKeySlice &
   EditorSlice &
+  K8sViewSlice &
   ClusterSlice &
   MaintenanceSlice &
   MembersSlice &
@@ -95,6 +97,7 @@ export function createAppStore(api: EtcdApi, opts: { now?: () => number } = {}):
       ...createKeysSlice(set, get, deps),
       ...createNewKeySlice(set, get, deps),
       ...createEditorSlice(set, get, deps),
+      ...createK8sViewSlice(set, get, deps),
       ...createClusterSlice(set, get, deps),
       ...createMaintenanceSlice(set, get, deps),
       ...createMembersSlice(set, get, deps),

@@ -8,6 +8,9 @@ import { formatLease, formatSize, keyLabel } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import type { ErrorActionHandlers, ErrorContext } from '../../ui/messages';
 import { HistoryTab } from '../history/HistoryTab';
+import { isKubernetesValue } from '../kubernetes/k8s-value';
+import { K8sView } from '../kubernetes/K8sView';
+import { K8sViewSwitch } from '../kubernetes/K8sViewSwitch';
 import { EditorLeaseChoice } from '../leases/EditorLeaseChoice';
 import { LeaseInfo } from '../leases/LeaseInfo';
 import { ConflictView } from './ConflictView';
@@ -46,6 +49,10 @@ export function ValuePanel() {
   const selectKey = useAppStore((s) => s.selectKey);
   const { context, handlers } = useKeyErrorContext();
   const [showHistory, setShowHistory] = useState(false);
+  // Another key: the Kubernetes view masks Secrets again and drops its edit.
+  const keyId = selectedKey ? `${selectedKey.encoding}:${selectedKey.data}` : '';
+  const k8sKeyChanged = useAppStore((s) => s.k8sKeyChanged);
+  useEffect(() => k8sKeyChanged(), [keyId, k8sKeyChanged]);
 
   if (!selectedKey) {
     return (
@@ -145,6 +152,9 @@ function ValueBody() {
   const pastRevision = useAppStore((s) => s.pastRevision);
   const readOnlyView = useAppStore((s) => s.readOnlyView);
   const selectKey = useAppStore((s) => s.selectKey);
+  // Kubernetes' stored objects open decoded; the value editor stays one click away.
+  const k8sValue = useAppStore((s) => !!s.selectedKey && !!s.loaded && isKubernetesValue(s.selectedKey, s.loaded.value));
+  const k8sRaw = useAppStore((s) => s.k8sRaw);
   // Back to live: the panel shows the current value again.
   useEffect(() => {
     if (pastRevision !== null && !readOnlyView && selectedKey) void selectKey(selectedKey, { reread: true, force: true });
@@ -156,7 +166,10 @@ function ValueBody() {
         <p className="notice pad-x" role="status" data-testid="past-value-note">
           The value at revision {pastRevision}, read-only (the grid shows a past revision).
         </p>
-        {isText(loaded.value) ? (
+        {k8sValue ? <K8sViewSwitch /> : null}
+        {k8sValue && !k8sRaw ? (
+          <K8sView />
+        ) : isText(loaded.value) ? (
           <ValueEditor value={loaded.value.data} mode="plain" onChange={() => undefined} readOnly ariaLabel={`Value at revision ${pastRevision}`} />
         ) : (
           <HexView value={loaded.value} />
@@ -165,9 +178,21 @@ function ValueBody() {
     );
   }
 
+  if (k8sValue && !k8sRaw) {
+    return (
+      <>
+        <RemoteChangeNotice />
+        <K8sViewSwitch />
+        <DraftError />
+        <K8sView />
+      </>
+    );
+  }
+
   return (
     <>
       <RemoteChangeNotice />
+      {k8sValue ? <K8sViewSwitch /> : null}
       <EditorBar />
       <EditorLeaseChoice />
       <DraftError />

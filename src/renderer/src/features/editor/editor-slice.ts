@@ -95,6 +95,11 @@ export interface EditorSlice {
   cancelBase64(): void;
   revertDraft(): void;
   save(opts?: { allowInvalidJson?: boolean }): Promise<void>;
+  /**
+   * Write these bytes with compare-and-swap on `expected` through the same path as `save` (the
+   * Kubernetes view's "Edit as YAML"): confirmation, CONFLICT and OUTCOME_UNKNOWN as for a save.
+   */
+  saveBytes(value: Bytes, expected: number): Promise<void>;
   /** Fetch the key again; with a dirty draft that differs, opens the conflict view instead of replacing it. */
   rereadKey(reason?: ConflictState['reason']): Promise<void>;
   /** The merged result, as the user edits it. */
@@ -126,6 +131,8 @@ interface EditorNeeds extends Notify, Confirm {
   /** The grid shows the prefix at a past revision (`listRevision`): nothing is written from it. */
   readonly readOnlyView: boolean;
   readonly listRevision: number;
+  /** The Kubernetes view holds an edited YAML draft (opening another key discards it too). */
+  k8sDraftPending(): boolean;
 }
 
 /**
@@ -494,7 +501,7 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       if (!scope.profileId) return;
       const same = sameKey(s.selectedKey, key);
       if (same && !opts.reread && s.editorStatus !== 'error' && s.editorStatus !== 'missing') return;
-      if (!same && s.dirty && !opts.force) {
+      if (!same && (s.dirty || s.k8sDraftPending()) && !opts.force) {
         s.askConfirm({
           title: 'Discard unsaved changes?',
           message: 'Your draft has not been saved. Opening another key discards it.',
@@ -628,6 +635,20 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       // No loaded value (deleted meanwhile): re-create only if it still does not exist.
       const expected = s.loaded ? s.loaded.modRevision : 0;
       await write(v.value, expected, guard, s.loaded, null);
+    },
+
+    async saveBytes(value, expected) {
+      const s = get();
+      const guard = scope.capture();
+      if (!s.selectedKey || !guard || s.saving || s.conflict) return;
+      if (s.pastRevision !== null || s.readOnlyView) return;
+      await write(value, expected, guard, s.loaded, null);
+      const after = get();
+      // A text value (a custom resource's JSON) with no draft of its own: the editor shows what
+      // was saved, not the old text as a draft.
+      if (!s.dirty && after.loaded && sameKey(after.selectedKey, s.selectedKey) && bytesEqual(after.loaded.value, value) && after.draftKind === 'text' && after.dirty) {
+        set({ ...showValue(after.loaded), mode: after.mode });
+      }
     },
 
     async rereadKey(reason = 'conflict') {
