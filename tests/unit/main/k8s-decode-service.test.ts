@@ -6,7 +6,8 @@
  */
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeForView, k8sWorker, stopK8sWorker } from '../../../src/main/core/k8s/decode-service';
+import { decodeForView, encodeForEdit, k8sWorker, stopK8sWorker } from '../../../src/main/core/k8s/decode-service';
+import { encodeK8sObject } from '../../../src/main/core/k8s/encode';
 import { K8sWorker } from '../../../src/main/core/k8s/k8s-worker';
 import { AppFailure } from '../../../src/main/core/etcd/errors';
 import { fromUint8 } from '../../../src/shared/bytes';
@@ -191,4 +192,28 @@ describe('k8s:decode (decodeForView)', () => {
       await w.close();
     }
   });
+
+  it('k8s:encode of a large object runs in the worker: the same answer as inline, and its refusals keep their code and words', async () => {
+    const data = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`key-${i}`, 'v'.repeat(200)]));
+    const original = encodeK8sObject('v1', 'ConfigMap', { metadata: { name: 'big', namespace: 'default' }, data });
+    const threads: number[] = [];
+    const inline = await encodeForEdit({ original: fromUint8(original), edited: 'x: 1' }, { threshold: Infinity }).catch((e: unknown) => e);
+    const viaWorker = await encodeForEdit({ original: fromUint8(original), edited: 'x: 1' }, { threshold: 100 }).catch((e: unknown) => e);
+    // An unknown top-level field: refused with the path, by both.
+    expect(inline).toBeInstanceOf(AppFailure);
+    expect(viaWorker).toBeInstanceOf(AppFailure);
+    expect((viaWorker as AppFailure).error).toEqual((inline as AppFailure).error);
+    expect((viaWorker as AppFailure).error.code).toBe('INVALID_ARGUMENT');
+
+    const shown = await decodeForView({ value: fromUint8(original) }, { threshold: Infinity });
+    if (shown.kind !== 'object') throw new Error(shown.kind);
+    const edited = JSON.stringify({ ...(shown.object as Record<string, JsonValue>), data: { only: 'one' } });
+    const a = await encodeForEdit({ original: fromUint8(original), edited }, { threshold: Infinity });
+    const b = await encodeForEdit({ original: fromUint8(original), edited }, { threshold: 100, onThread: (t) => threads.push(t) });
+    expect(threads).toHaveLength(1);
+    expect(threads[0]).not.toBe(mainThreadId);
+    expect(b).toEqual(a);
+    expect(a.unchanged).toBe(false);
+  });
 });
+

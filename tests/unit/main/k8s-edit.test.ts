@@ -6,7 +6,8 @@ import { text, toUint8, type Bytes } from '../../../src/shared/bytes';
 import { AppFailure } from '../../../src/main/core/etcd/errors';
 import { decodeK8sValue, type JsonValue } from '../../../src/main/core/k8s/decode';
 import { encodeK8sObject, rawJsonKey } from '../../../src/main/core/k8s/encode';
-import { encodeEdited, reencodeEdited } from '../../../src/main/core/k8s/edit';
+import { encodeForEdit as encodeEdited } from '../../../src/main/core/k8s/decode-service';
+import { reencodeEdited } from '../../../src/main/core/k8s/edit';
 
 interface Fixture {
   valueBase64: string;

@@ -17,22 +17,8 @@ import { classifyEtcdMessage } from './etcd-messages';
 
 export type OpKind = 'read' | 'write';
 
-/**
- * An AppError thrown inside the core; converted back to a Result at the handler boundary.
- * `cause` keeps the raw library error for the log: it never crosses IPC.
- */
-export class AppFailure extends Error {
-  constructor(
-    readonly error: AppError,
-    options?: { cause?: unknown },
-  ) {
-    super(error.message, options);
-    this.name = 'AppFailure';
-  }
-}
-
-export const failure = (code: ErrorCode, message: string, details?: ErrorDetails): AppFailure =>
-  new AppFailure(details ? { code, message, details } : { code, message });
+import { AppFailure } from '../app-failure';
+export { AppFailure, failure } from '../app-failure';
 
 /**
  * A PERMISSION_DENIED that names the profile's user and the permission it lacks (and what was

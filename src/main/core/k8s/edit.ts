@@ -1,16 +1,10 @@
 import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
-import { fromUint8, toUint8 } from '../../../shared/bytes';
-import type { RequestOf } from '../../../shared/contract';
+import { fromUint8 } from '../../../shared/bytes';
 import type { K8sEncoded } from '../../../shared/k8s';
-import { failure } from '../etcd/errors';
+import { failure } from '../app-failure';
 import { byteChanges } from './byte-diff';
 import { decodeK8sValue, schema, type JsonValue, type SchemaTable } from './decode';
 import { encodeK8sJson, encodeK8sObject, K8sEncodeError, rawJsonKey } from './encode';
-
-/** `k8s:encode`: the edited text re-encoded the way the original was stored; writes nothing. */
-export async function encodeEdited(req: RequestOf<'k8s:encode'>): Promise<K8sEncoded> {
-  return reencodeEdited(toUint8(req.original), req.edited);
-}
 
 /**
  * Bytes and text in, bytes out, synchronously: no I/O, so it can move into the decode worker.
