@@ -10,7 +10,7 @@ export class K8sTreePanel {
 
   constructor(private readonly page: Page) {
     this.treeToggle = page.getByTestId('tree-toggle');
-    this.layoutToggle = page.getByRole('button', { name: 'Kubernetes', exact: true });
+    this.layoutToggle = page.getByRole('button', { name: 'Kubernetes layout', exact: true });
     this.tree = page.getByRole('tree', { name: 'Kubernetes resources' });
     this.gridHeader = page.locator('.grid-header');
   }

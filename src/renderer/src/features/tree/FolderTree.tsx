@@ -61,6 +61,7 @@ export function FolderTree() {
                 type="button"
                 className="tree-layout-toggle"
                 aria-pressed={k8s}
+                aria-label="Kubernetes layout"
                 onClick={() => setTreeLayout(k8s ? 'folders' : 'kubernetes')}
                 title={k8s ? 'Show the keys as folders' : 'Show /registry/ by resource type, namespace and name'}
                 data-testid="tree-layout-kubernetes"
