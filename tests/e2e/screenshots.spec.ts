@@ -19,6 +19,12 @@ import { LeasesView } from './pages/leases';
 import { SearchPanel } from './pages/search';
 import { BulkDeletePage } from './pages/bulk-delete';
 import { expectNoOverlap } from './support/layout-checks';
+import { K8sTreePanel } from './pages/k8s-tree';
+import { K8sViewPage } from './pages/k8s-view';
+import { K8sAnalyzeView } from './pages/k8s-analyze';
+import { etcdPutBytes } from './support/etcd-helpers';
+import { k8sFixtures } from '../support/k8s-values';
+import { encodeK8sObject } from '../../src/main/core/k8s/encode';
 
 const DOCS = resolve(__dirname, '../../docs/screenshots');
 const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
@@ -264,3 +270,70 @@ test('screenshots: many keys — search across the keyspace, bulk delete with it
   await bulk.typed.fill('2');
   await shoot(ui.page, 'bulk-delete');
 });
+
+/** A few objects as the API server stores them (k8s\0 + protobuf), beside the reference fixtures. */
+async function seedKubernetes(etcd: EtcdCluster): Promise<void> {
+  for (const f of k8sFixtures) await etcdPutBytes(etcd, f.key, Buffer.from(f.valueBase64, 'base64'));
+  const created = '2026-11-28T09:14:03Z';
+  const pod = (ns: string, name: string, owner: string, uid: string) =>
+    encodeK8sObject('v1', 'Pod', {
+      metadata: { name, namespace: ns, uid, creationTimestamp: created, labels: { app: owner.split('/')[1] }, ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.split('/')[0], name: owner.split('/')[1], uid: `${uid}-owner`, controller: true, blockOwnerDeletion: true }] },
+      spec: { containers: [{ name: 'app', image: `registry.example.com/${name.split('-')[0]}:1.4.2` }] },
+    });
+  const pods: [string, string, string][] = [
+    ['shop', 'cart-7c9f8d6b5-2xkqp', 'ReplicaSet/cart-7c9f8d6b5'],
+    ['shop', 'cart-7c9f8d6b5-h4wzn', 'ReplicaSet/cart-7c9f8d6b5'],
+    ['shop', 'checkout-5f6d7c8b9-m2p7r', 'ReplicaSet/checkout-5f6d7c8b9'],
+    ['shop', 'payments-0', 'StatefulSet/payments'],
+    ['kube-system', 'coredns-668d6bf9bc-qk9vx', 'ReplicaSet/coredns-668d6bf9bc'],
+    ['kube-system', 'kube-proxy-8hz5t', 'DaemonSet/kube-proxy'],
+  ];
+  let n = 0;
+  for (const [ns, name, owner] of pods) await etcdPutBytes(etcd, `/registry/pods/${ns}/${name}`, Buffer.from(pod(ns, name, owner, `6f1c2a9e-0b4d-4c1e-9a7f-00000000000${n++}`)));
+  for (const node of ['kind-control-plane', 'kind-worker']) {
+    await etcdPutBytes(etcd, `/registry/minions/${node}`, Buffer.from(encodeK8sObject('v1', 'Node', { metadata: { name: node, uid: `node-${node}`, creationTimestamp: created } })));
+  }
+  for (const ns of ['default', 'kube-system', 'shop']) {
+    await etcdPutBytes(etcd, `/registry/namespaces/${ns}`, Buffer.from(encodeK8sObject('v1', 'Namespace', { metadata: { name: ns, uid: `ns-${ns}`, creationTimestamp: created } })));
+  }
+}
+
+test('screenshots: Kubernetes — the tree by resource with its columns, a decoded Pod, the analysis (light and dark)', async ({ launch, startEtcd, ui }) => {
+  test.setTimeout(120_000);
+  const etcd = await startEtcd();
+  await seedKubernetes(etcd);
+  const app = await launch();
+  await saveProfile(app, { name: 'kind (dev)', endpoints: etcd.endpoints, deadlineMs: 3000, color: '#12a594' });
+  await ui.page.reload();
+  await ui.sidebar.connect('kind (dev)');
+
+  // 1. The tree by resource type → namespace → name, the pods of a namespace with their columns, one Pod open.
+  const tree = new K8sTreePanel(ui.page);
+  await tree.treeToggle.click();
+  await tree.layoutToggle.click();
+  await expect(tree.count(tree.type('pods'))).toHaveText('(7)');
+  await tree.expand(tree.type('pods'), 'pods').click();
+  await tree.label(tree.namespace('pods', 'shop'), 'shop').click();
+  await expect(ui.grid.count).toHaveText('4 keys');
+  await expect(ui.grid.row('/registry/pods/shop/payments-0').getByRole('gridcell', { name: 'Pod', exact: true })).toBeVisible();
+  await ui.grid.select('/registry/pods/shop/checkout-5f6d7c8b9-m2p7r');
+  const view = new K8sViewPage(ui.page);
+  await expect(view.kind).toHaveText('Pod');
+  await expect.poll(() => view.visibleText()).toContain('image: registry.example.com/checkout:1.4.2');
+  await shoot(ui.page, 'k8s-tree');
+
+  // 2. The reference Pod (a StatefulSet's, with managedFields) as kubectl prints it.
+  await tree.expand(tree.namespace('pods', 'default'), 'default').click();
+  await tree.label(tree.object(tree.namespace('pods', 'default'), 'web-0'), 'web-0').click();
+  await expect(view.header).toContainText('default/web-0');
+  await expect.poll(() => view.visibleText()).toMatch(/^apiVersion: v1\nkind: Pod\n/);
+  await shoot(ui.page, 'k8s-pod');
+
+  // 3. The analysis of everything under /registry/.
+  const analyze = new K8sAnalyzeView(ui.page);
+  await analyze.toolbarButton().click();
+  await analyze.analyze.click();
+  await expect(analyze.summary).toBeVisible();
+  await shoot(ui.page, 'k8s-analyze');
+});
+

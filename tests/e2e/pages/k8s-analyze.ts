@@ -28,7 +28,7 @@ export class K8sAnalyzeView {
 
   /** The toolbar button that opens (or closes) the view. */
   toolbarButton(): Locator {
-    return this.page.getByRole('button', { name: 'Analyze Kubernetes' });
+    return this.page.getByRole('button', { name: 'Analyze K8s' });
   }
 
   /** The cells of a table's body rows, as text, row by row. */

@@ -296,3 +296,23 @@ describe('k8s encoder: time for a large object', () => {
     expect(decodeObject(bytes).object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', ...object });
   });
 });
+
+describe('legacy fields and storage versions', () => {
+  it("PodSpec's deprecated serviceAccount is kept beside serviceAccountName, both ways", () => {
+    const pod = { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }], serviceAccount: 'old', serviceAccountName: 'new' } };
+    const bytes = encodeK8sObject('v1', 'Pod', pod);
+    const spec = get(decodeObject(bytes).object, 'spec') as Record<string, JsonValue>;
+    expect(spec.serviceAccount).toBe('old');
+    expect(spec.serviceAccountName).toBe('new');
+    expect(Buffer.from(encodeK8sObject('v1', 'Pod', decodeObject(bytes).object)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('an extensions/v1beta1 Ingress keeps its legacy spec.backend (spec.defaultBackend since networking.k8s.io/v1)', () => {
+    const ing = { metadata: { name: 'web', namespace: 'shop' }, spec: { backend: { serviceName: 'web', servicePort: 80 } } };
+    const bytes = encodeK8sObject('extensions/v1beta1', 'Ingress', ing);
+    const decoded = decodeK8sValue(bytes);
+    expect(decoded).toMatchObject({ kind: 'object', apiVersion: 'extensions/v1beta1', objectKind: 'Ingress' });
+    expect(get(decodeObject(bytes).object, 'spec.backend')).toEqual({ serviceName: 'web', servicePort: 80 });
+    expect(problemsOf(() => encodeK8sObject('networking.k8s.io/v1', 'Ingress', ing))[0]?.path).toBe('spec.backend');
+  });
+});

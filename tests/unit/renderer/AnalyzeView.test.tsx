@@ -46,7 +46,7 @@ async function openView(count: number) {
     await flush();
   });
   await act(async () => {
-    fireEvent.click(screen.getByRole('button', { name: 'Analyze Kubernetes' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Analyze K8s' }));
     await flush();
   });
   return { fake, store };

@@ -22,7 +22,7 @@ export const COMMAND_LABELS: Record<Command, { label: string; shortcut: string }
   export: { label: 'Export keys', shortcut: '' },
   import: { label: 'Import keys', shortcut: '' },
   'audit-view': { label: 'Audit trail', shortcut: '' },
-  'k8s-analyze-view': { label: 'Analyze Kubernetes', shortcut: '' },
+  'k8s-analyze-view': { label: 'Analyze K8s', shortcut: '' },
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
