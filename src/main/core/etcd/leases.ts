@@ -5,6 +5,7 @@
  * Lease ids are int64: they stay decimal strings (or BigInt) here and cross IPC as decimal
  * strings; etcd3 is given strings, which it turns into Longs without losing bits.
  */
+import { mapLimit } from '../tasks/map-limit';
 import { EtcdLeaseInvalidError, GRPCDeadlineExceededError, type IDuplexStream, type IRequestOp, type ITxnResponse, type ILeaseKeepAliveRequest, type ILeaseKeepAliveResponse } from 'etcd3';
 import type { LeaseChoice } from '../../../shared/contract';
 import type { LeaseDetail, LeaseGrantResult, LeaseInfo, LeasePage, LeaseRevokeResult, PutResult } from '../../../shared/types';
@@ -35,18 +36,6 @@ const isLeaseExists = (err: unknown): boolean => {
 export const leaseGone = (id: string): AppFailure =>
   failure('NOT_FOUND', `Lease ${leaseHex(id)} does not exist (it expired or was revoked).`, { field: 'lease' });
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export interface KeepAliveHandlers {
   /** Every answer of etcd: seconds left after the renewal (-1: the lease is gone, the feed ends). */

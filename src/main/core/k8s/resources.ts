@@ -4,6 +4,7 @@
  * folders are read by delimiter (etcd/tree.ts `folderChildren`), each count is one count-only
  * Range. Everything is read at the revision of the first read, so the counts add up.
  */
+import { mapLimit } from '../tasks/map-limit';
 import { type Bytes, text } from '../../../shared/bytes';
 import type { K8sNamespaceCount, K8sResourceType, K8sResourceTypes } from '../../../shared/k8s';
 import type { FolderChild } from '../../../shared/types';
@@ -49,20 +50,8 @@ async function childrenOf(session: EtcdSession, folder: Buffer, revision: number
 }
 
 /** `fn` over `items`, at most `inFlight` at a time, inside one read operation (one deadline). */
-function eachBounded<T, R>(session: EtcdSession, items: readonly T[], fn: (item: T) => Promise<R>, inFlight = COUNTS_IN_FLIGHT): Promise<R[]> {
-  return session.run('read', async () => {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
-    return out;
-  });
-}
+const eachBounded = <T, R>(session: EtcdSession, items: readonly T[], fn: (item: T) => Promise<R>, inFlight = COUNTS_IN_FLIGHT): Promise<R[]> =>
+  session.run('read', () => mapLimit(items, inFlight, fn));
 
 const countUnder = async (session: EtcdSession, prefix: Buffer, revision: number): Promise<number> =>
   (await readRangeRaw(session, { key: prefix, end: prefixEnd(prefix), revision, countOnly: true })).count;

@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'react';
 import type { Bytes } from '../../../../shared/bytes';
 import type { K8sNamespaceCount, K8sResourceType } from '../../../../shared/k8s';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCount, keyLabel } from '../../ui/format';
 import { keyId } from '../keys/live-listing';
+import { TreeKeyItem } from '../tree/TreeKeyItem';
 import { K8S_ROOT } from './k8s-tree-slice';
 
 const INDENT = 12;
@@ -149,7 +149,7 @@ function Names({ prefix, level }: { prefix: Bytes; level: number }) {
   return (
     <>
       {names.keys.map((k) => (
-        <KeyItem key={keyId(k)} itemKey={k} name={nameUnder(parent, k)} level={level} />
+        <TreeKeyItem key={keyId(k)} itemKey={k} name={nameUnder(parent, k)} level={level} indent={INDENT} testId="k8s-key" />
       ))}
       {names.loading ? <Note level={level} text="Loading…" /> : null}
       {names.error ? (
@@ -166,35 +166,6 @@ function Names({ prefix, level }: { prefix: Bytes; level: number }) {
         </li>
       ) : null}
     </>
-  );
-}
-
-/** An object's key: a click opens it in the value panel, Ctrl/Cmd-click toggles it in the multi-selection, as in the folder tree. */
-function KeyItem({ itemKey, name, level }: { itemKey: Bytes; name: string; level: number }) {
-  const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(itemKey));
-  const inSelection = useAppStore((s) => s.bulkSelected.has(keyId(itemKey)));
-  const selectKey = useAppStore((s) => s.selectKey);
-  const bulkClick = useAppStore((s) => s.bulkClick);
-  const row = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) row.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [selected]);
-  return (
-    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected || inSelection} aria-label={name} data-testid="k8s-key">
-      <div className={`tree-row${selected ? ' selected' : ''}${inSelection ? ' multi-selected' : ''}`} style={{ paddingLeft: level * INDENT + 16 }}>
-        <button
-          type="button"
-          className="tree-label tree-key"
-          title={keyLabel(itemKey, 500)}
-          onClick={(e) => {
-            if (e.ctrlKey || e.metaKey) bulkClick(itemKey, [], 'toggle');
-            else void selectKey(itemKey);
-          }}
-        >
-          {name}
-        </button>
-      </div>
-    </li>
   );
 }
 

@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Bytes } from '../../../../shared/bytes';
 import { text } from '../../../../shared/bytes';
-import type { KeyEntry } from '../../../../shared/types';
 import { useAppStore } from '../../app/store-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCount, keyLabel } from '../../ui/format';
 import { keyId } from '../keys/live-listing';
 import { K8sTree } from '../kubernetes/K8sTree';
+import { TreeKeyItem } from './TreeKeyItem';
 
 const ROOT = text('');
 
@@ -138,7 +138,7 @@ function Children({ prefix, level }: { prefix: Bytes; level: number }) {
         c.kind === 'folder' ? (
           <FolderItem key={`f:${keyId(c.prefix)}`} prefix={c.prefix} name={nameUnder(prefix, c.prefix)} level={level} />
         ) : (
-          <KeyItem key={`k:${keyId(c.key)}`} entry={c} name={nameUnder(prefix, c.key)} level={level} />
+          <TreeKeyItem key={`k:${keyId(c.key)}`} itemKey={c.key} name={nameUnder(prefix, c.key)} level={level} indent={12} testId="tree-key" />
         ),
       )}
       {node.loading ? (
@@ -222,31 +222,3 @@ function FolderItem({ prefix, name, level }: { prefix: Bytes; name: string; leve
   );
 }
 
-/** A key: a click opens it in the value panel; Ctrl/Cmd-click toggles it in the selection the grid and the bulk bar use. */
-function KeyItem({ entry, name, level }: { entry: KeyEntry; name: string; level: number }) {
-  const selected = useAppStore((s) => s.selectedKey !== null && keyId(s.selectedKey) === keyId(entry.key));
-  const inSelection = useAppStore((s) => s.bulkSelected.has(keyId(entry.key)));
-  const selectKey = useAppStore((s) => s.selectKey);
-  const bulkClick = useAppStore((s) => s.bulkClick);
-  const row = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) row.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [selected]);
-  return (
-    <li ref={row} role="treeitem" aria-level={level} aria-selected={selected || inSelection} aria-label={name} data-testid="tree-key">
-      <div className={`tree-row${selected ? ' selected' : ''}${inSelection ? ' multi-selected' : ''}`} style={{ paddingLeft: level * 12 + 16 }}>
-        <button
-          type="button"
-          className="tree-label tree-key"
-          title={keyLabel(entry.key, 500)}
-          onClick={(e) => {
-            if (e.ctrlKey || e.metaKey) bulkClick(entry.key, [], 'toggle');
-            else void selectKey(entry.key);
-          }}
-        >
-          {name}
-        </button>
-      </div>
-    </li>
-  );
-}
