@@ -114,8 +114,10 @@ test('screenshots: main grid, profile form, conflict view, cluster view (light a
   await ui.sidebar.connect('production (eu-west)');
   await expect(ui.grid.count).toHaveText('21 keys');
 
-  // 1. Main grid with a selected JSON key, at 1024x700 and at the minimum size
+  // 1. Main grid with a selected JSON key, at 1024x700 and at the minimum size. A Kubernetes
+  // object under /registry/ opens in the Kubernetes view; this one is shown as its stored value.
   await ui.grid.select('/registry/services/specs/shop/checkout');
+  await new K8sViewPage(ui.page).button('Value').click();
   await expect(ui.value.modeSelect).toHaveValue('json');
   await expect(ui.value.content).toContainText('"clusterIP": "10.96.120.33"');
   await expectNoOverlap(ui, ui.page);
