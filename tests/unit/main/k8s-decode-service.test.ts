@@ -8,7 +8,7 @@ import { threadId as mainThreadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeForView, encodeForEdit, k8sWorker, stopK8sWorker } from '../../../src/main/core/k8s/decode-service';
 import { encodeK8sObject } from '../../../src/main/core/k8s/encode';
-import { K8sWorker } from '../../../src/main/core/k8s/k8s-worker';
+import { K8sWorker, K8sWorkerUnavailable } from '../../../src/main/core/k8s/k8s-worker';
 import { AppFailure } from '../../../src/main/core/etcd/errors';
 import { fromUint8 } from '../../../src/shared/bytes';
 import type { JsonValue } from '../../../src/shared/k8s';
@@ -214,6 +214,24 @@ describe('k8s:decode (decodeForView)', () => {
     expect(threads[0]).not.toBe(mainThreadId);
     expect(b).toEqual(a);
     expect(a.unchanged).toBe(false);
+  });
+
+  it('a worker whose script does not load (a packaged app without worker support): decode and encode run inline, once told', async () => {
+    const broken = new K8sWorker({ entry: { file: '/nonexistent/k8s-decode-worker.js' } });
+    try {
+      const pod = bytesOf(fixture('/registry/pods/default/web-0'));
+      const threads: number[] = [];
+      const viaBroken = await decodeForView({ value: fromUint8(pod), modRevision: 9 }, { threshold: 100, worker: broken, onThread: (t) => threads.push(t) });
+      const inline = await decodeForView({ value: fromUint8(pod), modRevision: 9 }, { threshold: Infinity });
+      expect(viaBroken).toEqual(inline);
+      expect(threads).toEqual([]);
+      // Known unavailable from now on: no new thread is tried.
+      await expect(broken.run('decode', { value: pod })).rejects.toBeInstanceOf(K8sWorkerUnavailable);
+      const edited = await encodeForEdit({ original: fromUint8(pod), edited: 'apiVersion: v1\nkind: Pod\n' }, { threshold: 100, worker: broken }).catch((e: unknown) => e);
+      expect(edited).toMatchObject({ unchanged: false });
+    } finally {
+      await broken.close();
+    }
   });
 });
 

@@ -9,7 +9,13 @@ import { byteLength, toUint8 } from '../../../shared/bytes';
 import { K8S_WORKER_THRESHOLD, type JsonValue, type K8sDecoded, type K8sEncoded } from '../../../shared/k8s';
 import { decodeK8sValue, schema, type DecodedValue } from './decode';
 import { reencodeEdited } from './edit';
-import { K8sWorker } from './k8s-worker';
+import { K8sWorker, K8sWorkerUnavailable } from './k8s-worker';
+
+/**
+ * Edits above this many bytes (value + text) re-encode in the worker: parsing YAML and
+ * re-encoding costs about ten times decoding per byte (a 1.16 MB ConfigMap took 0.7–3.6 s).
+ */
+export const K8S_ENCODE_WORKER_THRESHOLD = 32 * 1024;
 
 let shared: K8sWorker | undefined;
 
@@ -39,12 +45,17 @@ export interface DecodeOptions {
  * and re-encoding it took 0.7 to 3.6 s here (tests/unit/main/k8s-edit.test.ts prints it).
  */
 export async function encodeForEdit(req: RequestOf<'k8s:encode'>, opts: DecodeOptions = {}): Promise<K8sEncoded> {
-  const threshold = opts.threshold ?? K8S_WORKER_THRESHOLD;
+  const threshold = opts.threshold ?? K8S_ENCODE_WORKER_THRESHOLD;
   if (byteLength(req.original) + req.edited.length <= threshold) return reencodeEdited(toUint8(req.original), req.edited);
   const original = toUint8(req.original).slice();
-  const answer = await (opts.worker ?? k8sWorker()).run('encode', { original, edited: req.edited }, { transfer: [original.buffer as ArrayBuffer] });
-  opts.onThread?.(answer.threadId);
-  return answer.value;
+  try {
+    const answer = await (opts.worker ?? k8sWorker()).run('encode', { original, edited: req.edited }, { transfer: [original.buffer as ArrayBuffer] });
+    opts.onThread?.(answer.threadId);
+    return answer.value;
+  } catch (e) {
+    if (e instanceof K8sWorkerUnavailable) return reencodeEdited(toUint8(req.original), req.edited);
+    throw e;
+  }
 }
 
 export async function decodeForView(req: RequestOf<'k8s:decode'>, opts: DecodeOptions = {}): Promise<K8sDecoded> {
@@ -53,9 +64,15 @@ export async function decodeForView(req: RequestOf<'k8s:decode'>, opts: DecodeOp
   if (byteLength(req.value) > threshold) {
     // A fresh copy of our own, moved (not copied) to the worker.
     const value = toUint8(req.value).slice();
-    const answer = await (opts.worker ?? k8sWorker()).run('decode', { value }, { transfer: [value.buffer as ArrayBuffer] });
-    opts.onThread?.(answer.threadId);
-    decoded = answer.value;
+    try {
+      const answer = await (opts.worker ?? k8sWorker()).run('decode', { value }, { transfer: [value.buffer as ArrayBuffer] });
+      opts.onThread?.(answer.threadId);
+      decoded = answer.value;
+    } catch (e) {
+      // No worker here (its script did not load): slower for main's event loop, but decoded.
+      if (!(e instanceof K8sWorkerUnavailable)) throw e;
+      decoded = decodeK8sValue(toUint8(req.value));
+    }
   } else {
     decoded = decodeK8sValue(toUint8(req.value));
   }

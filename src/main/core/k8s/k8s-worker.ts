@@ -66,13 +66,30 @@ interface Job {
   readonly transfer: ArrayBuffer[];
   readonly deadlineMs: number;
   resolve(a: WorkerAnswer<unknown>): void;
-  reject(err: AppFailure): void;
+  reject(err: AppFailure | K8sWorkerUnavailable): void;
 }
 
 const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 512 };
 
+/**
+ * The worker script could not be loaded (e.g. a packaged app whose Electron cannot start a
+ * worker from its archive): callers run the codec inline instead. Not an AppFailure: it never
+ * reaches a person.
+ */
+export class K8sWorkerUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('The Kubernetes worker could not be started.', { cause });
+    this.name = 'K8sWorkerUnavailable';
+  }
+}
+
+const OP_WORDS: Record<WorkerOpName, string> = { decode: 'Decoding this value', encode: 'Re-encoding this object' };
+
 export class K8sWorker {
   private worker: Worker | undefined;
+  /** Set once a worker died before answering anything (its script did not load): no more tries. */
+  private unavailableCause: unknown;
+  private answered = new WeakSet<Worker>();
   private readonly queue: Job[] = [];
   private running: { job: Job; timer: ReturnType<typeof setTimeout>; worker: Worker } | undefined;
   private nextId = 1;
@@ -94,6 +111,7 @@ export class K8sWorker {
     opts: { readonly transfer?: ArrayBuffer[]; readonly deadlineMs?: number } = {},
   ): Promise<WorkerAnswer<WorkerOutput<Op>>> {
     if (this.closed) return Promise.reject(failure('UNAVAILABLE', 'The Kubernetes decoder has stopped (the app is closing).'));
+    if (this.unavailableCause !== undefined) return Promise.reject(new K8sWorkerUnavailable(this.unavailableCause));
     return new Promise((resolve, reject) => {
       this.queue.push({
         request: { id: this.nextId++, op, input },
@@ -141,7 +159,9 @@ export class K8sWorker {
       this.finish(
         failure(
           'TIMEOUT',
-          `Decoding this value took longer than ${(job.deadlineMs / 1000).toLocaleString('en-US')} s, so it was stopped. The value is shown as bytes; it may be corrupt or unusually large.`,
+          job.request.op === 'decode'
+            ? `${OP_WORDS.decode} took longer than ${(job.deadlineMs / 1000).toLocaleString('en-US')} s, so it was stopped. The value is shown as bytes; it may be corrupt or unusually large.`
+            : `${OP_WORDS[job.request.op]} took longer than ${(job.deadlineMs / 1000).toLocaleString('en-US')} s, so it was stopped. Nothing was saved; your draft is kept.`,
         ),
       );
       this.discard(worker);
@@ -160,6 +180,7 @@ export class K8sWorker {
     if (!r || r.worker !== w || r.job.request.id !== m.id) return;
     clearTimeout(r.timer);
     this.running = undefined;
+    this.answered.add(w);
     if (m.ok) r.job.resolve({ value: m.value, threadId: m.threadId });
     else r.job.reject(m.error ? new AppFailure(m.error as AppError) : new AppFailure({ code: 'INTERNAL', message: 'The Kubernetes decoder failed on this value.' }, { cause: new Error(m.detail) }));
     this.pump();
@@ -169,6 +190,19 @@ export class K8sWorker {
     if (this.worker !== w) return;
     this.worker = undefined;
     const oom = (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    if (!oom && !this.answered.has(w)) {
+      // Died before answering anything: its script did not load. Every queued request goes inline.
+      this.unavailableCause = err;
+      const gone = new K8sWorkerUnavailable(err);
+      const r = this.running;
+      this.running = undefined;
+      if (r) {
+        clearTimeout(r.timer);
+        r.job.reject(gone);
+      }
+      for (const job of this.queue.splice(0)) job.reject(gone);
+      return;
+    }
     this.finish(
       new AppFailure(
         {
