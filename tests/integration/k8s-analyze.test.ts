@@ -382,10 +382,12 @@ describe('k8s:analyze', () => {
     unwrap(await h.handlers['connection:connect']({ profileId }));
   });
 
-  it('an empty root is refused before any job starts', async () => {
-    const res = await h.handlers['k8s:analyze']({ profileId, root: text('') });
-    expect(res.ok).toBe(false);
-    if (!res.ok) expect(res.error.code).toBe('INVALID_ARGUMENT');
+  it('an empty root, or one without its trailing "/", is refused before any job starts', async () => {
+    for (const root of ['', '/registry']) {
+      const res = await h.handlers['k8s:analyze']({ profileId, root: text(root) });
+      expect(res.ok).toBe(false);
+      if (!res.ok) expect(res.error.code).toBe('INVALID_ARGUMENT');
+    }
     expect(unwrap(await h.handlers['jobs:list']({ profileId }))).toEqual([]);
   });
 });

@@ -119,6 +119,11 @@ describe('k8s envelope', () => {
     ]);
   });
 
+  it('broken JSON says at which byte, and never quotes the value (it may be a secret)', () => {
+    const r = decodeK8sValue(Buffer.from('  {"kind":"Widget","data":"hunter2-s3cret",}', 'utf8'));
+    expect(r).toEqual({ kind: 'error', message: 'cannot decode: not valid JSON at byte 43', offset: 43 });
+  });
+
   it('a value that is neither protobuf nor JSON is an error', () => {
     expect(decodeK8sValue(Buffer.from('hello'))).toMatchObject({ kind: 'error', offset: 0 });
   });

@@ -6,7 +6,7 @@
  * Secrets masked (views and copy) until revealed and masked again on another key, encrypted,
  * cannot-decode, unknown kinds and unknown fields; "Edit as YAML" only outside production and
  * read-only profiles, its review errors beside the editor with the draft kept, the byte diff,
- * nothing-to-save, and Save through the editor's compare-and-swap (CONFLICT opens the conflict view).
+ * nothing-to-save, and Save through the editor's compare-and-swap (CONFLICT said beside the edit).
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -327,7 +327,7 @@ describe('Edit as YAML', () => {
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
   });
 
-  it('a change made meanwhile makes the save a CONFLICT: the conflict view opens, nothing is overwritten', async () => {
+  it('a change made meanwhile makes the save a CONFLICT beside the edit: no merge view (its "Keep mine" would force the old object over theirs), nothing is overwritten, the YAML stays', async () => {
     const { fake, store, mem } = await open({ [POD]: fx(POD) }, POD);
     await click('Edit as YAML');
     const mine = fromUint8(new Uint8Array([...toUint8(store.getState().loaded!.value), 0x0a]));
@@ -337,7 +337,18 @@ describe('Edit as YAML', () => {
     await click('Save');
     expect(fake.ep['kv:put'].requests.at(-1)?.expectedModRevision).toBe(11);
     expect(mem.data.get(POD)!.value).toEqual(text('theirs'));
-    expect(screen.getByTestId('conflict-view')).toBeTruthy();
+    expect(screen.queryByTestId('conflict-view')).toBeNull();
+    const error = screen.getByTestId('k8s-encode-error');
+    expect(error.getAttribute('data-code')).toBe('CONFLICT');
+    expect(error.textContent).toMatch(/^Nothing was saved: this object changed in etcd \(now at revision \d+\) since the edit began at revision 11\./);
+    expect(store.getState().k8sEdit?.text).toBeTruthy();
+  });
+
+  it('no Edit as YAML while the Value tab holds an unsaved draft of the key (two drafts would save over each other)', async () => {
+    const { store } = await open({ [POD]: fx(POD) }, POD);
+    store.setState({ dirty: true });
+    await store.getState().startK8sEdit();
+    expect(store.getState().k8sEdit).toBeNull();
   });
 
   it('a failed save stays beside the draft (OUTCOME_UNKNOWN says so)', async () => {

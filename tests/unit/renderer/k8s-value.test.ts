@@ -64,6 +64,14 @@ describe('k8s-value', () => {
     expect(maskSecret(cm)).toBe(cm);
   });
 
+  it("masks kubectl apply's last-applied annotation of a Secret (it holds the data too), and no other annotation", () => {
+    const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { password: 'aHVudGVyMg==' } });
+    const secret: JsonValue = { kind: 'Secret', metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied, team: 'db' } }, data: { password: 'aHVudGVyMg==' } };
+    const masked = maskSecret(secret);
+    expect(JSON.stringify(masked)).not.toContain('aHVudGVyMg');
+    expect(masked).toEqual({ kind: 'Secret', metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': MASK, team: 'db' } }, data: { password: MASK } });
+  });
+
   it('an unknown field line names the field, wire type, path and bytes (masked for a Secret)', () => {
     const f = { path: 'spec.containers[0]', field: 99, wireType: 0, bytes: Buffer.from([0x98, 0x06, 0x01]).toString('base64'), offset: 10 };
     expect(unknownFieldLine(f, false)).toBe('# unknown field 99 (wire type 0) at spec.containers[0]: 98 06 01');

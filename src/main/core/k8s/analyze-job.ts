@@ -42,6 +42,8 @@ interface Tally {
 export async function analyzeK8s(conn: Connection, root: Bytes | undefined): Promise<JobInfo> {
   const prefix = root ? toBuffer(root) : Buffer.from(K8S_ROOT, 'utf8');
   if (prefix.length === 0) throw failure('INVALID_ARGUMENT', 'Choose the prefix to analyze (e.g. /registry/).', { field: 'root' });
+  // "/registry" would also read "/registry-backup/…", and no path under it would match a resource.
+  if (prefix[prefix.length - 1] !== 0x2f) throw failure('INVALID_ARGUMENT', 'The prefix to analyze must end with "/" (e.g. /registry/).', { field: 'root' });
   return conn.tasks.startJob('k8s-analyze', (ctx) => runAnalyze(conn.session, prefix, ctx));
 }
 

@@ -103,12 +103,18 @@ export function decodeK8sValue(value: Uint8Array, table: SchemaTable = schema, o
     const enc = encrypted(value);
     if (enc) return enc;
     if (K8S_PREFIX.every((b, i) => value[i] === b)) return decodeEnvelope(value, table, options);
-    const text = utf8.decode(value).trim();
+    const full = utf8.decode(value);
+    const text = full.trim();
     if (text.startsWith('{')) {
       try {
         return { kind: 'json', object: JSON.parse(text) as JsonValue };
       } catch (e) {
-        return { kind: 'error', message: `cannot decode: not valid JSON (${(e as Error).message})`, offset: 0 };
+        // Only the position: V8's message quotes a piece of the value, which may be a secret.
+        const at = /position (\d+)/.exec((e as Error).message);
+        if (!at) return { kind: 'error', message: 'cannot decode: not valid JSON', offset: 0 };
+        const lead = full.length - full.trimStart().length;
+        const offset = new TextEncoder().encode(full.slice(0, lead + Number(at[1]))).length;
+        return { kind: 'error', message: `cannot decode: not valid JSON at byte ${offset}`, offset };
       }
     }
     return { kind: 'error', message: 'cannot decode: not a Kubernetes value (no k8s\\0 prefix, not JSON)', offset: 0 };

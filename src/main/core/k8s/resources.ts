@@ -49,9 +49,13 @@ async function childrenOf(session: EtcdSession, folder: Buffer, revision: number
   return { children, revision: at };
 }
 
-/** `fn` over `items`, at most `inFlight` at a time, inside one read operation (one deadline). */
+/**
+ * `fn` over `items`, at most `inFlight` at a time, each its own read operation with its own
+ * deadline: a type with thousands of namespaces takes that many counts, more than one deadline
+ * holds on a slow link, while each count is quick.
+ */
 const eachBounded = <T, R>(session: EtcdSession, items: readonly T[], fn: (item: T) => Promise<R>, inFlight = COUNTS_IN_FLIGHT): Promise<R[]> =>
-  session.run('read', () => mapLimit(items, inFlight, fn));
+  mapLimit(items, inFlight, (item) => session.run('read', () => fn(item)));
 
 const countUnder = async (session: EtcdSession, prefix: Buffer, revision: number): Promise<number> =>
   (await readRangeRaw(session, { key: prefix, end: prefixEnd(prefix), revision, countOnly: true })).count;

@@ -124,10 +124,15 @@ export function summarize(conn: Connection, keys: readonly Bytes[]): Promise<rea
     const found: (K8sSummary | undefined)[] = new Array(keys.length);
     let bytes = 0;
     let next = 0;
+    // After a failure no new read starts: the call has already failed.
+    let failed = false;
     const worker = async () => {
-      while (next < keys.length && bytes < SUMMARY_READ_BYTES) {
+      while (next < keys.length && bytes < SUMMARY_READ_BYTES && !failed) {
         const i = next++;
-        const res = await session.rpc.range({ key: toBuffer(keys[i]) });
+        const res = await session.rpc.range({ key: toBuffer(keys[i]) }).catch((e: unknown) => {
+          failed = true;
+          throw e;
+        });
         const kv = res.kvs[0];
         if (!kv) continue;
         bytes += kv.value.length;

@@ -99,7 +99,7 @@ export interface EditorSlice {
    * Write these bytes with compare-and-swap on `expected` through the same path as `save` (the
    * Kubernetes view's "Edit as YAML"): confirmation, CONFLICT and OUTCOME_UNKNOWN as for a save.
    */
-  saveBytes(value: Bytes, expected: number): Promise<void>;
+  saveBytes(value: Bytes, expected: number, onConflict?: (error: AppError) => void): Promise<void>;
   /** Fetch the key again; with a dirty draft that differs, opens the conflict view instead of replacing it. */
   rereadKey(reason?: ConflictState['reason']): Promise<void>;
   /** The merged result, as the user edits it. */
@@ -386,6 +386,8 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
     guard: ScopeGuard,
     base: KeyValue | null,
     from: ConflictState | null,
+    /** Told of a CONFLICT instead of opening the merge view (a save whose draft cannot be merged as text). */
+    onConflict?: (error: AppError) => void,
   ): Promise<void> => {
     const key = get().selectedKey;
     if (!key) return;
@@ -421,6 +423,11 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
         // The value panel shows another key now: the status bar is the only place left.
         const profile = get().activeProfile();
         get().notifyError(r.error, { op: 'save', key: label, username: profile?.username, deadlineMs: profile?.deadlineMs });
+        return;
+      }
+      if (r.error.code === 'CONFLICT' && onConflict) {
+        onConflict(r.error);
+        releaseHeld();
         return;
       }
       if (r.error.code === 'CONFLICT') {
@@ -637,12 +644,12 @@ export const createEditorSlice: SliceCreator<EditorSlice, EditorNeeds> = (set, g
       await write(v.value, expected, guard, s.loaded, null);
     },
 
-    async saveBytes(value, expected) {
+    async saveBytes(value, expected, onConflict) {
       const s = get();
       const guard = scope.capture();
       if (!s.selectedKey || !guard || s.saving || s.conflict) return;
       if (s.pastRevision !== null || s.readOnlyView) return;
-      await write(value, expected, guard, s.loaded, null);
+      await write(value, expected, guard, s.loaded, null, onConflict);
       const after = get();
       // A text value (a custom resource's JSON) with no draft of its own: the editor shows what
       // was saved, not the old text as a draft.

@@ -39,7 +39,7 @@ export function K8sEditor() {
       </div>
       {edit.error ? (
         <p className="notice pad-x k8s-encode-error" role="alert" data-testid="k8s-encode-error" data-code={edit.error.code}>
-          Not encoded: {edit.error.message}
+          {edit.error.code === 'CONFLICT' ? edit.error.message : `Not encoded: ${edit.error.message}`}
         </p>
       ) : null}
       {r?.unchanged ? (

@@ -40,7 +40,11 @@ export function isSecret(object: JsonValue): boolean {
   return isRecord(object) && object.kind === 'Secret';
 }
 
-/** A Secret with the values of `data` and `stringData` masked (keys stay); anything else as it is. */
+/**
+ * A Secret with the values of `data` and `stringData` masked (keys stay); anything else as it
+ * is. `kubectl apply` keeps the whole Secret, data included, in the last-applied annotation: its
+ * value is masked too.
+ */
 export function maskSecret(object: JsonValue): JsonValue {
   if (!isSecret(object) || !isRecord(object)) return object;
   const out: { [key: string]: JsonValue } = { ...object };
@@ -48,8 +52,14 @@ export function maskSecret(object: JsonValue): JsonValue {
     const values = out[field];
     if (isRecord(values)) out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, MASK]));
   }
+  const metadata = out.metadata;
+  if (isRecord(metadata) && isRecord(metadata.annotations) && LAST_APPLIED in metadata.annotations) {
+    out.metadata = { ...metadata, annotations: { ...metadata.annotations, [LAST_APPLIED]: MASK } };
+  }
   return out;
 }
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * A string a YAML 1.1 or 1.2 reader would take for something else (`yes`, `on`, `y`, `0755`,

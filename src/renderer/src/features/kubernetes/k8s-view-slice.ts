@@ -73,17 +73,21 @@ interface K8sViewNeeds {
   readonly pastRevision: number | null;
   readonly readOnlyView: boolean;
   readonly conflict: unknown;
+  /** The Value tab holds an unsaved draft of this key. */
+  readonly dirty: boolean;
   activeProfile(): Pick<Profile, 'mode'> | undefined;
   /** The value editor's save path: write these bytes with compare-and-swap on `expected`. */
-  saveBytes(value: Bytes, expected: number): Promise<void>;
+  saveBytes(value: Bytes, expected: number, onConflict?: (error: AppError) => void): Promise<void>;
 }
 
 /** Why "Edit as YAML" is not offered now, or null: production and read-only profiles never edit here. */
-export function k8sEditRefusal(s: Pick<K8sViewNeeds, 'pastRevision' | 'readOnlyView' | 'activeProfile'>): string | null {
+export function k8sEditRefusal(s: Pick<K8sViewNeeds, 'pastRevision' | 'readOnlyView' | 'activeProfile' | 'dirty'>): string | null {
   const mode = s.activeProfile()?.mode;
   if (mode === 'production') return 'Not offered for a production profile.';
   if (mode === 'read-only') return 'Not offered for a read-only profile.';
   if (s.pastRevision !== null || s.readOnlyView) return 'Not offered for a past revision.';
+  // Two drafts of one key would each save over the other.
+  if (s.dirty) return 'The Value tab has unsaved changes to this key: save or revert them first.';
   return null;
 }
 
@@ -178,10 +182,31 @@ export const createK8sViewSlice: SliceCreator<K8sViewSlice, K8sViewNeeds> = (set
       if (!e || e.busy || !e.review || e.review.unchanged || k8sEditRefusal(get())) return;
       const value = e.review.value;
       set({ k8sEdit: { ...e, busy: true } });
-      await get().saveBytes(value, e.baseRevision);
+      let changed: AppError | null = null;
+      // Someone else wrote the object since the edit began (the kubelet updates a Pod's status):
+      // the edit was made from the old object, so it is never merged or forced over theirs.
+      await get().saveBytes(value, e.baseRevision, (error) => (changed = error));
       const s = get();
       const still = s.k8sEdit;
       if (!still || still.key !== e.key) return;
+      if (changed) {
+        const now = (changed as AppError).details?.currentModRevision;
+        set({
+          k8sEdit: {
+            ...still,
+            busy: false,
+            review: null,
+            error: {
+              code: 'CONFLICT',
+              message:
+                now === 0
+                  ? 'Nothing was saved: this object was deleted since the edit began. Your YAML is kept; copy it if you need it.'
+                  : `Nothing was saved: this object changed in etcd${now ? ` (now at revision ${now})` : ''} since the edit began at revision ${e.baseRevision}. Your YAML is kept; cancel and edit again from the current object.`,
+            },
+          },
+        });
+        return;
+      }
       if (s.loaded && sameKey(s.selectedKey, e.key) && s.loaded.modRevision !== e.baseRevision && bytesEqual(s.loaded.value, value) && !s.conflict) {
         // Saved: the view decodes what etcd holds now.
         set({ k8sEdit: null });
