@@ -238,6 +238,19 @@ describe('k8s:namespaces', () => {
 });
 
 describe('k8s:summaries', () => {
+  it('at a past revision (the grid shows one): the object as it was then, and a key deleted since is still there', async () => {
+    const key = '/registry/example.com/widgets/team-past/w';
+    const put = async (owner: string) =>
+      unwrap(await h.handlers['kv:put']({ profileId, key: text(key), value: text(JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'team-past', ownerReferences: [{ kind: 'Gadget', name: owner, controller: true }] } })) }));
+    const first = await put('first');
+    await put('second');
+    unwrap(await h.handlers['kv:delete']({ profileId, key: text(key) }));
+    expect(unwrap(await h.handlers['k8s:summaries']({ profileId, keys: [text(key)] }))).toEqual([]);
+    const then = unwrap(await h.handlers['k8s:summaries']({ profileId, keys: [text(key)], revision: first.revision }));
+    expect(then).toHaveLength(1);
+    expect(then[0]).toMatchObject({ owner: 'Gadget/first', modRevision: first.revision });
+  });
+
   it('kind, namespace, name, uid, owner and creation time of the named keys; encrypted and undecodable values said so; missing keys left out', async () => {
     const keys = [POD, ENCRYPTED, TRUNCATED, '/registry/pods/default/does-not-exist', '/registry/example.com/widgets/shop/w2', '/registry/namespaces/shop'];
     const r = unwrap(await h.handlers['k8s:summaries']({ profileId, keys: keys.map(text) }));

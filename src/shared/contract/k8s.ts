@@ -40,9 +40,9 @@ export const k8s = {
   }),
   summaries: channel({
     effect: 'read',
-    request: z.object({ profileId, keys: z.array(key).max(K8S_SUMMARY_KEYS_MAX) }).strict(),
+    request: z.object({ profileId, keys: z.array(key).max(K8S_SUMMARY_KEYS_MAX), revision: revision.min(1).optional() }).strict(),
     response: returns<readonly K8sSummary[]>(),
-    doc: "Kind, namespace, name, uid, owner and creation time of named keys (the rows on screen), read with bounded bytes per call.",
+    doc: "Kind, namespace, name, uid, owner and creation time of named keys (the rows on screen), read with bounded bytes per call; at `revision` for a grid that shows a past revision.",
   }),
   analyze: channel({
     effect: 'read',

@@ -10,6 +10,6 @@ export const k8sHandlers = (ctx: HandlerContext): DomainHandlers<'k8s'> => ({
   encode: (req) => encodeForEdit(req),
   resources: (req) => listResourceTypes(ctx.connections.get(req.profileId), req.root),
   namespaces: (req) => listNamespaces(ctx.connections.get(req.profileId), req.prefix),
-  summaries: (req) => summarize(ctx.connections.get(req.profileId), req.keys),
+  summaries: (req) => summarize(ctx.connections.get(req.profileId), req.keys, req.revision),
   analyze: (req) => analyzeK8s(ctx.connections.get(req.profileId), req.root),
 });

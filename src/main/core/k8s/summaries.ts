@@ -118,7 +118,7 @@ function summaryOf(key: Bytes, value: Buffer, modRevision: number): K8sSummary {
   return { key, size: value.length, modRevision, ...fields };
 }
 
-export function summarize(conn: Connection, keys: readonly Bytes[]): Promise<readonly K8sSummary[]> {
+export function summarize(conn: Connection, keys: readonly Bytes[], revision?: number): Promise<readonly K8sSummary[]> {
   const session = conn.session;
   return session.run('read', async () => {
     const found: (K8sSummary | undefined)[] = new Array(keys.length);
@@ -129,7 +129,7 @@ export function summarize(conn: Connection, keys: readonly Bytes[]): Promise<rea
     const worker = async () => {
       while (next < keys.length && bytes < SUMMARY_READ_BYTES && !failed) {
         const i = next++;
-        const res = await session.rpc.range({ key: toBuffer(keys[i]) }).catch((e: unknown) => {
+        const res = await session.rpc.range({ key: toBuffer(keys[i]), ...(revision ? { revision } : {}) }).catch((e: unknown) => {
           failed = true;
           throw e;
         });

@@ -74,6 +74,8 @@ export interface K8sTreeSlice {
 interface K8sTreeNeeds {
   readonly activeProfileId: string | null;
   readonly prefix: string;
+  /** The grid lists a past revision: its rows' columns describe the objects as they were then. */
+  readonly viewRevision: number | null;
 }
 
 const initialK8s = () => ({
@@ -166,7 +168,7 @@ export const createK8sTreeSlice: SliceCreator<K8sTreeSlice, K8sTreeNeeds> = (set
     const askedNow = asked;
     inFlight = true;
     try {
-      const r = await guard.wait(client.k8s.summaries({ profileId: guard.profileId, keys: batch.map((b) => b.key) }));
+      const r = await guard.wait(client.k8s.summaries({ profileId: guard.profileId, keys: batch.map((b) => b.key), ...(get().viewRevision ? { revision: get().viewRevision as number } : {}) }));
       if (!r) return;
       if (!r.ok) {
         // Not an error on screen: the rows keep their keys; a later scroll asks again.
