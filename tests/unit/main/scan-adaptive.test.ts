@@ -4,66 +4,12 @@
  * response near the target: a handful of keys next to 1 MB values, more next to small ones, never
  * more than `maxLimit`. Also the largest-values heap the job keeps.
  */
-import { bytesOf, type RangePage, type RangeReq } from '../../../src/main/core/etcd/range-page';
+import type { RangePage, RangeReq } from '../../../src/main/core/etcd/range-page';
+import { MemRangePage, type MemRow } from '../../support/mem-range-page';
 import { scanRanges } from '../../../src/main/core/etcd/scan';
 import { Largest } from '../../../src/main/core/k8s/largest';
-import type { Bytes } from '../../../src/shared/bytes';
 
-interface Row {
-  readonly key: Buffer;
-  readonly size: number;
-}
-
-class SizedPage implements RangePage {
-  constructor(
-    private readonly rows: readonly Row[],
-    readonly count: number,
-    readonly more: boolean,
-    readonly revision: number,
-  ) {}
-  get length(): number {
-    return this.rows.length;
-  }
-  get bytes(): number {
-    return this.rows.reduce((n, r) => n + r.key.length + r.size + 24, 0);
-  }
-  key(i: number): Buffer {
-    return this.rows[i].key;
-  }
-  keyBytes(i: number): Bytes {
-    return bytesOf(this.rows[i].key);
-  }
-  value(i: number): Buffer {
-    return Buffer.alloc(this.rows[i].size);
-  }
-  valueBytes(): Bytes {
-    return { encoding: 'utf8', data: '' };
-  }
-  valueSize(i: number): number {
-    return this.rows[i].size;
-  }
-  preview(): { preview: Bytes; truncated: boolean } {
-    return { preview: { encoding: 'utf8', data: '' }, truncated: false };
-  }
-  createRevision(): number {
-    return 1;
-  }
-  modRevision(): number {
-    return 1;
-  }
-  version(): number {
-    return 1;
-  }
-  lease(): string {
-    return '0';
-  }
-  keys(): Bytes[] {
-    return this.rows.map((r) => bytesOf(r.key));
-  }
-  lastKey(): Buffer | undefined {
-    return this.rows.at(-1)?.key;
-  }
-}
+type Row = MemRow;
 
 function keyspace(rows: Row[]) {
   const sorted = [...rows].sort((a, b) => Buffer.compare(a.key, b.key));
@@ -85,7 +31,7 @@ function keyspace(rows: Row[]) {
     const count = Math.max(0, to - from);
     const take = sorted.slice(from, from + Math.min(count, req.limit ?? count));
     // As etcd does: the header says the store's current revision, whatever revision was read at.
-    const page = new SizedPage(take, count, take.length < count, 99);
+    const page = new MemRangePage(take, count, take.length < count, 99);
     responses.push({ keys: take.length, bytes: page.bytes, limit: req.limit ?? 0, revision: req.revision ?? 0 });
     return page;
   };

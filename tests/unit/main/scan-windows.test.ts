@@ -5,60 +5,9 @@
  * work per request. The same code runs against a real etcd in tests/integration/bulk.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { bytesOf, type RangePage, type RangeReq } from '../../../src/main/core/etcd/range-page';
+import type { RangePage, RangeReq } from '../../../src/main/core/etcd/range-page';
+import { MemRangePage } from '../../support/mem-range-page';
 import { collectWindowed, hintFromPage, scanRanges } from '../../../src/main/core/etcd/scan';
-import type { Bytes } from '../../../src/shared/bytes';
-
-class MemPage implements RangePage {
-  constructor(
-    private readonly rows: readonly Buffer[],
-    readonly count: number,
-    readonly more: boolean,
-    readonly revision: number,
-  ) {}
-  get length(): number {
-    return this.rows.length;
-  }
-  get bytes(): number {
-    return this.rows.reduce((n, k) => n + k.length + 24, 0);
-  }
-  key(i: number): Buffer {
-    return this.rows[i];
-  }
-  keyBytes(i: number): Bytes {
-    return bytesOf(this.rows[i]);
-  }
-  value(): Buffer {
-    return Buffer.alloc(0);
-  }
-  valueBytes(): Bytes {
-    return { encoding: 'utf8', data: '' };
-  }
-  valueSize(): number {
-    return 0;
-  }
-  preview(): { preview: Bytes; truncated: boolean } {
-    return { preview: { encoding: 'utf8', data: '' }, truncated: false };
-  }
-  createRevision(): number {
-    return 1;
-  }
-  modRevision(): number {
-    return 1;
-  }
-  version(): number {
-    return 1;
-  }
-  lease(): string {
-    return '0';
-  }
-  keys(): Bytes[] {
-    return this.rows.map((k) => bytesOf(k));
-  }
-  lastKey(): Buffer | undefined {
-    return this.rows.at(-1);
-  }
-}
 
 /** A sorted keyspace; `read` answers one Range and records how many keys etcd would walk. */
 function keyspace(keys: Buffer[]) {
@@ -83,7 +32,7 @@ function keyspace(keys: Buffer[]) {
     stats.walked += count;
     stats.maxWalked = Math.max(stats.maxWalked, count);
     const limit = req.limit && req.limit > 0 ? req.limit : count;
-    return new MemPage(sorted.slice(from, from + Math.min(limit, count)), count, count > limit, 7);
+    return new MemRangePage(sorted.slice(from, from + Math.min(limit, count)).map((key) => ({ key, size: 0 })), count, count > limit, 7);
   };
   return { sorted, read, stats };
 }
