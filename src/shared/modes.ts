@@ -3,6 +3,7 @@
  * renderer's confirmation dialog both ask `requiredConfirmation`, so they never disagree.
  */
 import type { Bytes } from './bytes';
+import { channelDef } from './contract';
 import type { ProfileMode } from './types';
 
 export const PROFILE_MODES = ['normal', 'production', 'read-only'] as const satisfies readonly ProfileMode[];
@@ -40,7 +41,7 @@ export function confirmationFor(channel: string, request: unknown, profiles: Wri
   const sourceProd = source?.mode === 'production';
   const targetProd = target?.mode === 'production';
   if (!sourceProd && !targetProd) return null;
-  if (channel === 'kv:delete' && sourceProd) {
+  if (channelDef(channel)?.confirmBy === 'key' && sourceProd) {
     const key = keyText((request as { key?: unknown } | null)?.key);
     return key !== undefined ? { text: key, by: 'key' } : { text: source.name, by: 'profile-name' };
   }

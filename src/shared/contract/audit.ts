@@ -103,6 +103,7 @@ export const audit = {
   }),
   restore: channel({
     effect: 'write',
+    auditDetails: (_r, v): Record<string, number> => (typeof v?.restoredFrom === 'number' ? { fromRevision: v.restoredFrom } : {}),
     request: auditRestoreRequest,
     response: returns<AuditRestoreResult>(),
     doc: 'Write back the value a key had before an audited write (MVCC read at its revision - 1), compare-and-swap on its current mod revision; COMPACTED when etcd no longer holds it.',

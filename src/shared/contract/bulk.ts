@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Bytes } from '../bytes';
 import type { JobInfo } from '../types';
+import { keyText } from './words';
 import { channel, returns, type Input } from './define';
 import { key, profileId } from './schemas';
 
@@ -100,18 +101,21 @@ export const bulk = {
   }),
   delete: channel({
     effect: 'write',
+    describe: () => 'Delete the counted keys',
     request: deleteRequest,
     response: returns<JobInfo>(),
     doc: "Delete a plan's keys as a job (transactions, each key compared by its counted mod revision); needs the typed confirmation.",
   }),
   undo: channel({
     effect: 'write',
+    describe: () => 'Undo a delete (write the deleted keys back)',
     request: undoRequest,
     response: returns<JobInfo>(),
     doc: 'Restore what a bulk delete removed (values and live leases), writing only keys that do not exist now; a job.',
   }),
   copy: channel({
     effect: 'write',
+    describe: (r, { targetName }) => `${r.mode === 'move' ? 'Move' : 'Copy'} keys to “${keyText(r.targetPrefix)}”${targetName ? ` in “${targetName}”` : ''}`,
     request: copyRequest,
     response: returns<JobInfo>(),
     doc: 'Copy, rename or move keys to another prefix, in this profile or another, compare-and-swap per key; a job.',

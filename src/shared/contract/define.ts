@@ -35,6 +35,13 @@ export interface ChannelDef<S extends z.ZodType = z.ZodType, R = unknown> {
   readonly request: S;
   readonly response: Returns<R>;
   readonly doc: string;
+  /** A write in words for the person confirming it ("Delete the key “a/b”"); `targetName`: the other profile of a copy. */
+  // Methods, not function-typed properties: a declaration stays assignable to ChannelDef<ZodType, unknown>.
+  describe?(req: Input<S>, ctx: { readonly targetName?: string }): string;
+  /** On a production profile the user types the request's key (when it is text) instead of the profile name. */
+  readonly confirmBy?: 'key';
+  /** What the audit trail records of this write beyond key, revisions and outcome. */
+  auditDetails?(req: Input<S>, value: R | undefined): Record<string, string | number | boolean>;
 }
 
 /** A write names the profile it writes to, so the gate can judge it. */
@@ -54,9 +61,9 @@ type WithConfirmation<S extends WriteRequest> = z.ZodObject<S['shape'] & typeof 
 export function channel<S extends WriteRequest, R>(def: ChannelDef<S, R> & { effect: 'write' }): ChannelDef<WithConfirmation<S>, R>;
 export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R> & { effect: 'read' }): ChannelDef<S, R>;
 export function channel<S extends z.ZodType, R>(def: ChannelDef<S, R>): ChannelDef<z.ZodType, R> {
-  if (def.effect !== 'write') return def;
+  if (def.effect !== 'write') return def as unknown as ChannelDef<z.ZodType, R>;
   const request = def.request as unknown as z.ZodObject;
-  return { ...def, request: request.safeExtend(confirmationField) };
+  return { ...(def as unknown as ChannelDef<z.ZodType, R>), request: request.safeExtend(confirmationField) };
 }
 
 /**

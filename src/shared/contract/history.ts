@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DeletedPage, HistoryPage, KeyValue, PutResult, RevisionBounds } from '../types';
+import { keyInWords } from './words';
 import { channel, returns, type Input } from './define';
 import { key, profileId, profileRef, revision } from './schemas';
 
@@ -80,6 +81,8 @@ export const history = {
   }),
   restore: channel({
     effect: 'write',
+    describe: (r) => `Restore the key ${keyInWords(r.key)} to its value at revision ${String(r.revision)}`,
+    auditDetails: (r) => ({ fromRevision: r.revision }),
     request: restoreRequest,
     response: returns<PutResult>(),
     doc: 'Write back the value a key had at a revision, compare-and-swap on its current mod revision (0 = undelete).',

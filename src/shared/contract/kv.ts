@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CountResult, DeleteResult, FolderChildren, KeyValue, Page, PreviewsResult, PutResult, SeekPage } from '../types';
+import { keyInWords } from './words';
 import { channel, returns, type Input } from './define';
 import { PAGE_LIMIT_MAX, PREVIEW_BYTES_MAX, PREVIEW_KEYS_MAX, PREVIEW_READ_BYTES_MAX } from './limits';
 import { key, leaseId, profileId, revision, value } from './schemas';
@@ -129,12 +130,15 @@ export const kv = {
   }),
   put: channel({
     effect: 'write',
+    describe: (r) => (r.expectedModRevision === 0 ? `Create the key ${keyInWords(r.key)}` : `Save the key ${keyInWords(r.key)}`),
     request: putRequest,
     response: returns<PutResult>(),
     doc: 'Write a key, optionally compare-and-swap on its mod revision. Never retried once it may have reached etcd.',
   }),
   delete: channel({
     effect: 'write',
+    describe: (r) => `Delete the key ${keyInWords(r.key)}`,
+    confirmBy: 'key',
     request: deleteRequest,
     response: returns<DeleteResult>(),
     doc: 'Delete one key, optionally compare-and-swap; returns what was deleted.',

@@ -47,24 +47,28 @@ export const leases = {
   }),
   grant: channel({
     effect: 'write',
+    describe: (r) => `Grant a lease of ${String(r.ttl)} s`,
     request: grantRequest,
     response: returns<LeaseGrantResult>(),
     doc: 'Grant a lease with a TTL (seconds), optionally with a chosen id.',
   }),
   revoke: channel({
     effect: 'write',
+    describe: (r) => `Revoke lease ${String(r.id)} (its keys are deleted)`,
     request: leaseRef,
     response: returns<LeaseRevokeResult>(),
     doc: 'Revoke a lease: every key attached to it is deleted.',
   }),
   keepAliveOnce: channel({
     effect: 'write',
+    describe: (r) => `Renew lease ${String(r.id)}`,
     request: leaseRef,
     response: returns<{ readonly id: string; readonly ttl: number }>(),
     doc: 'Renew a lease once; NOT_FOUND when it no longer exists.',
   }),
   keepAlive: channel({
     effect: 'write',
+    describe: (r) => `Keep lease ${String(r.id)} alive`,
     request: leaseRef,
     response: returns<SubscriptionInfo>(),
     doc: 'Keep a lease alive until the subscription is closed or the connection ends (event:lease-keepalive).',

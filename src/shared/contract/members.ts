@@ -37,12 +37,14 @@ export type RemoveMemberRequest = Input<typeof removeRequest>;
 export const members = {
   addLearner: channel({
     effect: 'write',
+    describe: (r) => `Add the learner “${String(r.name)}” to the cluster`,
     request: addLearnerRequest,
     response: returns<AddLearnerResult>(),
     doc: 'Adds a member as a learner (it does not vote until promoted); answers with the flags the new member must start with.',
   }),
   promote: channel({
     effect: 'write',
+    describe: (r) => `Promote member ${String(r.memberId)} to a voting member`,
     request: memberRef,
     response: returns<{ memberId: string }>(),
     doc: "Promotes a learner to a voting member; etcd refuses while it is not in sync with the leader (said in words).",
@@ -55,12 +57,14 @@ export const members = {
   }),
   remove: channel({
     effect: 'write',
+    describe: (r) => `Remove member ${String(r.memberId)} from the cluster`,
     request: removeRequest,
     response: returns<{ memberId: string; plan: RemovePlan }>(),
     doc: 'Removes a member; refused with CONFIRMATION_REQUIRED when it risks the quorum and the request does not acknowledge it.',
   }),
   updatePeerUrls: channel({
     effect: 'write',
+    describe: (r) => `Change the peer URLs of member ${String(r.memberId)}`,
     request: updateRequest,
     response: returns<{ memberId: string }>(),
     doc: "Changes a member's peer URLs (the member must then be restarted to listen on them).",

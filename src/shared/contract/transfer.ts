@@ -66,6 +66,7 @@ export const transfer = {
   }),
   apply: channel({
     effect: 'write',
+    describe: () => 'Import the keys of the checked file',
     request: applyRequest,
     response: returns<JobInfo>(),
     doc: 'Start applying an accepted dry run: compare-and-swap writes in batched transactions; the final report says exactly what was written.',

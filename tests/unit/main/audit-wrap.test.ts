@@ -39,6 +39,16 @@ describe('the audited handler table', () => {
     ]);
   });
 
+  it("records what a channel's declaration adds: the revision a restore went back to (history:restore from the request, audit:restore from the answer)", async () => {
+    const { recorded, handlers } = setup((c) => ok(c === 'audit:restore' ? { revision: 31, restoredFrom: 12 } : { revision: 30, created: false }));
+    await handlers['history:restore']({ profileId: 'p1', key: utf8('k'), revision: 7, expectedModRevision: 9 });
+    await handlers['audit:restore']({ profileId: 'p1', entryId: 'e1' });
+    expect(recorded.map((e) => [e.operation, e.details?.fromRevision])).toEqual([
+      ['history:restore', 7],
+      ['audit:restore', 12],
+    ]);
+  });
+
   it('takes the revision before a delete from what it deleted', async () => {
     const { recorded, handlers } = setup(() => ok({ revision: 20, deleted: { key: utf8('k'), value: utf8('SECRET'), modRevision: 17, createRevision: 2, version: 3, lease: '0' } }));
     await handlers['kv:delete']({ profileId: 'p1', key: utf8('k') });

@@ -7,7 +7,7 @@
 import { text } from '../../../src/shared/bytes';
 import { channels, type ChannelName, type EtcdApi } from '../../../src/shared/contract';
 import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
-import { confirmProductionWrites, type WriteConfirmRequest } from '../../../src/renderer/src/app/write-confirm';
+import { confirmProductionWrites, describeWrite, type WriteConfirmRequest } from '../../../src/renderer/src/app/write-confirm';
 import { runCommand } from '../../../src/renderer/src/app/commands';
 import { sampleRequests } from '../support/sample-requests';
 import { createFakeApi, flush, memoryEtcd, okR, profile, useMemoryEtcd } from './fake-api';
@@ -148,3 +148,19 @@ describe('the production confirmation in the store', () => {
     expect(store.getState().statusMessage?.kind === 'error').toBe(false);
   });
 });
+
+describe('a write in words, as its channel declares it', () => {
+  it.each([
+    ['kv:put', { key: text('a/b'), expectedModRevision: 0 }, undefined, 'Create the key “a/b”'],
+    ['kv:put', { key: text('a/b') }, undefined, 'Save the key “a/b”'],
+    ['kv:delete', { key: { encoding: 'base64', data: '/w==' } }, undefined, 'Delete the key “(binary key, base64 /w==)”'],
+    ['history:restore', { key: text('k'), revision: 4 }, undefined, 'Restore the key “k” to its value at revision 4'],
+    ['leases:revoke', { id: '42' }, undefined, 'Revoke lease 42 (its keys are deleted)'],
+    ['bulk:copy', { mode: 'move', targetPrefix: text('new/') }, 'staging', 'Move keys to “new/” in “staging”'],
+    ['members:remove', { memberId: 'abc' }, undefined, 'Remove member abc from the cluster'],
+    ['maintenance:compact', { revision: 9 }, undefined, 'Write (maintenance:compact)'],
+  ])('%s', (channel, request, targetName, words) => {
+    expect(describeWrite(channel, request, targetName)).toBe(words);
+  });
+});
+

@@ -5,7 +5,7 @@
  * final event says how it ended. Recording never changes or delays the write's answer.
  */
 import type { Bytes } from '../../../shared/bytes';
-import { channels, type Handlers } from '../../../shared/contract';
+import { channelDef, channels, type Handlers } from '../../../shared/contract';
 import type { JobReport } from '../../../shared/job-reports';
 import type { Result } from '../../../shared/result';
 import type { JobInfo } from '../../../shared/types';
@@ -95,8 +95,8 @@ export function auditedWrites(trail: AuditRecorder, options: AuditedWritesOption
       if (id !== undefined) details.lease = id;
       if (typeof r.ttl === 'number') details.ttl = r.ttl;
     }
-    if (channel === 'history:restore' && typeof r.revision === 'number') details.fromRevision = r.revision;
-    if (channel === 'audit:restore' && typeof v.restoredFrom === 'number') details.fromRevision = v.restoredFrom;
+    const declared = channelDef(channel)?.auditDetails?.(r as never, (res.ok ? res.value : undefined) as never) ?? {};
+    for (const [k, x] of Object.entries(declared)) if (x !== undefined) details[k] = x;
     const key = isBytes(r.key) ? r.key : isBytes(v.key) ? v.key : typeof r.entryId === 'string' ? options.keyOfEntry?.(r.entryId) : undefined;
     // A refused compare-and-swap says what the key's revision really was (0: it did not exist).
     const current = res.ok ? undefined : res.error.details?.currentModRevision;

@@ -7,7 +7,7 @@
  * sending anything; slices treat that as "nothing happened". Main checks the text again
  * (write-gate.ts): this is the courtesy, that is the rule.
  */
-import { channels, type EtcdApi } from '../../../shared/contract';
+import { channelDef, channels, type EtcdApi } from '../../../shared/contract';
 import { requiredConfirmation, type ModeOf } from '../../../shared/modes';
 import { fail, type Result } from '../../../shared/result';
 import type { SliceCreator } from './slice';
@@ -40,50 +40,10 @@ export interface WriteConfirmDeps {
 export const cancelledResult = (): Result<never> => fail('CANCELLED', 'Cancelled: nothing was sent to the cluster.');
 
 
-const keyText = (key: unknown): string => {
-  const k = key as { encoding?: string; data?: string } | undefined;
-  if (!k || typeof k.data !== 'string') return '';
-  return k.encoding === 'utf8' ? k.data : `(binary key, base64 ${k.data.slice(0, 40)})`;
-};
-
-/** The operation in words, for the dialog. */
+/** The operation in words, for the dialog: as its channel's declaration says it. */
 export function describeWrite(channel: string, request: unknown, targetName?: string): string {
-  const r = (request ?? {}) as Record<string, unknown>;
-  const key = `“${keyText(r.key)}”`;
-  switch (channel) {
-    case 'kv:put':
-      return r.expectedModRevision === 0 ? `Create the key ${key}` : `Save the key ${key}`;
-    case 'kv:delete':
-      return `Delete the key ${key}`;
-    case 'history:restore':
-      return `Restore the key ${key} to its value at revision ${String(r.revision)}`;
-    case 'leases:grant':
-      return `Grant a lease of ${String(r.ttl)} s`;
-    case 'leases:revoke':
-      return `Revoke lease ${String(r.id)} (its keys are deleted)`;
-    case 'leases:keepAliveOnce':
-      return `Renew lease ${String(r.id)}`;
-    case 'leases:keepAlive':
-      return `Keep lease ${String(r.id)} alive`;
-    case 'bulk:delete':
-      return 'Delete the counted keys';
-    case 'bulk:undo':
-      return 'Undo a delete (write the deleted keys back)';
-    case 'bulk:copy':
-      return `${r.mode === 'move' ? 'Move' : 'Copy'} keys to “${keyText(r.targetPrefix)}”${targetName ? ` in “${targetName}”` : ''}`;
-    case 'transfer:apply':
-      return 'Import the keys of the checked file';
-    case 'members:addLearner':
-      return `Add the learner “${String(r.name)}” to the cluster`;
-    case 'members:promote':
-      return `Promote member ${String(r.memberId)} to a voting member`;
-    case 'members:remove':
-      return `Remove member ${String(r.memberId)} from the cluster`;
-    case 'members:updatePeerUrls':
-      return `Change the peer URLs of member ${String(r.memberId)}`;
-    default:
-      return `Write (${channel})`;
-  }
+  const describe = channelDef(channel)?.describe;
+  return describe ? describe(request as never, targetName === undefined ? {} : { targetName }) : `Write (${channel})`;
 }
 
 /** The bridge with every write to a production profile confirmed first. */
