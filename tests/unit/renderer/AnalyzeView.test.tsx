@@ -1,13 +1,11 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/app/App';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
-import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
 import type { K8sAnalyzeReport } from '../../../src/shared/k8s';
 import type { JobInfo } from '../../../src/shared/types';
-import { createFakeApi, flush, memoryEtcd, okR, profile, useMemoryEtcd } from './fake-api';
+import { flush, okR, profile } from './fake-api';
+import { renderApp } from './render-app';
 
 afterEach(cleanup);
 
@@ -30,17 +28,11 @@ const report: K8sAnalyzeReport = {
 const job = (state: JobInfo['state'], extra: Partial<JobInfo> = {}): JobInfo => ({ jobId: 'j1', profileId: 'a', kind: 'k8s-analyze', state, startedAt: 1, ...extra });
 
 async function openView(count: number) {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' })], secretStorage: 'encrypted', notices: [] }));
-  useMemoryEtcd(fake, memoryEtcd({ '/registry/configmaps/b/big': 'x'.repeat(20) }));
-  fake.ep['kv:count'].handle(() => okR({ count, revision: 40 }));
-  const store = createAppStore(fake.api);
-  render(
-    <StoreProvider store={store}>
-      <App />
-    </StoreProvider>,
-  );
-  await act(flush);
+  const { fake, store } = await renderApp({
+    profiles: [profile('a', { name: 'local' })],
+    keys: { '/registry/configmaps/b/big': 'x'.repeat(20) },
+    prepare: (f) => f.ep['kv:count'].handle(() => okR({ count, revision: 40 })),
+  });
   await act(async () => {
     fireEvent.click(screen.getByTestId('profile-item').querySelector('.profile-main')!);
     await flush();

@@ -1,26 +1,15 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/app/App';
 import { commandForKey, runCommand } from '../../../src/renderer/src/app/commands';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
-import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
-import { createFakeApi, flush, memoryEtcd, okR, profile, useMemoryEtcd } from './fake-api';
+import { flush, profile } from './fake-api';
+import { renderApp } from './render-app';
 
 afterEach(cleanup);
 
 async function setup() {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' }), profile('b', { name: 'staging' })], secretStorage: 'encrypted', notices: [] }));
-  useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first', 'far/away/deep': 'x' }));
-  const store = createAppStore(fake.api);
-  render(
-    <StoreProvider store={store}>
-      <App />
-    </StoreProvider>,
-  );
-  await act(flush);
+  const { fake, store } = await renderApp({ profiles: [profile('a', { name: 'local' }), profile('b', { name: 'staging' })], keys: { 'app/one': 'first', 'far/away/deep': 'x' } });
   await act(async () => {
     fireEvent.click(screen.getAllByTestId('profile-item')[0].querySelector('.profile-main')!);
     await flush();

@@ -1,13 +1,11 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/app/App';
 import { commandForKey, runCommand } from '../../../src/renderer/src/app/commands';
-import { createAppStore } from '../../../src/renderer/src/app/create-app-store';
-import { StoreProvider } from '../../../src/renderer/src/app/store-context';
 import { text } from '../../../src/shared/bytes';
 import type { JobInfo } from '../../../src/shared/types';
-import { createFakeApi, flush, memoryEtcd, okR, profile, useMemoryEtcd } from './fake-api';
+import { flush, okR, profile } from './fake-api';
+import { renderApp } from './render-app';
 
 afterEach(cleanup);
 
@@ -23,16 +21,7 @@ const job = (state: JobInfo['state'], done: number, extra: Partial<JobInfo> = {}
 
 describe('SearchView', () => {
   it('Ctrl+Shift+F opens it; a search streams hits and progress; a hit opens in the value panel', async () => {
-    const fake = createFakeApi();
-    fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' })], secretStorage: 'encrypted', notices: [] }));
-    useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first', 'far/away/deep': 'not loaded in the grid' }));
-    const store = createAppStore(fake.api);
-    render(
-      <StoreProvider store={store}>
-        <App />
-      </StoreProvider>,
-    );
-    await act(flush);
+    const { fake, store } = await renderApp({ profiles: [profile('a', { name: 'local' })], keys: { 'app/one': 'first', 'far/away/deep': 'not loaded in the grid' } });
     await act(async () => {
       fireEvent.click(screen.getByTestId('profile-item').querySelector('.profile-main')!);
       await flush();

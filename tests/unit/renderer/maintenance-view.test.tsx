@@ -4,14 +4,13 @@
  * confirmation where it changes the cluster), jobs show progress and their report, errors show
  * in the panel, and leaving the profile cancels a running job.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/app/App';
-import { createAppStore, type AppStore } from '../../../src/renderer/src/app/create-app-store';
-import { StoreProvider } from '../../../src/renderer/src/app/store-context';
+import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
 import type { DefragReport, SnapshotReport } from '../../../src/shared/maintenance-reports';
 import type { ClusterStatus, JobInfo } from '../../../src/shared/types';
-import { createFakeApi, errR, flush, memoryEtcd, okR, profile, useMemoryEtcd, type FakeApi } from './fake-api';
+import { errR, flush, okR, profile, type FakeApi } from './fake-api';
+import { renderApp } from './render-app';
 
 afterEach(cleanup);
 
@@ -28,22 +27,18 @@ const clusterStatus: ClusterStatus = {
 const job = (jobId: string, kind: string, state: JobInfo['state'], extra: Partial<JobInfo> = {}): JobInfo => ({ jobId, profileId: 'a', kind, state, startedAt: 1, ...extra });
 
 async function renderCluster(): Promise<{ store: AppStore; fake: FakeApi }> {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [profile('a', { name: 'local' }), profile('b')], secretStorage: 'encrypted', notices: [] }));
-  useMemoryEtcd(fake, memoryEtcd({ 'app/one': 'first' }));
-  fake.ep['cluster:status'].handle(() => okR(clusterStatus));
-  fake.ep['history:bounds'].handle(() => okR({ current: 42, compacted: 5 }));
-  fake.ep['jobs:cancel'].handle((req) => okR(job(req.jobId, 'defragment', 'running')));
-  const store = createAppStore(fake.api);
-  render(
-    <StoreProvider store={store}>
-      <App />
-    </StoreProvider>,
-  );
-  await run(() => store.getState().init());
-  await run(() => store.getState().switchProfile('a'));
-  await run(() => store.getState().toggleClusterView(true));
-  return { store, fake };
+  const app = await renderApp({
+    profiles: [profile('a', { name: 'local' }), profile('b')],
+    keys: { 'app/one': 'first' },
+    connect: 'a',
+    prepare: (fake) => {
+      fake.ep['cluster:status'].handle(() => okR(clusterStatus));
+      fake.ep['history:bounds'].handle(() => okR({ current: 42, compacted: 5 }));
+      fake.ep['jobs:cancel'].handle((req) => okR(job(req.jobId, 'defragment', 'running')));
+    },
+  });
+  await run(() => app.store.getState().toggleClusterView(true));
+  return app;
 }
 
 async function run(action: () => unknown): Promise<void> {

@@ -7,21 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { parsePeerUrls } from '../../../src/renderer/src/features/cluster/members-slice';
 import { describeError } from '../../../src/renderer/src/ui/messages';
-import type { AddLearnerResult, ClusterStatus, Profile, RemovePlan } from '../../../src/shared/types';
+import type { AddLearnerResult, Profile, RemovePlan } from '../../../src/shared/types';
+import { membersWithLearner } from './cluster-fixtures';
 import { connectedStore, errR, flush, okR, profile } from './fake-api';
 
-const status: ClusterStatus = {
-  clusterId: 'ff',
-  members: [
-    { id: 'a1', name: 'm1', peerUrls: ['http://m1:2380'], clientUrls: ['http://m1:2379'], isLeader: true, isLearner: false },
-    { id: 'b2', name: 'm2', peerUrls: ['http://m2:2380'], clientUrls: ['http://m2:2379'], isLeader: false, isLearner: false },
-    { id: 'c3', name: '', peerUrls: ['http://m4:2380'], clientUrls: [], isLeader: false, isLearner: true },
-  ],
-  endpoints: [],
-  leaderId: 'a1',
-  alarms: [],
-  at: 1,
-};
+const status = membersWithLearner;
 
 const plan = (extra: Partial<RemovePlan> = {}): RemovePlan => ({
   memberId: 'b2',

@@ -4,29 +4,18 @@
  * promote refusal sits next to its row, a risky removal needs the checkbox, a learner's peer
  * URLs cannot be edited (said why), and a read-only profile gets every action disabled.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/renderer/src/app/App';
-import { createAppStore, type AppStore } from '../../../src/renderer/src/app/create-app-store';
-import { StoreProvider } from '../../../src/renderer/src/app/store-context';
+import type { AppStore } from '../../../src/renderer/src/app/create-app-store';
 import { LEARNER_PEER_URLS_REASON } from '../../../src/renderer/src/features/cluster/MembershipActions';
-import type { ClusterStatus, Profile, RemovePlan } from '../../../src/shared/types';
-import { createFakeApi, errR, flush, memoryEtcd, okR, profile, useMemoryEtcd, type FakeApi } from './fake-api';
+import type { Profile, RemovePlan } from '../../../src/shared/types';
+import { errR, flush, okR, profile, type FakeApi } from './fake-api';
+import { renderApp } from './render-app';
+import { membersWithLearner } from './cluster-fixtures';
 
 afterEach(cleanup);
 
-const status: ClusterStatus = {
-  clusterId: 'ff',
-  members: [
-    { id: 'a1', name: 'm1', peerUrls: ['http://m1:2380'], clientUrls: ['http://m1:2379'], isLeader: true, isLearner: false },
-    { id: 'b2', name: 'm2', peerUrls: ['http://m2:2380'], clientUrls: ['http://m2:2379'], isLeader: false, isLearner: false },
-    { id: 'c3', name: '', peerUrls: ['http://m4:2380'], clientUrls: [], isLeader: false, isLearner: true },
-  ],
-  endpoints: [],
-  leaderId: 'a1',
-  alarms: [],
-  at: 1,
-};
+const status = membersWithLearner;
 
 async function run(action: () => unknown): Promise<void> {
   await act(async () => {
@@ -36,20 +25,9 @@ async function run(action: () => unknown): Promise<void> {
 }
 
 async function renderCluster(p: Profile = profile('a', { name: 'local' })): Promise<{ store: AppStore; fake: FakeApi }> {
-  const fake = createFakeApi();
-  fake.ep['profiles:list'].handle(() => okR({ profiles: [p], secretStorage: 'encrypted', notices: [] }));
-  useMemoryEtcd(fake, memoryEtcd({}));
-  fake.ep['cluster:status'].handle(() => okR(status));
-  const store = createAppStore(fake.api);
-  render(
-    <StoreProvider store={store}>
-      <App />
-    </StoreProvider>,
-  );
-  await run(() => store.getState().init());
-  await run(() => store.getState().switchProfile('a'));
-  await run(() => store.getState().toggleClusterView(true));
-  return { store, fake };
+  const app = await renderApp({ profiles: [p], connect: 'a', prepare: (fake) => fake.ep['cluster:status'].handle(() => okR(status)) });
+  await run(() => app.store.getState().toggleClusterView(true));
+  return app;
 }
 
 const row = (id: string) => screen.getAllByTestId('cluster-member').find((r) => r.textContent?.includes(id))!;
